@@ -1,0 +1,73 @@
+//! One machine as sslbind sees it: its IIS configs, its HTTP.sys mappings and the
+//! certificates it was given, whatever sources they came from.
+
+use std::sync::Arc;
+
+use crate::model::binding::Site;
+use crate::model::certificate::Certificate;
+use crate::model::ids::Thumbprint;
+use crate::model::mapping::Mapping;
+use crate::model::source::SourceWarning;
+
+/// Everything known about one machine.
+#[derive(Clone, Debug, Default)]
+pub struct Machine {
+    /// The `applicationHost.config` files, in the order given.
+    pub configs: Vec<ConfigFile>,
+    /// The HTTP.sys mappings.
+    pub mappings: Vec<Mapping>,
+    /// Whether mappings were given at all (an empty list then means "none exist").
+    pub mappings_known: bool,
+    /// The certificates.
+    pub certificates: Vec<Certificate>,
+    /// Whether certificates were given at all.
+    pub certificates_known: bool,
+    /// Warnings from every source.
+    pub warnings: Vec<SourceWarning>,
+}
+
+impl Machine {
+    /// Every site of every config with the config it came from.
+    pub fn sites(&self) -> impl Iterator<Item = (&ConfigFile, &Site)> {
+        self.configs
+            .iter()
+            .flat_map(|config| config.sites.iter().map(move |site| (config, site)))
+    }
+
+    /// The certificate with `thumbprint`, if given.
+    pub fn certificate(&self, thumbprint: &Thumbprint) -> Option<&Certificate> {
+        self.certificates
+            .iter()
+            .find(|certificate| certificate.thumbprint == *thumbprint)
+    }
+}
+
+/// One `applicationHost.config`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigFile {
+    /// The name it was read under.
+    pub path: Arc<str>,
+    /// Which server it configures.
+    pub flavor: ServerFlavor,
+    /// Its sites in document order.
+    pub sites: Vec<Site>,
+}
+
+/// Which web server a config belongs to; it decides the AppId of the mappings it creates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ServerFlavor {
+    /// Full IIS (W3SVC).
+    Iis,
+    /// IIS Express.
+    IisExpress,
+}
+
+impl ServerFlavor {
+    /// `IIS` or `IIS Express`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ServerFlavor::Iis => "IIS",
+            ServerFlavor::IisExpress => "IIS Express",
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! The values every other part of sslbind talks about: sites and bindings from IIS, mappings
+//! from HTTP.sys, certificates, and the machine that holds them all.
+//!
+//! These are plain data with public fields. Parsing lives with each source (`iis`, `httpsys`,
+//! `certs`); meaning lives in `analysis`.
+
+pub mod binding;
+pub mod certificate;
+pub mod ids;
+pub mod machine;
+pub mod mapping;
+pub mod source;
+
+pub use binding::{Binding, BindingAddress, BindingEndpoint, HttpEndpoint, Site, SslFlags};
+pub use certificate::{Certificate, KeyInfo};
+pub use ids::{AppId, Thumbprint};
+pub use machine::{ConfigFile, Machine, ServerFlavor};
+pub use mapping::{
+    DefaultFlags, ExtendedProperty, Mapping, MappingKey, MappingKind, MappingParams,
+};

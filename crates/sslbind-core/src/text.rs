@@ -1,0 +1,196 @@
+//! Decoding of the text files users collect from Windows machines.
+//!
+//! The same file arrives as UTF-8 with or without a BOM, as UTF-16 LE (what PowerShell's `>`
+//! writes) or UTF-16 BE, with CRLF or LF. Every text reader decodes through here so that line
+//! and column numbers in messages always refer to the decoded text the same way.
+
+/// The byte encoding a text file was found in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 without a byte order mark.
+    Utf8,
+    /// UTF-8 starting with EF BB BF.
+    Utf8Bom,
+    /// UTF-16 little endian with its BOM (FF FE).
+    Utf16Le,
+    /// UTF-16 big endian with its BOM (FE FF).
+    Utf16Be,
+}
+
+/// Text decoded from bytes, with the encoding it came in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decoded {
+    /// The text without its byte order mark.
+    pub text: String,
+    /// How the bytes were encoded.
+    pub encoding: Encoding,
+    /// Whether invalid sequences were replaced with U+FFFD.
+    pub lossy: bool,
+}
+
+/// Decodes `bytes`, detecting a UTF-8 or UTF-16 byte order mark.
+///
+/// Without a BOM the bytes are taken as UTF-8, unless they look like BOM-less UTF-16 (every
+/// other byte zero in the first line), which some tools write. Invalid sequences are
+/// replaced rather than refused: callers report `lossy` as a warning, because a stray byte
+/// in a comment must not stop the whole file from being read.
+pub fn decode(bytes: &[u8]) -> Decoded {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        let (text, lossy) = utf8(rest);
+        return Decoded {
+            text,
+            encoding: Encoding::Utf8Bom,
+            lossy,
+        };
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        let (text, lossy) = utf16(rest, u16::from_le_bytes);
+        return Decoded {
+            text,
+            encoding: Encoding::Utf16Le,
+            lossy,
+        };
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        let (text, lossy) = utf16(rest, u16::from_be_bytes);
+        return Decoded {
+            text,
+            encoding: Encoding::Utf16Be,
+            lossy,
+        };
+    }
+    if looks_like_bomless_utf16le(bytes) {
+        let (text, lossy) = utf16(bytes, u16::from_le_bytes);
+        return Decoded {
+            text,
+            encoding: Encoding::Utf16Le,
+            lossy,
+        };
+    }
+    let (text, lossy) = utf8(bytes);
+    Decoded {
+        text,
+        encoding: Encoding::Utf8,
+        lossy,
+    }
+}
+
+/// Encodes `text` back into `encoding`, BOM included.
+pub fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
+    match encoding {
+        Encoding::Utf8 => text.as_bytes().to_vec(),
+        Encoding::Utf8Bom => [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
+        Encoding::Utf16Le => {
+            let mut out = vec![0xFF, 0xFE];
+            out.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+            out
+        }
+        Encoding::Utf16Be => {
+            let mut out = vec![0xFE, 0xFF];
+            out.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+            out
+        }
+    }
+}
+
+/// One-based line and column (in characters) of byte offset `offset` in `text`.
+pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (to_u32(line), to_u32(column))
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn utf8(bytes: &[u8]) -> (String, bool) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_owned(), false),
+        Err(_) => (String::from_utf8_lossy(bytes).into_owned(), true),
+    }
+}
+
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> (String, bool) {
+    let odd_length = bytes.len() % 2 == 1;
+    let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
+    let mut lossy = odd_length;
+    let text = char::decode_utf16(units)
+        .map(|decoded| {
+            decoded.unwrap_or_else(|_| {
+                lossy = true;
+                char::REPLACEMENT_CHARACTER
+            })
+        })
+        .collect();
+    (text, lossy)
+}
+
+fn looks_like_bomless_utf16le(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(64)];
+    sample.len() >= 8
+        && sample
+            .chunks_exact(2)
+            .all(|pair| pair[1] == 0 && pair[0] != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_every_bom_and_strips_it() {
+        assert_eq!(decode(b"\xEF\xBB\xBFab").text, "ab");
+        assert_eq!(decode(b"\xEF\xBB\xBFab").encoding, Encoding::Utf8Bom);
+        let le = encode("IP:port : x\r\n", Encoding::Utf16Le);
+        assert_eq!(decode(&le).text, "IP:port : x\r\n");
+        assert_eq!(decode(&le).encoding, Encoding::Utf16Le);
+        let be = encode("é€", Encoding::Utf16Be);
+        assert_eq!(decode(&be).text, "é€");
+        assert_eq!(decode(b"plain").encoding, Encoding::Utf8);
+    }
+
+    #[test]
+    fn bomless_utf16_is_recognised_but_short_ascii_is_not() {
+        let bytes: Vec<u8> = "SSL Certificate bindings:"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(decode(&bytes).text, "SSL Certificate bindings:");
+        assert_eq!(decode(b"abc").encoding, Encoding::Utf8);
+    }
+
+    #[test]
+    fn invalid_bytes_are_replaced_and_reported() {
+        let decoded = decode(b"a\xFFb");
+        assert!(decoded.lossy);
+        assert_eq!(decoded.text, "a\u{FFFD}b");
+        assert!(decode(b"\xFF\xFEa").lossy, "odd UTF-16 length");
+    }
+
+    #[test]
+    fn encode_round_trips() {
+        for encoding in [
+            Encoding::Utf8,
+            Encoding::Utf8Bom,
+            Encoding::Utf16Le,
+            Encoding::Utf16Be,
+        ] {
+            let text = "<a>\r\n  ü</a>";
+            let decoded = decode(&encode(text, encoding));
+            assert_eq!((decoded.text.as_str(), decoded.encoding), (text, encoding));
+        }
+    }
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let text = "ab\r\nçd\nx";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 4), (2, 1));
+        assert_eq!(line_column(text, 6), (2, 2));
+        assert_eq!(line_column(text, text.len()), (3, 2));
+    }
+}

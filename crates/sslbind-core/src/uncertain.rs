@@ -1,0 +1,78 @@
+//! Every behaviour of HTTP.sys and IIS that sslbind relies on but that no source settles
+//! (reference `httpsys.md`, the points marked UNCERTAIN), gathered in one place.
+//!
+//! Nothing here was confirmed on a Windows host. Each item says what sslbind assumes, why,
+//! and what the alternative would be; `sslbind probe` lets users check the selection order
+//! against their own servers. Code elsewhere must take these assumptions from here rather
+//! than restate them, so that correcting one is a change to this file alone.
+
+use crate::model::mapping::DefaultFlags;
+
+/// How HTTP.sys picks a certificate mapping for a connection (reference §1.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SelectionAssumptions {
+    /// UNCERTAIN: a mapping for the exact local `IP:port` is tried before the SNI
+    /// `host:port` mapping. Kaushal Panday's description and several field reports (win-acme
+    /// #94 and #1686, AutoACME #58) say so; Jexus Manager's documentation says SNI comes
+    /// first. Default: `true`.
+    pub specific_ip_before_sni: bool,
+    /// UNCERTAIN: an IPv4 connection that matched nothing else falls back to `[::]:port`
+    /// when there is no `0.0.0.0:port`. Default: `false`: only the wildcard of the
+    /// connection's own address family applies.
+    pub ipv4_falls_back_to_ipv6_wildcard: bool,
+    /// UNCERTAIN: an SNI mapping keyed `*.example.com:port` serves `a.example.com` (one
+    /// left-most label). IIS 10 has wildcard host headers; no source confirms wildcard SNI
+    /// keys in HTTP.sys. Default: `true`, tried after the exact host.
+    pub wildcard_sni_keys_match: bool,
+}
+
+impl Default for SelectionAssumptions {
+    fn default() -> SelectionAssumptions {
+        SelectionAssumptions {
+            specific_ip_before_sni: true,
+            ipv4_falls_back_to_ipv6_wildcard: false,
+            wildcard_sni_keys_match: true,
+        }
+    }
+}
+
+/// UNCERTAIN: the IIS Express installer pre-creates `0.0.0.0:44300` to `0.0.0.0:44399` with
+/// its AppId (reference §6 and peers §1.6 say so; whether newer versions use `localhost:443xx`
+/// SNI records instead is unknown). Such mappings are idle by design.
+pub const IIS_EXPRESS_RESERVED_PORTS: std::ops::RangeInclusive<u16> = 44300..=44399;
+
+/// UNCERTAIN: the `DefaultFlags` bit IIS writes for each `sslFlags` bit from 4 to 64
+/// (reference §5.2, inferred from the names; never observed).
+pub const SSL_FLAGS_TO_DEFAULT_FLAGS: [(u32, u32); 5] = [
+    (4, 0x10),   // Disable HTTP/2
+    (8, 0x80),   // Disable OCSP stapling
+    (16, 0x20),  // Disable QUIC
+    (32, 0x40),  // Disable TLS 1.3 over TCP
+    (64, 0x400), // Disable legacy TLS
+];
+
+/// The `DefaultFlags` bits IIS would write for a binding's `sslFlags`, by
+/// [`SSL_FLAGS_TO_DEFAULT_FLAGS`].
+pub fn default_flags_for_ssl_flags(ssl_flags: u32) -> DefaultFlags {
+    DefaultFlags(
+        SSL_FLAGS_TO_DEFAULT_FLAGS
+            .iter()
+            .filter(|(ssl_bit, _)| ssl_flags & ssl_bit != 0)
+            .fold(0, |flags, (_, default_bit)| flags | default_bit),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ssl_flags_translate_bit_by_bit_and_ignore_sni_and_ccs() {
+        assert_eq!(default_flags_for_ssl_flags(1 | 2), DefaultFlags(0));
+        assert_eq!(default_flags_for_ssl_flags(1 | 4), DefaultFlags(0x10));
+        assert_eq!(
+            default_flags_for_ssl_flags(4 | 8 | 16 | 32 | 64),
+            DefaultFlags(0x10 | 0x80 | 0x20 | 0x40 | 0x400)
+        );
+    }
+}

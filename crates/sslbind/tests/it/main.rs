@@ -1,0 +1,1 @@
+//! The command-line tests of sslbind, in one binary.
