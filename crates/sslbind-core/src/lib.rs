@@ -12,6 +12,7 @@
 
 pub mod analysis;
 pub mod certs;
+pub mod doctor;
 pub mod httpsys;
 pub mod iis;
 pub mod model;

@@ -28,29 +28,20 @@ pub const KNOWN_OWNERS: [(Owner, u128); 6] = [
     (Owner::IisExpress, 0x214124cd_d05b_4309_9af9_9caa44b2b74a),
     (Owner::AdfsWap, 0x5d89a20c_beab_4389_9447_324788eb944a),
     (Owner::WinRm, 0xafebb9ad_9b97_4a91_9ab5_daf4d59122f6),
-    (
-        Owner::IisAdministration,
-        0x96486158_833e_4332_9432_18de8f5e66b4,
-    ),
+    (Owner::IisAdministration, 0x96486158_833e_4332_9432_18de8f5e66b4),
     (Owner::Sstp, 0xba195980_cd49_458b_9e23_c84ee0adcd75),
 ];
 
 impl Owner {
     /// The owner of `app_id`, if it is a known one.
     pub fn of(app_id: AppId) -> Option<Owner> {
-        KNOWN_OWNERS
-            .iter()
-            .find(|(_, known)| *known == app_id.0)
-            .map(|(owner, _)| *owner)
+        KNOWN_OWNERS.iter().find(|(_, known)| *known == app_id.0).map(|(owner, _)| *owner)
     }
 
     /// The AppId this owner writes.
     pub fn app_id(self) -> AppId {
-        let (_, id) = KNOWN_OWNERS
-            .iter()
-            .copied()
-            .find(|(owner, _)| *owner == self)
-            .unwrap_or(KNOWN_OWNERS[0]);
+        let (_, id) =
+            KNOWN_OWNERS.iter().copied().find(|(owner, _)| *owner == self).unwrap_or(KNOWN_OWNERS[0]);
         AppId(id)
     }
 

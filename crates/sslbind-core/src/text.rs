@@ -37,42 +37,22 @@ pub struct Decoded {
 pub fn decode(bytes: &[u8]) -> Decoded {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         let (text, lossy) = utf8(rest);
-        return Decoded {
-            text,
-            encoding: Encoding::Utf8Bom,
-            lossy,
-        };
+        return Decoded { text, encoding: Encoding::Utf8Bom, lossy };
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         let (text, lossy) = utf16(rest, u16::from_le_bytes);
-        return Decoded {
-            text,
-            encoding: Encoding::Utf16Le,
-            lossy,
-        };
+        return Decoded { text, encoding: Encoding::Utf16Le, lossy };
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
         let (text, lossy) = utf16(rest, u16::from_be_bytes);
-        return Decoded {
-            text,
-            encoding: Encoding::Utf16Be,
-            lossy,
-        };
+        return Decoded { text, encoding: Encoding::Utf16Be, lossy };
     }
     if looks_like_bomless_utf16le(bytes) {
         let (text, lossy) = utf16(bytes, u16::from_le_bytes);
-        return Decoded {
-            text,
-            encoding: Encoding::Utf16Le,
-            lossy,
-        };
+        return Decoded { text, encoding: Encoding::Utf16Le, lossy };
     }
     let (text, lossy) = utf8(bytes);
-    Decoded {
-        text,
-        encoding: Encoding::Utf8,
-        lossy,
-    }
+    Decoded { text, encoding: Encoding::Utf8, lossy }
 }
 
 /// Encodes `text` back into `encoding`, BOM included.
@@ -131,10 +111,7 @@ fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> (String, bool) {
 
 fn looks_like_bomless_utf16le(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(64)];
-    sample.len() >= 8
-        && sample
-            .chunks_exact(2)
-            .all(|pair| pair[1] == 0 && pair[0] != 0)
+    sample.len() >= 8 && sample.chunks_exact(2).all(|pair| pair[1] == 0 && pair[0] != 0)
 }
 
 #[cfg(test)]
@@ -155,10 +132,7 @@ mod tests {
 
     #[test]
     fn bomless_utf16_is_recognised_but_short_ascii_is_not() {
-        let bytes: Vec<u8> = "SSL Certificate bindings:"
-            .encode_utf16()
-            .flat_map(u16::to_le_bytes)
-            .collect();
+        let bytes: Vec<u8> = "SSL Certificate bindings:".encode_utf16().flat_map(u16::to_le_bytes).collect();
         assert_eq!(decode(&bytes).text, "SSL Certificate bindings:");
         assert_eq!(decode(b"abc").encoding, Encoding::Utf8);
     }
@@ -173,12 +147,7 @@ mod tests {
 
     #[test]
     fn encode_round_trips() {
-        for encoding in [
-            Encoding::Utf8,
-            Encoding::Utf8Bom,
-            Encoding::Utf16Le,
-            Encoding::Utf16Be,
-        ] {
+        for encoding in [Encoding::Utf8, Encoding::Utf8Bom, Encoding::Utf16Le, Encoding::Utf16Be] {
             let text = "<a>\r\n  ü</a>";
             let decoded = decode(&encode(text, encoding));
             assert_eq!((decoded.text.as_str(), decoded.encoding), (text, encoding));

@@ -1,1 +1,11 @@
-//! placeholder
+//! sslbind's edge with the outside world: it finds and reads the files a user points at
+//! (configs, saved netsh output, certificates, whole machine folders) and hands their bytes
+//! to `sslbind-core`. Later, on Windows, it also reads the live machine.
+//!
+//! Everything that can fail because of the file system fails here, with the path in the
+//! error; everything that can fail because of content fails in the core, with a line and
+//! column.
+
+pub mod load;
+
+pub use load::{LoadError, Sources, invalid_bindings, load_machine, read_ccs_folder};

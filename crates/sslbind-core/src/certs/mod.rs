@@ -1,1 +1,15 @@
-//! placeholder
+//! Certificates from files, and host-name matching.
+//!
+//! HTTP.sys mappings name a certificate only by its SHA-1 thumbprint, so to say anything
+//! useful about a mapping sslbind needs the certificate itself: from `.cer`/`.crt`/`.pem`/`.pfx`
+//! files the user collected, or from registry blobs. This module turns such bytes into the
+//! model's [`Certificate`](crate::model::Certificate) and answers the one question every
+//! analysis asks of a certificate: does it cover this host name?
+
+mod der;
+mod hostname;
+mod read;
+
+pub use der::{CertificateError, certificate_from_der};
+pub use hostname::{covers_host, dns_identities, dns_name_matches};
+pub use read::{CertificatesRead, read_certificates};

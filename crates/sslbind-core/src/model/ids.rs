@@ -72,20 +72,12 @@ impl AppId {
     /// Parses `{4dc3e181-e14b-4a21-b022-59fc669b0914}`, with or without braces, any case.
     pub fn parse(text: &str) -> Result<AppId, IdError> {
         let trimmed = text.trim();
-        let inner = trimmed
-            .strip_prefix('{')
-            .and_then(|rest| rest.strip_suffix('}'))
-            .unwrap_or(trimmed);
+        let inner = trimmed.strip_prefix('{').and_then(|rest| rest.strip_suffix('}')).unwrap_or(trimmed);
         let dashes_at_right_places = inner.len() == 36
-            && inner
-                .char_indices()
-                .all(|(i, c)| (c == '-') == matches!(i, 8 | 13 | 18 | 23));
+            && inner.char_indices().all(|(i, c)| (c == '-') == matches!(i, 8 | 13 | 18 | 23));
         let digits = hex_digits(inner, |c| c == '-')?;
         if !dashes_at_right_places && digits.len() == 32 {
-            return Err(IdError::WrongLength {
-                expected: 32,
-                found: digits.len(),
-            });
+            return Err(IdError::WrongLength { expected: 32, found: digits.len() });
         }
         let bytes = to_bytes::<16>(&digits)?;
         Ok(AppId(u128::from_be_bytes(bytes)))
@@ -122,15 +114,7 @@ impl fmt::Display for AppId {
     /// Lowercase with braces, as netsh prints it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let hex = format!("{:032x}", self.0);
-        write!(
-            f,
-            "{{{}-{}-{}-{}-{}}}",
-            &hex[0..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..32]
-        )
+        write!(f, "{{{}-{}-{}-{}-{}}}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
     }
 }
 
@@ -143,30 +127,21 @@ impl fmt::Debug for AppId {
 /// Left-to-right marks and similar characters that certmgr's copy button puts in front of a
 /// thumbprint; they are invisible in a terminal and break naive comparisons.
 fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200E}' | '\u{200F}' | '\u{200B}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}'
-    )
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{200B}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}')
 }
 
 fn hex_digits(text: &str, skip: impl Fn(char) -> bool) -> Result<Vec<u8>, IdError> {
     text.chars()
         .filter(|&c| !skip(c))
         .map(|character| {
-            character
-                .to_digit(16)
-                .and_then(|d| u8::try_from(d).ok())
-                .ok_or(IdError::NotHex { character })
+            character.to_digit(16).and_then(|d| u8::try_from(d).ok()).ok_or(IdError::NotHex { character })
         })
         .collect()
 }
 
 fn to_bytes<const N: usize>(digits: &[u8]) -> Result<[u8; N], IdError> {
     if digits.len() != N * 2 {
-        return Err(IdError::WrongLength {
-            expected: N * 2,
-            found: digits.len(),
-        });
+        return Err(IdError::WrongLength { expected: N * 2, found: digits.len() });
     }
     let mut bytes = [0u8; N];
     for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
@@ -183,15 +158,11 @@ mod tests {
     fn thumbprints_compare_equal_however_written() {
         let plain = Thumbprint::parse("5226dc6c54559761cd471b86eb51c096252c90f2").unwrap();
         let spaced =
-            Thumbprint::parse("52 26 DC 6C 54 55 97 61 CD 47 1B 86 EB 51 C0 96 25 2C 90 F2")
-                .unwrap();
+            Thumbprint::parse("52 26 DC 6C 54 55 97 61 CD 47 1B 86 EB 51 C0 96 25 2C 90 F2").unwrap();
         let marked = Thumbprint::parse("\u{200E}5226DC6C54559761CD471B86EB51C096252C90F2").unwrap();
         assert_eq!(plain, spaced);
         assert_eq!(plain, marked);
-        assert_eq!(
-            plain.to_string(),
-            "5226DC6C54559761CD471B86EB51C096252C90F2"
-        );
+        assert_eq!(plain.to_string(), "5226DC6C54559761CD471B86EB51C096252C90F2");
     }
 
     #[test]
@@ -202,10 +173,7 @@ mod tests {
         );
         assert_eq!(
             Thumbprint::parse("5226dc6c54559761cd471b86eb51c096252c90"),
-            Err(IdError::WrongLength {
-                expected: 40,
-                found: 38
-            })
+            Err(IdError::WrongLength { expected: 40, found: 38 })
         );
         assert!(Thumbprint::parse("").is_err());
     }
@@ -230,10 +198,7 @@ mod tests {
         let app_id = AppId::parse("{4dc3e181-e14b-4a21-b022-59fc669b0914}").unwrap();
         let bytes = app_id.to_windows_bytes();
         assert_eq!(&bytes[..4], &[0x81, 0xe1, 0xc3, 0x4d]);
-        assert_eq!(
-            &bytes[8..],
-            &[0xb0, 0x22, 0x59, 0xfc, 0x66, 0x9b, 0x09, 0x14]
-        );
+        assert_eq!(&bytes[8..], &[0xb0, 0x22, 0x59, 0xfc, 0x66, 0x9b, 0x09, 0x14]);
         assert_eq!(AppId::from_windows_bytes(bytes), app_id);
     }
 }

@@ -29,16 +29,12 @@ pub struct Machine {
 impl Machine {
     /// Every site of every config with the config it came from.
     pub fn sites(&self) -> impl Iterator<Item = (&ConfigFile, &Site)> {
-        self.configs
-            .iter()
-            .flat_map(|config| config.sites.iter().map(move |site| (config, site)))
+        self.configs.iter().flat_map(|config| config.sites.iter().map(move |site| (config, site)))
     }
 
     /// The certificate with `thumbprint`, if given.
     pub fn certificate(&self, thumbprint: &Thumbprint) -> Option<&Certificate> {
-        self.certificates
-            .iter()
-            .find(|certificate| certificate.thumbprint == *thumbprint)
+        self.certificates.iter().find(|certificate| certificate.thumbprint == *thumbprint)
     }
 }
 

@@ -23,6 +23,9 @@ pub struct Mapping {
     pub params: MappingParams,
     /// The `DefaultFlags` word.
     pub flags: DefaultFlags,
+    /// Whether the source showed the protocol flags (`Disable HTTP2` and the rest, printed by
+    /// Windows Server 2019 and later); when `false`, a clear bit may only mean "not shown".
+    pub flags_known: bool,
     /// HTTP/2 and other extended properties (`…Ex` records, netsh's "Extended Properties").
     pub extended_properties: Vec<ExtendedProperty>,
     /// Fields the reader did not recognise, kept as label and value.
@@ -43,6 +46,7 @@ impl Mapping {
             certificate_store: None,
             params: MappingParams::default(),
             flags: DefaultFlags::default(),
+            flags_known: false,
             extended_properties: Vec::new(),
             unknown_fields: Vec::new(),
             truncated: false,
@@ -98,9 +102,9 @@ impl MappingKey {
     pub fn port(&self) -> u16 {
         match self {
             MappingKey::Ip(address) => address.port(),
-            MappingKey::Sni { port, .. }
-            | MappingKey::Ccs { port }
-            | MappingKey::ScopedCcs { port, .. } => *port,
+            MappingKey::Sni { port, .. } | MappingKey::Ccs { port } | MappingKey::ScopedCcs { port, .. } => {
+                *port
+            }
         }
     }
 
@@ -108,10 +112,9 @@ impl MappingKey {
     pub fn same_record(&self, other: &MappingKey) -> bool {
         match (self, other) {
             (MappingKey::Sni { host: a, port: p }, MappingKey::Sni { host: b, port: q })
-            | (
-                MappingKey::ScopedCcs { host: a, port: p },
-                MappingKey::ScopedCcs { host: b, port: q },
-            ) => p == q && a.eq_ignore_ascii_case(b),
+            | (MappingKey::ScopedCcs { host: a, port: p }, MappingKey::ScopedCcs { host: b, port: q }) => {
+                p == q && a.eq_ignore_ascii_case(b)
+            }
             _ => self == other,
         }
     }
@@ -247,17 +250,9 @@ impl DefaultFlags {
         (0x400, "disable-legacy-tls", "Disable Legacy TLS Versions"),
         (0x800, "enable-session-ticket", "Enable Session Ticket"),
         (0x1000, "disable-tls12", "Disable TLS1.2"),
-        (
-            0x2000,
-            "enable-client-correlation",
-            "Enable Client Correlation",
-        ),
+        (0x2000, "enable-client-correlation", "Enable Client Correlation"),
         (0x4000, "disable-session-id", "Disable Session ID"),
-        (
-            0x8000,
-            "enable-cache-client-hello",
-            "Enable Caching Client Hello",
-        ),
+        (0x8000, "enable-cache-client-hello", "Enable Caching Client Hello"),
     ];
 
     /// Kebab-case names of the set bits in bit order; unknown bits as `bit-N`.
@@ -265,21 +260,16 @@ impl DefaultFlags {
         (0..32)
             .map(|shift| 1u32 << shift)
             .filter(|bit| self.0 & bit != 0)
-            .map(
-                |bit| match Self::KNOWN.iter().find(|(known, _, _)| *known == bit) {
-                    Some((_, name, _)) => (*name).to_owned(),
-                    None => format!("bit-{bit}"),
-                },
-            )
+            .map(|bit| match Self::KNOWN.iter().find(|(known, _, _)| *known == bit) {
+                Some((_, name, _)) => (*name).to_owned(),
+                None => format!("bit-{bit}"),
+            })
             .collect()
     }
 
     /// The bit of a contract name (`disable-tls13`).
     pub fn bit_of(name: &str) -> Option<u32> {
-        Self::KNOWN
-            .iter()
-            .find(|(_, known, _)| *known == name)
-            .map(|(bit, _, _)| *bit)
+        Self::KNOWN.iter().find(|(_, known, _)| *known == name).map(|(bit, _, _)| *bit)
     }
 
     /// Whether `bit` is set.

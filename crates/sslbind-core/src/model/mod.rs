@@ -15,6 +15,4 @@ pub use binding::{Binding, BindingAddress, BindingEndpoint, HttpEndpoint, Site, 
 pub use certificate::{Certificate, KeyInfo};
 pub use ids::{AppId, Thumbprint};
 pub use machine::{ConfigFile, Machine, ServerFlavor};
-pub use mapping::{
-    DefaultFlags, ExtendedProperty, Mapping, MappingKey, MappingKind, MappingParams,
-};
+pub use mapping::{DefaultFlags, ExtendedProperty, Mapping, MappingKey, MappingKind, MappingParams};

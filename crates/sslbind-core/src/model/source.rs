@@ -21,11 +21,7 @@ pub struct Location {
 impl Location {
     /// A location in `path` at `line`, `column`.
     pub fn new(path: &Arc<str>, line: u32, column: u32) -> Location {
-        Location {
-            path: Arc::clone(path),
-            line,
-            column,
-        }
+        Location { path: Arc::clone(path), line, column }
     }
 }
 
@@ -93,9 +89,6 @@ pub struct SourceError {
 impl SourceError {
     /// An error at `path:line:column`.
     pub fn new(path: &Arc<str>, line: u32, column: u32, message: impl Into<String>) -> SourceError {
-        SourceError {
-            location: Location::new(path, line, column),
-            message: message.into(),
-        }
+        SourceError { location: Location::new(path, line, column), message: message.into() }
     }
 }

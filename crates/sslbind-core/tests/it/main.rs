@@ -1,1 +1,11 @@
-//! The integration tests of sslbind-core, in one binary.
+//! The integration tests of sslbind-core, in one binary (one link, one place to look).
+//!
+//! Each module covers one area through the public API with small inline fixtures; the
+//! `corpus` module runs the readers over `../shared/fixtures` when `SSLBIND_CORPUS` is set.
+
+mod analysis;
+mod certs;
+mod doctor;
+mod iis;
+mod netsh;
+mod support;

@@ -1,1 +1,8 @@
-//! The command-line tests of sslbind, in one binary.
+//! The command-line tests of sslbind, in one binary: they run the real `sslbind` executable
+//! the way users do and look at exit codes, standard output and standard error.
+
+mod cli;
+mod corpus;
+mod example;
+mod tidy;
+mod util;

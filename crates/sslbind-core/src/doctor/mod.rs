@@ -1,0 +1,237 @@
+//! `sslbind doctor`: every known way HTTPS bindings and certificate mappings go wrong, found
+//! in an analysed machine, each with an explanation and a fix.
+//!
+//! One file per rule under `rules/`; the registry of codes is `codes.rs`. Rules read the
+//! [`Context`] and push [`Finding`]s; they never print and never decide severities beyond
+//! the default, which users override per run ([`Overrides`]).
+
+pub mod codes;
+pub mod fix;
+pub mod rules;
+
+use time::OffsetDateTime;
+
+use crate::analysis::selection::CcsFiles;
+use crate::analysis::{Analysis, BindingAnalysis, BindingRef};
+use crate::model::binding::{Binding, HttpEndpoint, Site};
+use crate::model::certificate::Certificate;
+use crate::model::ids::Thumbprint;
+use crate::model::machine::{ConfigFile, Machine};
+use crate::model::mapping::{Mapping, MappingKey};
+use crate::model::source::Origin;
+pub use codes::{Code, Severity};
+pub use fix::Fix;
+
+/// What a rule found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The kind of problem.
+    pub code: Code,
+    /// Its severity after overrides.
+    pub severity: Severity,
+    /// One sentence naming the site, binding, mapping and certificate involved.
+    pub message: String,
+    /// The site involved.
+    pub site: Option<String>,
+    /// The binding's `bindingInformation`.
+    pub binding: Option<String>,
+    /// The mapping involved.
+    pub mapping: Option<MappingKey>,
+    /// The certificate involved.
+    pub certificate_hash: Option<Thumbprint>,
+    /// How to fix it, when there is a fix.
+    pub fix: Option<Fix>,
+    /// Where each fact behind the finding came from; the first is the primary location.
+    pub sources: Vec<Origin>,
+}
+
+impl Finding {
+    /// A finding of `code` at its default severity.
+    pub fn new(code: Code, message: impl Into<String>) -> Finding {
+        Finding {
+            code,
+            severity: code.default_severity(),
+            message: message.into(),
+            site: None,
+            binding: None,
+            mapping: None,
+            certificate_hash: None,
+            fix: None,
+            sources: Vec::new(),
+        }
+    }
+
+    /// Names the site and binding, and adds the binding's origin as a source.
+    pub fn with_binding(mut self, site: &Site, binding: &Binding) -> Finding {
+        self.site = Some(site.name.clone());
+        self.binding = Some(binding.information.clone());
+        self.sources.push(binding.origin.clone());
+        self
+    }
+
+    /// Names the mapping, and adds its origin as a source.
+    pub fn with_mapping(mut self, mapping: &Mapping) -> Finding {
+        self.mapping = Some(mapping.key.clone());
+        self.sources.push(mapping.origin.clone());
+        self
+    }
+
+    /// Names a mapping that does not exist (no origin to add).
+    pub fn with_missing_mapping(mut self, key: &MappingKey) -> Finding {
+        self.mapping = Some(key.clone());
+        self
+    }
+
+    /// Names the certificate.
+    pub fn with_certificate_hash(mut self, hash: Option<Thumbprint>) -> Finding {
+        self.certificate_hash = hash;
+        self
+    }
+
+    /// Names the certificate and adds its origin as a source.
+    pub fn with_certificate(mut self, certificate: &Certificate) -> Finding {
+        self.certificate_hash = Some(certificate.thumbprint);
+        self.sources.push(certificate.origin.clone());
+        self
+    }
+
+    /// Adds a fix.
+    pub fn with_fix(mut self, fix: Fix) -> Finding {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// Adds a source.
+    pub fn with_source(mut self, origin: &Origin) -> Finding {
+        self.sources.push(origin.clone());
+        self
+    }
+}
+
+/// The knobs of a doctor run.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The time certificates are judged at (`--now`, else the clock, read by the caller).
+    pub now: OffsetDateTime,
+    /// A certificate expiring within this many days is reported (`--expiry-days`).
+    pub expiry_days: u32,
+    /// Whether a CCS folder was given (`--ccs-folder`), so that missing files can be told.
+    pub ccs_folder_known: bool,
+}
+
+/// Everything a rule may look at.
+pub struct Context<'a> {
+    /// The machine.
+    pub machine: &'a Machine,
+    /// Its analysis.
+    pub analysis: &'a Analysis,
+    /// The CCS folder's files, when known.
+    pub ccs_files: &'a dyn CcsFiles,
+    /// The run's options.
+    pub options: &'a Options,
+}
+
+/// One https binding with a parsed end point, ready for rules.
+pub struct HttpsBinding<'a> {
+    /// The analysis of it.
+    pub analysis: &'a BindingAnalysis,
+    /// Its config.
+    pub config: &'a ConfigFile,
+    /// Its site.
+    pub site: &'a Site,
+    /// The binding.
+    pub binding: &'a Binding,
+    /// Its parsed end point.
+    pub endpoint: &'a HttpEndpoint,
+}
+
+impl<'a> Context<'a> {
+    /// The config, site and binding at `position`.
+    pub fn binding(&self, position: BindingRef) -> (&'a ConfigFile, &'a Site, &'a Binding) {
+        let config = &self.machine.configs[position.config];
+        let site = &config.sites[position.site];
+        (config, site, &site.bindings[position.binding])
+    }
+
+    /// Every https binding whose `bindingInformation` parsed, in document order.
+    pub fn https_bindings(&self) -> impl Iterator<Item = HttpsBinding<'a>> + '_ {
+        self.analysis.bindings.iter().filter_map(move |analysis| {
+            let (config, site, binding) = self.binding(analysis.binding);
+            let endpoint = binding.http_endpoint().filter(|_| binding.is_https())?;
+            Some(HttpsBinding { analysis, config, site, binding, endpoint })
+        })
+    }
+
+    /// The mapping at `position` in `Machine::mappings`.
+    pub fn mapping(&self, position: usize) -> &'a Mapping {
+        &self.machine.mappings[position]
+    }
+
+    /// The certificate at `position` in `Machine::certificates`.
+    pub fn certificate(&self, position: usize) -> &'a Certificate {
+        &self.machine.certificates[position]
+    }
+}
+
+/// Per-run changes to the registry's defaults (`--severity CODE=LEVEL`, `--allow CODE`).
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// Codes with a new severity.
+    pub severities: Vec<(Code, Severity)>,
+    /// Codes not to report.
+    pub allowed: Vec<Code>,
+}
+
+/// Runs every rule over `context`, applies `overrides`, and returns the findings sorted by
+/// site, binding and code so that output is stable.
+pub fn diagnose(context: &Context<'_>, overrides: &Overrides) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    rules::run_all(context, &mut findings);
+    findings.retain(|finding| !overrides.allowed.contains(&finding.code));
+    for finding in &mut findings {
+        if let Some((_, severity)) = overrides.severities.iter().rev().find(|(code, _)| *code == finding.code)
+        {
+            finding.severity = *severity;
+        }
+    }
+    findings.sort_by(|a, b| {
+        (&a.site, &a.binding, a.code, a.mapping.as_ref().map(ToString::to_string), &a.message).cmp(&(
+            &b.site,
+            &b.binding,
+            b.code,
+            b.mapping.as_ref().map(ToString::to_string),
+            &b.message,
+        ))
+    });
+    findings
+}
+
+/// The generated `docs/diagnostics.md`: every code with its severity, summary and
+/// explanation.
+pub fn diagnostics_markdown() -> String {
+    let mut out = String::from(
+        "# Diagnostics\n\n<!-- Generated from the code registry (crates/sslbind-core/src/doctor); \
+         a test fails when this file is stale. -->\n\n\
+         `sslbind doctor` reports these codes. Change a severity with `--severity CODE=LEVEL`, \
+         silence a code with `--allow CODE`, and print one explanation with `sslbind explain CODE`.\n\n\
+         | code | default | fires when |\n|---|---|---|\n",
+    );
+    for code in Code::ALL {
+        out.push_str(&format!(
+            "| [`{}`](#{}) | {} | {} |\n",
+            code.name(),
+            code.name(),
+            code.default_severity(),
+            code.summary()
+        ));
+    }
+    for code in Code::ALL {
+        out.push_str(&format!(
+            "\n## {}\n\nDefault severity: {}.\n\n{}\n",
+            code.name(),
+            code.default_severity(),
+            rules::explanation(*code)
+        ));
+    }
+    out
+}

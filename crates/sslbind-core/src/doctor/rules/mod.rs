@@ -1,0 +1,481 @@
+//! The rules, one file each, and what they share: naming certificates and mappings in
+//! messages, choosing the AppId and certificate a fix should use.
+
+mod ccs_certificate_missing;
+mod certificate_expired;
+mod certificate_expiring;
+mod certificate_name_mismatch;
+mod certificate_not_for_server_auth;
+mod certificate_not_found;
+mod duplicate_binding;
+mod flags_mismatch;
+mod foreign_mapping_in_use;
+mod idle_mapping;
+mod invalid_binding;
+mod missing_mapping;
+mod no_fallback_certificate;
+mod private_key_missing;
+mod renewal_available;
+mod shared_endpoint_certificate;
+mod sni_without_host;
+mod specific_ip_shadows_sni;
+mod store_mismatch;
+mod weak_certificate;
+
+use crate::analysis::BindingAnalysis;
+use crate::certs::covers_host;
+use crate::doctor::{Code, Context, Finding};
+use crate::model::certificate::Certificate;
+use crate::model::ids::AppId;
+use crate::model::machine::{ConfigFile, ServerFlavor};
+use crate::owners::Owner;
+
+/// Runs every rule.
+pub fn run_all(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let rules: [fn(&Context<'_>, &mut Vec<Finding>); 20] = [
+        missing_mapping::check,
+        certificate_not_found::check,
+        certificate_expired::check,
+        certificate_expiring::check,
+        certificate_name_mismatch::check,
+        shared_endpoint_certificate::check,
+        sni_without_host::check,
+        duplicate_binding::check,
+        invalid_binding::check,
+        specific_ip_shadows_sni::check,
+        no_fallback_certificate::check,
+        idle_mapping::check,
+        foreign_mapping_in_use::check,
+        ccs_certificate_missing::check,
+        flags_mismatch::check,
+        store_mismatch::check,
+        renewal_available::check,
+        private_key_missing::check,
+        weak_certificate::check,
+        certificate_not_for_server_auth::check,
+    ];
+    for rule in rules {
+        rule(context, findings);
+    }
+}
+
+/// The paragraph `sslbind explain CODE` prints.
+pub fn explanation(code: Code) -> &'static str {
+    match code {
+        Code::MissingMapping => missing_mapping::EXPLANATION,
+        Code::CertificateNotFound => certificate_not_found::EXPLANATION,
+        Code::CertificateExpired => certificate_expired::EXPLANATION,
+        Code::CertificateExpiring => certificate_expiring::EXPLANATION,
+        Code::CertificateNameMismatch => certificate_name_mismatch::EXPLANATION,
+        Code::SharedEndpointCertificate => shared_endpoint_certificate::EXPLANATION,
+        Code::SniWithoutHost => sni_without_host::EXPLANATION,
+        Code::DuplicateBinding => duplicate_binding::EXPLANATION,
+        Code::InvalidBinding => invalid_binding::EXPLANATION,
+        Code::SpecificIpShadowsSni => specific_ip_shadows_sni::EXPLANATION,
+        Code::NoFallbackCertificate => no_fallback_certificate::EXPLANATION,
+        Code::IdleMapping => idle_mapping::EXPLANATION,
+        Code::ForeignMappingInUse => foreign_mapping_in_use::EXPLANATION,
+        Code::CcsCertificateMissing => ccs_certificate_missing::EXPLANATION,
+        Code::FlagsMismatch => flags_mismatch::EXPLANATION,
+        Code::StoreMismatch => store_mismatch::EXPLANATION,
+        Code::RenewalAvailable => renewal_available::EXPLANATION,
+        Code::PrivateKeyMissing => private_key_missing::EXPLANATION,
+        Code::WeakCertificate => weak_certificate::EXPLANATION,
+        Code::CertificateNotForServerAuth => certificate_not_for_server_auth::EXPLANATION,
+    }
+}
+
+/// The AppId the server of `config` writes: IIS or IIS Express.
+pub fn app_id_for(config: &ConfigFile) -> AppId {
+    match config.flavor {
+        ServerFlavor::Iis => Owner::Iis.app_id(),
+        ServerFlavor::IisExpress => Owner::IisExpress.app_id(),
+    }
+}
+
+/// A short human name for a certificate: its first DNS name or common name, and its
+/// thumbprint.
+pub fn certificate_name(certificate: &Certificate) -> String {
+    let name = certificate
+        .dns_names
+        .first()
+        .or(certificate.common_name.as_ref())
+        .map_or(certificate.subject.as_str(), String::as_str);
+    format!("certificate `{name}` ({})", certificate.thumbprint)
+}
+
+/// What a client of the binding gets today, as the end of a sentence: "HTTP.sys serves it
+/// with `0.0.0.0:443` instead" or "clients get a connection reset".
+pub fn describe_served(context: &Context<'_>, analysis: &BindingAnalysis) -> String {
+    match analysis.effective() {
+        Some(position) => {
+            let mapping = context.mapping(position);
+            format!("HTTP.sys serves it with {} mapping `{}` instead", mapping.key.kind(), mapping.key)
+        }
+        None => "clients get a connection reset".to_owned(),
+    }
+}
+
+/// The given certificate a fix should map for `host`: one that covers it and is valid now,
+/// the one valid longest; `None` when no given certificate fits.
+pub fn replacement_certificate<'a>(context: &Context<'a>, host: &str) -> Option<&'a Certificate> {
+    context
+        .machine
+        .certificates
+        .iter()
+        .filter(|certificate| certificate.is_valid_at(context.options.now) && covers_host(certificate, host))
+        .max_by_key(|certificate| certificate.not_after)
+}
+
+/// How appcmd names one binding of a site's collection:
+/// `bindings.[protocol='https',bindingInformation='*:443:a.example.com']`; `None` when the
+/// text holds a quote that would end the selector early.
+pub fn appcmd_binding_selector(binding: &crate::model::binding::Binding) -> Option<String> {
+    let quoted = |text: &str| text.contains(['\'', '"']);
+    if quoted(&binding.protocol) || quoted(&binding.information) {
+        return None;
+    }
+    Some(format!("bindings.[protocol='{}',bindingInformation='{}']", binding.protocol, binding.information))
+}
+
+/// `appcmd set site` for `site` of `config` with one `argument` such as
+/// `/bindings.[…].sslFlags:1`. The argument is written in double quotes so that its commas,
+/// brackets and single quotes reach appcmd whole. IIS uses its own appcmd; IIS Express its
+/// appcmd with `/apphostconfig:` naming the config read.
+pub fn appcmd_set_site(config: &ConfigFile, site: &crate::model::binding::Site, argument: &str) -> String {
+    match config.flavor {
+        ServerFlavor::Iis => format!(
+            "%windir%\\system32\\inetsrv\\appcmd.exe set site /site.name:\"{}\" \"{argument}\"",
+            site.name
+        ),
+        ServerFlavor::IisExpress => format!(
+            "\"%ProgramFiles%\\IIS Express\\appcmd.exe\" set site /site.name:\"{}\" \"{argument}\" \
+             /apphostconfig:\"{}\"",
+            site.name, config.path
+        ),
+    }
+}
+
+/// `a`, `a and b`, `a, b and c` (with `conjunction` in place of "and").
+pub fn word_list(items: &[String], conjunction: &str) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.clone(),
+        [rest @ .., last] => format!("{} {conjunction} {last}", rest.join(", ")),
+    }
+}
+
+/// How a message names the certificate of the mapping at `position`: its
+/// [`certificate_name`] when it was given, `certificate HASH` when only the hash is known,
+/// `None` when the mapping has no hash (CCS).
+pub fn mapping_certificate_name(context: &Context<'_>, position: usize) -> Option<String> {
+    let given = context.analysis.mappings.get(position).and_then(|analysis| analysis.certificate);
+    match given.and_then(|certificate| context.machine.certificates.get(certificate)) {
+        Some(certificate) => Some(certificate_name(certificate)),
+        None => context
+            .machine
+            .mappings
+            .get(position)
+            .and_then(|mapping| mapping.certificate_hash)
+            .map(|hash| format!("certificate {hash}")),
+    }
+}
+
+/// `finding` naming the certificate of the mapping at `position`: with the certificate's
+/// origin as a source when it was given, by hash alone otherwise.
+pub fn with_mapping_certificate(finding: Finding, context: &Context<'_>, position: usize) -> Finding {
+    let given = context.analysis.mappings.get(position).and_then(|analysis| analysis.certificate);
+    match given.and_then(|certificate| context.machine.certificates.get(certificate)) {
+        Some(certificate) => finding.with_certificate(certificate),
+        None => finding.with_certificate_hash(
+            context.machine.mappings.get(position).and_then(|mapping| mapping.certificate_hash),
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The certificate rules' unit of report. (Paths are written out in full below so that this
+// section needs no `use` lines of its own.)
+
+/// One certificate as mappings use it: the unit the certificate rules report on.
+///
+/// [`mapped_certificates`] gives one per mapping, except that IIS Express's reserved mappings
+/// (usually a hundred of them sharing its development certificate) come as one per
+/// certificate, so that one expired certificate is one finding, not a hundred.
+/// [`certificates_by_hash`] gives one per thumbprint with every mapping that names it.
+#[derive(Clone, Debug)]
+pub struct MappedCertificate<'a> {
+    /// The thumbprint the mappings name.
+    pub hash: crate::model::ids::Thumbprint,
+    /// The certificate, when it was given (the first one with that thumbprint).
+    pub certificate: Option<&'a Certificate>,
+    /// Positions in `Machine::mappings`, in order; never empty.
+    pub mappings: Vec<usize>,
+}
+
+/// Every certificate-bearing mapping (not CCS, with a hash): one entry per mapping, but the
+/// reserved mappings that share a certificate as one entry at the first of them.
+pub fn mapped_certificates<'a>(context: &Context<'a>) -> Vec<MappedCertificate<'a>> {
+    group_mappings(context, |status| status == crate::analysis::MappingStatus::Reserved)
+}
+
+/// Every mapped thumbprint once, with every mapping that names it, in order of first use.
+pub fn certificates_by_hash<'a>(context: &Context<'a>) -> Vec<MappedCertificate<'a>> {
+    group_mappings(context, |_| true)
+}
+
+fn group_mappings<'a>(
+    context: &Context<'a>,
+    grouped: impl Fn(crate::analysis::MappingStatus) -> bool,
+) -> Vec<MappedCertificate<'a>> {
+    let mut entries: Vec<MappedCertificate<'a>> = Vec::new();
+    let mut groups: std::collections::HashMap<crate::model::ids::Thumbprint, usize> =
+        std::collections::HashMap::new();
+    for analysis in &context.analysis.mappings {
+        let Some(mapping) = context.machine.mappings.get(analysis.mapping) else { continue };
+        let Some(hash) = mapping.certificate_hash else { continue };
+        if matches!(
+            mapping.key,
+            crate::model::mapping::MappingKey::Ccs { .. } | crate::model::mapping::MappingKey::ScopedCcs { .. }
+        ) {
+            continue;
+        }
+        if grouped(analysis.status) {
+            if let Some(entry) = groups.get(&hash).and_then(|&position| entries.get_mut(position)) {
+                entry.mappings.push(analysis.mapping);
+                continue;
+            }
+            groups.insert(hash, entries.len());
+        }
+        let certificate = analysis.certificate.and_then(|position| context.machine.certificates.get(position));
+        entries.push(MappedCertificate { hash, certificate, mappings: vec![analysis.mapping] });
+    }
+    entries
+}
+
+impl<'a> MappedCertificate<'a> {
+    /// The first mapping, the one findings name.
+    pub fn first_mapping(&self, context: &Context<'a>) -> Option<&'a crate::model::mapping::Mapping> {
+        self.mappings.first().and_then(|&position| context.machine.mappings.get(position))
+    }
+
+    /// The same certificate with only the mappings `keep` accepts; `None` when none is left.
+    pub fn only(
+        &self,
+        context: &Context<'a>,
+        keep: impl Fn(&crate::model::mapping::Mapping) -> bool,
+    ) -> Option<MappedCertificate<'a>> {
+        let mappings: Vec<usize> = self
+            .mappings
+            .iter()
+            .copied()
+            .filter(|&position| context.machine.mappings.get(position).is_some_and(&keep))
+            .collect();
+        (!mappings.is_empty()).then(|| MappedCertificate { mappings, ..self.clone() })
+    }
+
+    /// Every given certificate with this thumbprint (the same certificate found in several
+    /// sources or stores).
+    pub fn copies(&self, context: &Context<'a>) -> impl Iterator<Item = &'a Certificate> + use<'a> {
+        let hash = self.hash;
+        context.machine.certificates.iter().filter(move |certificate| certificate.thumbprint == hash)
+    }
+
+    /// The bindings that use any of the mappings, in document order, each once.
+    pub fn users(&self, context: &Context<'a>) -> Vec<crate::analysis::BindingRef> {
+        let mut users: Vec<crate::analysis::BindingRef> = self
+            .mappings
+            .iter()
+            .filter_map(|&position| context.analysis.mappings.get(position))
+            .flat_map(|analysis| analysis.used_by.iter().copied())
+            .collect();
+        users.sort_unstable();
+        users.dedup();
+        users
+    }
+
+    /// The start of a finding's sentence: the mappings, who uses them, and the certificate,
+    /// e.g. "ip mapping `0.0.0.0:443` (used by site `a`, binding `*:443:`) maps certificate
+    /// `a.example.com` (5226…)" or "100 reserved IIS Express mappings on ports 44300-44399
+    /// share certificate `localhost` (…)".
+    pub fn describe(&self, context: &Context<'a>) -> String {
+        let mut parts = Vec::new();
+        let mut reserved = Vec::new();
+        for &position in &self.mappings {
+            let (Some(mapping), Some(analysis)) =
+                (context.machine.mappings.get(position), context.analysis.mappings.get(position))
+            else {
+                continue;
+            };
+            let role = match analysis.status {
+                crate::analysis::MappingStatus::Reserved => {
+                    reserved.push(mapping);
+                    continue;
+                }
+                crate::analysis::MappingStatus::InUse => {
+                    format!("used by {}", describe_users(context, &analysis.used_by))
+                }
+                crate::analysis::MappingStatus::Fallback => "the fallback for clients that send no SNI".to_owned(),
+                crate::analysis::MappingStatus::Idle => "idle: no binding uses it".to_owned(),
+                crate::analysis::MappingStatus::Foreign => match analysis.owner {
+                    Some(owner) => format!("owned by {}", owner.name()),
+                    None => "owned by another program".to_owned(),
+                },
+            };
+            parts.push(format!("{} mapping `{}` ({role})", mapping.key.kind(), mapping.key));
+        }
+        match reserved.as_slice() {
+            [] => {}
+            [only] => parts.push(format!("reserved IIS Express mapping `{}`", only.key)),
+            several => {
+                let ports = several.iter().map(|mapping| mapping.key.port());
+                let (low, high) = (ports.clone().min().unwrap_or(0), ports.max().unwrap_or(0));
+                parts.push(format!("{} reserved IIS Express mappings on ports {low}-{high}", several.len()));
+            }
+        }
+        let verb = if self.mappings.len() == 1 { "maps" } else { "share" };
+        let certificate = match self.certificate {
+            Some(certificate) => certificate_name(certificate),
+            None => format!("certificate {}", self.hash),
+        };
+        format!("{} {verb} {certificate}", join_words(&parts))
+    }
+
+    /// "the mapping" or "the 3 mappings", for fix titles.
+    pub fn the_mappings(&self) -> String {
+        match self.mappings.len() {
+            1 => "the mapping".to_owned(),
+            count => format!("the {count} mappings"),
+        }
+    }
+
+    /// A finding of `code` about these mappings: it names the first mapping and the
+    /// certificate (hash), and the site and binding when one binding (the site when one site)
+    /// uses them; its sources are the mapping, the certificate and the users' bindings.
+    pub fn finding(&self, context: &Context<'a>, code: Code, message: String) -> Finding {
+        let mut finding = Finding::new(code, message);
+        if let Some(mapping) = self.first_mapping(context) {
+            finding = finding.with_mapping(mapping);
+        }
+        finding = match self.certificate {
+            Some(certificate) => finding.with_certificate(certificate),
+            None => finding.with_certificate_hash(Some(self.hash)),
+        };
+        let users = self.users(context);
+        for &user in &users {
+            let (_, _, binding) = context.binding(user);
+            finding = finding.with_source(&binding.origin);
+        }
+        if let Some(&first) = users.first() {
+            let (_, site, binding) = context.binding(first);
+            if users.iter().all(|user| (user.config, user.site) == (first.config, first.site)) {
+                finding.site = Some(site.name.clone());
+            }
+            if users.len() == 1 {
+                finding.binding = Some(binding.information.clone());
+            }
+        }
+        finding
+    }
+
+    /// `netsh http delete` and `add` for every mapping, re-pointing each to `target` (the
+    /// `<THUMBPRINT>` placeholder when `None`) with the same key and AppId. The store is
+    /// `store` when given, else the one each mapping names.
+    pub fn repoint_commands(
+        &self,
+        context: &Context<'a>,
+        target: Option<&crate::model::ids::Thumbprint>,
+        store: Option<&str>,
+    ) -> Vec<String> {
+        let mut commands = Vec::new();
+        for &position in &self.mappings {
+            let Some(mapping) = context.machine.mappings.get(position) else { continue };
+            let app_id = mapping.app_id.unwrap_or_else(|| Owner::Iis.app_id());
+            let store = store.unwrap_or_else(|| mapping.effective_store());
+            commands.push(crate::doctor::fix::netsh_delete(&mapping.key));
+            commands.push(crate::doctor::fix::netsh_add(&mapping.key, target, store, app_id));
+        }
+        commands
+    }
+}
+
+/// Who uses a mapping: "site `a`, binding `x`", "site `a`, bindings `x` and `y`; site `b`,
+/// binding `z`".
+pub fn describe_users(context: &Context<'_>, users: &[crate::analysis::BindingRef]) -> String {
+    let mut sites: Vec<((usize, usize), String, Vec<String>)> = Vec::new();
+    for &user in users {
+        let (_, site, binding) = context.binding(user);
+        let information = format!("`{}`", binding.information);
+        match sites.iter_mut().find(|(key, ..)| *key == (user.config, user.site)) {
+            Some((_, _, bindings)) => bindings.push(information),
+            None => sites.push(((user.config, user.site), site.name.clone(), vec![information])),
+        }
+    }
+    sites
+        .iter()
+        .map(|(_, site, bindings)| {
+            let noun = if bindings.len() == 1 { "binding" } else { "bindings" };
+            format!("site `{site}`, {noun} {}", join_words(bindings))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub fn join_words(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [only] => only.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A date as `2026-06-01` (UTC).
+pub fn date(moment: time::OffsetDateTime) -> String {
+    moment.to_offset(time::UtcOffset::UTC).date().to_string()
+}
+
+/// Why a certificate is not (or soon not) acceptable at `options.now`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lapse {
+    /// Before its `not_before`.
+    NotYetValid,
+    /// After its `not_after`.
+    Expired,
+    /// Valid, but `not_after` is at most `options.expiry_days` days away.
+    Expiring,
+}
+
+impl Lapse {
+    /// The lapse of `certificate` at `context.options.now`, if any.
+    pub fn of(context: &Context<'_>, certificate: &Certificate) -> Option<Lapse> {
+        let now = context.options.now;
+        if now < certificate.not_before {
+            Some(Lapse::NotYetValid)
+        } else if now > certificate.not_after {
+            Some(Lapse::Expired)
+        } else if certificate.not_after - now <= time::Duration::days(i64::from(context.options.expiry_days)) {
+            Some(Lapse::Expiring)
+        } else {
+            None
+        }
+    }
+
+    /// The end of a sentence about `certificate`: "expired on 2026-01-01", "is not valid
+    /// until 2026-09-01", "expires on 2026-06-15, in 14 days".
+    pub fn describe(self, context: &Context<'_>, certificate: &Certificate) -> String {
+        match self {
+            Lapse::NotYetValid => format!("is not valid until {}", date(certificate.not_before)),
+            Lapse::Expired => format!("expired on {}", date(certificate.not_after)),
+            Lapse::Expiring => {
+                let days = (certificate.not_after - context.options.now).whole_days();
+                let left = match days {
+                    0 => "within a day".to_owned(),
+                    1 => "in 1 day".to_owned(),
+                    days => format!("in {days} days"),
+                };
+                format!("expires on {}, {left}", date(certificate.not_after))
+            }
+        }
+    }
+}

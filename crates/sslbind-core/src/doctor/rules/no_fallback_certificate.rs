@@ -1,0 +1,9 @@
+//! `no-fallback-certificate`: not written yet.
+
+use crate::doctor::{Context, Finding};
+
+/// The explanation `sslbind explain no-fallback-certificate` prints.
+pub const EXPLANATION: &str = "not written yet";
+
+/// Reports nothing yet.
+pub fn check(_context: &Context<'_>, _findings: &mut Vec<Finding>) {}

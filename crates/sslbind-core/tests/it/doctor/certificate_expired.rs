@@ -1,0 +1,1 @@
+//! Where `certificate-expired` fires, and the near misses where it must not.

@@ -1,0 +1,1 @@
+//! Where `certificate-expiring` fires, and the near misses where it must not.

@@ -1,0 +1,1 @@
+//! Where `certificate-not-found` fires, and the near misses where it must not.

@@ -1,0 +1,1 @@
+//! Where `duplicate-binding` fires, and the near misses where it must not.

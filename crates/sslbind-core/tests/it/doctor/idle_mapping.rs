@@ -1,0 +1,1 @@
+//! Where `idle-mapping` fires, and the near misses where it must not.

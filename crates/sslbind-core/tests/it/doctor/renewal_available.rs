@@ -1,0 +1,1 @@
+//! Where `renewal-available` fires, and the near misses where it must not.

@@ -1,0 +1,1 @@
+//! Where `store-mismatch` fires, and the near misses where it must not.

@@ -1,0 +1,1 @@
+//! Where `weak-certificate` fires, and the near misses where it must not.

@@ -1,0 +1,87 @@
+//! `sslbind doctor`: read the machine leniently, run every rule, render the findings, and
+//! turn the worst severity into the exit code.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use sslbind_core::analysis::{
+    self,
+    selection::{CcsFiles, CcsFolder, UnknownCcsFolder},
+};
+use sslbind_core::doctor::{self, Code, Options, Overrides, Severity};
+use sslbind_core::uncertain::SelectionAssumptions;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::cli::{DoctorArgs, DoctorFormat, FailOn};
+use crate::commands::listing::sources_of;
+use crate::render::{self, Style};
+
+/// Runs `sslbind doctor`.
+pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
+    let overrides = overrides(args)?;
+    let now = match &args.now {
+        Some(text) => OffsetDateTime::parse(text, &Rfc3339).with_context(|| {
+            format!("--now {text}: expected an RFC 3339 time such as 2026-06-01T00:00:00Z")
+        })?,
+        None => OffsetDateTime::now_utc(),
+    };
+    let sources = sources_of(&args.sources);
+    if sources.is_empty() {
+        anyhow::bail!("no sources given: pass a machine folder, or --config, --sslcert and --certs");
+    }
+    let machine = sslbind_live::load_machine(&sources).context("reading the sources")?;
+    render::warnings(&mut io::stderr().lock(), &machine.warnings)?;
+    let ccs_folder = match &args.ccs_folder {
+        Some(folder) => Some(sslbind_live::read_ccs_folder(folder).context("reading --ccs-folder")?),
+        None => None,
+    };
+    let ccs_files: &dyn CcsFiles = match &ccs_folder {
+        Some(folder) => folder as &CcsFolder,
+        None => &UnknownCcsFolder,
+    };
+    let analysis = analysis::analyze(&machine, ccs_files, &SelectionAssumptions::default());
+    let options = Options { now, expiry_days: args.expiry_days, ccs_folder_known: ccs_folder.is_some() };
+    let context = doctor::Context { machine: &machine, analysis: &analysis, ccs_files, options: &options };
+    let findings = doctor::diagnose(&context, &overrides);
+
+    let mut out = io::stdout().lock();
+    match args.format {
+        DoctorFormat::Table => render::findings::table(&mut out, &machine, &findings, &Style::for_stdout())?,
+        DoctorFormat::Json => render::json::write(&mut out, &render::findings::json(&findings))?,
+        DoctorFormat::Sarif => render::json::write(&mut out, &render::sarif::log(&findings))?,
+    }
+    out.flush()?;
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    let failed =
+        threshold.is_some_and(|threshold| findings.iter().any(|finding| finding.severity >= threshold));
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn overrides(args: &DoctorArgs) -> anyhow::Result<Overrides> {
+    let mut overrides = Overrides::default();
+    for text in &args.severities {
+        let Some((name, level)) = text.split_once('=') else {
+            anyhow::bail!("--severity {text}: expected CODE=LEVEL, e.g. idle-mapping=error");
+        };
+        let code = parse_code(name)?;
+        let Some(severity) = Severity::parse(level) else {
+            anyhow::bail!("--severity {text}: `{level}` is not error, warning or info");
+        };
+        overrides.severities.push((code, severity));
+    }
+    for name in &args.allowed {
+        overrides.allowed.push(parse_code(name)?);
+    }
+    Ok(overrides)
+}
+
+fn parse_code(name: &str) -> anyhow::Result<Code> {
+    Code::parse(name).with_context(|| format!("unknown code `{name}`: run `sslbind explain` for the list"))
+}

@@ -1,0 +1,19 @@
+//! One module per command; each turns its arguments into library calls and rendering.
+
+mod doctor;
+mod explain;
+mod listing;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the command the user asked for.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Bindings(args) => listing::bindings(&args),
+        Command::Mappings(args) => listing::mappings(&args),
+        Command::Doctor(args) => doctor::run(&args),
+        Command::Explain(args) => explain::run(&args),
+    }
+}

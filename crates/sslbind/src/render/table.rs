@@ -1,0 +1,389 @@
+//! Aligned tables for people: `sslbind bindings` grouped by site, `sslbind mappings` one row
+//! per record. Lines fit the terminal width (100 columns when unknown) by shortening the
+//! widest free-text column, never by wrapping.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use sslbind_core::analysis::{Analysis, BindingRef, MappingAnalysis, MappingStatus};
+use sslbind_core::model::{Machine, MappingKey, Thumbprint};
+
+use crate::render::{Colour, Style};
+
+/// Prints `sslbind bindings`.
+pub fn bindings(
+    out: &mut impl Write,
+    machine: &Machine,
+    analysis: &Analysis,
+    style: &Style,
+) -> io::Result<()> {
+    let mut table = Table::new(&["BINDING", "SSL", "MAPPING", "CERTIFICATE"], &[3, 0, 2]);
+    table.indent = 2;
+    table.note_column = 1;
+    let mut previous_site = None;
+    let (mut n_https, mut n_served, mut n_unserved) = (0, 0, 0);
+    for binding_analysis in &analysis.bindings {
+        let position = binding_analysis.binding;
+        let config = &machine.configs[position.config];
+        let site = &config.sites[position.site];
+        let binding = &site.bindings[position.binding];
+        if previous_site != Some((position.config, position.site)) {
+            let heading = match site.id {
+                Some(id) => format!("{} (id {id}, {})", site.name, config.flavor.name()),
+                None => format!("{} ({})", site.name, config.flavor.name()),
+            };
+            table.rows.push(Row::heading(heading));
+        }
+        previous_site = Some((position.config, position.site));
+        let ssl = binding.ssl_flags.names().iter().map(|name| short_flag(name)).collect::<Vec<_>>().join(",");
+        let mut row = Row::new(vec![
+            Cell::plain(format!("{:<5} {}", binding.protocol, binding.information)),
+            Cell::plain(if binding.is_https() || binding.ssl_flags.0 != 0 { ssl } else { String::new() }),
+        ]);
+        for note in crate::render::json::binding_notes(binding) {
+            row.notes.push(Cell::new(note, Colour::Dim));
+        }
+        if !binding.is_https() || binding.http_endpoint().is_none() {
+            row.cells.extend([Cell::plain(String::new()), Cell::plain(String::new())]);
+            table.rows.push(row);
+            continue;
+        }
+        n_https += 1;
+        let expected = binding_analysis.expected.as_ref();
+        match (&binding_analysis.selection, binding_analysis.effective()) {
+            (None, _) => {
+                let text = expected.map(|key| format!("{} {key} (expected)", key.kind())).unwrap_or_default();
+                row.cells.push(Cell::new(text, Colour::Dim));
+                row.cells.push(Cell::plain(String::new()));
+            }
+            (Some(_), None) => {
+                n_unserved += 1;
+                row.cells.push(Cell::new("none: connection reset".to_owned(), Colour::Red));
+                row.cells.push(Cell::plain(String::new()));
+                if let Some(key) = expected {
+                    row.notes.push(Cell::new(
+                        format!("expects {} {key}, which is missing", key.kind()),
+                        Colour::Red,
+                    ));
+                }
+            }
+            (Some(_), Some(effective)) => {
+                n_served += 1;
+                let mapping = &machine.mappings[effective];
+                let matches_expected = expected.is_some_and(|key| key.same_record(&mapping.key));
+                let colour = if matches_expected { Colour::Green } else { Colour::Yellow };
+                row.cells.push(Cell::new(format!("{} {}", mapping.key.kind(), mapping.key), colour));
+                row.cells.push(certificate_cell(
+                    machine,
+                    binding_analysis.certificate,
+                    mapping.certificate_hash,
+                    &mapping.key,
+                    false,
+                ));
+                if let Some(key) = expected.filter(|_| !matches_expected) {
+                    let state = if analysis.index.get(key).is_some() { "shadowed" } else { "missing" };
+                    row.notes
+                        .push(Cell::new(format!("expects {} {key} ({state})", key.kind()), Colour::Yellow));
+                }
+            }
+        }
+        table.rows.push(row);
+    }
+    table.write(out, style)?;
+    let n_bindings = analysis.bindings.len();
+    let n_sites: usize = machine.configs.iter().map(|config| config.sites.len()).sum();
+    let mut summary = format!("{n_bindings} bindings in {n_sites} sites; {n_https} https");
+    if machine.mappings_known {
+        let _ = write!(summary, ": {n_served} served, {n_unserved} without a mapping");
+    } else {
+        summary.push_str(" (no --sslcert given: mappings unknown)");
+    }
+    writeln!(out, "\n{}", style.paint(Colour::Dim, &summary))
+}
+
+/// Prints `sslbind mappings`.
+pub fn mappings(
+    out: &mut impl Write,
+    machine: &Machine,
+    analysis: &Analysis,
+    style: &Style,
+) -> io::Result<()> {
+    let mut table = Table::new(&["KIND", "KEY", "OWNER", "STATUS", "CERTIFICATE"], &[4, 2, 1]);
+    let mut counts = std::collections::BTreeMap::new();
+    for mapping_analysis in &analysis.mappings {
+        *counts.entry(mapping_analysis.status.as_str()).or_insert(0) += 1;
+    }
+    let mut position = 0;
+    while position < analysis.mappings.len() {
+        let run = reserved_run(machine, &analysis.mappings[position..]);
+        let mapping_analysis = &analysis.mappings[position];
+        let mapping = &machine.mappings[mapping_analysis.mapping];
+        let owner = match (mapping_analysis.owner, mapping.app_id) {
+            (Some(owner), _) => owner.name().to_owned(),
+            (None, Some(app_id)) => app_id.to_string(),
+            (None, None) => "(no AppId)".to_owned(),
+        };
+        let status_colour = match mapping_analysis.status {
+            MappingStatus::InUse => Colour::Green,
+            MappingStatus::Fallback | MappingStatus::Reserved => Colour::Dim,
+            MappingStatus::Idle => Colour::Yellow,
+            MappingStatus::Foreign => Colour::Cyan,
+        };
+        let key = if run > 1 {
+            let last = &machine.mappings[analysis.mappings[position + run - 1].mapping];
+            format!("{}-{}", mapping.key, last.key.port())
+        } else {
+            mapping.key.to_string()
+        };
+        let mut row = Row::new(vec![
+            Cell::plain(mapping.key.kind().to_string()),
+            Cell::plain(key),
+            Cell::plain(owner),
+            Cell::new(mapping_analysis.status.as_str().to_owned(), status_colour),
+            certificate_cell(
+                machine,
+                mapping_analysis.certificate,
+                mapping.certificate_hash,
+                &mapping.key,
+                true,
+            ),
+        ]);
+        if run > 1 {
+            row.notes.push(Cell::new(
+                format!("{run} reserved mappings, one per port, same certificate"),
+                Colour::Dim,
+            ));
+        }
+        row.notes.extend(
+            mapping_analysis.used_by.iter().map(|binding_ref| {
+                Cell::plain(format!("used by {}", describe_binding(machine, *binding_ref)))
+            }),
+        );
+        if mapping.truncated {
+            row.notes.push(Cell::new(
+                "record cut short in the source: fields may be missing".to_owned(),
+                Colour::Yellow,
+            ));
+        }
+        table.rows.push(row);
+        position += run;
+    }
+    table.write(out, style)?;
+    let breakdown = counts.iter().map(|(status, n)| format!("{n} {status}")).collect::<Vec<_>>().join(", ");
+    let summary = format!("{} mappings: {breakdown}", analysis.mappings.len());
+    writeln!(out, "\n{}", style.paint(Colour::Dim, &summary))
+}
+
+/// How many mappings from the start of `rest` form one run of IIS Express reserved mappings
+/// (consecutive ports, one address, one certificate, one owner), shown as one row; at least 1.
+fn reserved_run(machine: &Machine, rest: &[MappingAnalysis]) -> usize {
+    let Some(first) = rest.first() else { return 0 };
+    let first_mapping = &machine.mappings[first.mapping];
+    let MappingKey::Ip(first_address) = first_mapping.key else {
+        return 1;
+    };
+    if first.status != MappingStatus::Reserved {
+        return 1;
+    }
+    let mut run = 1;
+    for next in &rest[1..] {
+        let mapping = &machine.mappings[next.mapping];
+        let consecutive = matches!(mapping.key, MappingKey::Ip(address)
+            if address.ip() == first_address.ip() && usize::from(address.port()) == usize::from(first_address.port()) + run);
+        if next.status != MappingStatus::Reserved
+            || !consecutive
+            || mapping.certificate_hash != first_mapping.certificate_hash
+            || mapping.app_id != first_mapping.app_id
+        {
+            break;
+        }
+        run += 1;
+    }
+    run
+}
+
+fn describe_binding(machine: &Machine, binding_ref: BindingRef) -> String {
+    let site = &machine.configs[binding_ref.config].sites[binding_ref.site];
+    format!("{} {}", site.name, site.bindings[binding_ref.binding].information)
+}
+
+fn certificate_cell(
+    machine: &Machine,
+    certificate: Option<usize>,
+    hash: Option<Thumbprint>,
+    key: &MappingKey,
+    show_thumbprint: bool,
+) -> Cell {
+    if let Some(position) = certificate {
+        let certificate = &machine.certificates[position];
+        let name = match certificate.dns_names.as_slice() {
+            [] => certificate.common_name.clone().unwrap_or_else(|| certificate.subject.clone()),
+            [only] => only.clone(),
+            [first, rest @ ..] => format!("{first} +{}", rest.len()),
+        };
+        let date = certificate.not_after.date();
+        return Cell::plain(match show_thumbprint {
+            true => format!("{name} (to {date}) {}", short_hash(&certificate.thumbprint)),
+            false => format!("{name} (to {date})"),
+        });
+    }
+    match hash {
+        Some(hash) if machine.certificates_known => {
+            Cell::new(format!("{} (not among the certificates given)", short_hash(&hash)), Colour::Red)
+        }
+        Some(hash) => Cell::plain(short_hash(&hash)),
+        None if matches!(key, MappingKey::Ccs { .. } | MappingKey::ScopedCcs { .. }) => {
+            Cell::plain("from the CCS folder".to_owned())
+        }
+        None => Cell::new("(no hash)".to_owned(), Colour::Red),
+    }
+}
+
+fn short_hash(hash: &Thumbprint) -> String {
+    let text = hash.to_string();
+    format!("{}…", &text[..8])
+}
+
+fn short_flag(name: &str) -> &str {
+    match name {
+        "central-cert-store" => "ccs",
+        "disable-http2" => "no-h2",
+        "disable-ocsp-stapling" => "no-ocsp",
+        "disable-quic" => "no-quic",
+        "disable-tls13-over-tcp" => "no-tls13",
+        "disable-legacy-tls" => "no-legacy",
+        other => other,
+    }
+}
+
+struct Cell {
+    text: String,
+    colour: Option<Colour>,
+}
+
+impl Cell {
+    fn plain(text: String) -> Cell {
+        Cell { text, colour: None }
+    }
+
+    fn new(text: String, colour: Colour) -> Cell {
+        Cell { text, colour: Some(colour) }
+    }
+}
+
+struct Row {
+    cells: Vec<Cell>,
+    /// Lines printed under the row, from the table's note column on.
+    notes: Vec<Cell>,
+    /// A heading row: its one cell is printed alone, unindented, outside the columns.
+    heading: bool,
+}
+
+impl Row {
+    fn new(cells: Vec<Cell>) -> Row {
+        Row { cells, notes: Vec::new(), heading: false }
+    }
+
+    fn heading(text: String) -> Row {
+        Row { cells: vec![Cell::new(text, Colour::Bold)], notes: Vec::new(), heading: true }
+    }
+}
+
+struct Table {
+    headers: Vec<&'static str>,
+    /// Spaces before every non-heading line (set when the table has heading rows).
+    indent: usize,
+    /// The column notes start under.
+    note_column: usize,
+    /// Columns that may be shortened to fit, most expendable first.
+    shrinkable: Vec<usize>,
+    rows: Vec<Row>,
+}
+
+const GAP: usize = 2;
+
+impl Table {
+    fn new(headers: &[&'static str], shrinkable: &[usize]) -> Table {
+        Table {
+            headers: headers.to_vec(),
+            indent: 0,
+            note_column: 2,
+            shrinkable: shrinkable.to_vec(),
+            rows: Vec::new(),
+        }
+    }
+
+    fn widths(&self, max_width: usize) -> Vec<usize> {
+        let mut widths: Vec<usize> = self.headers.iter().map(|header| header.chars().count()).collect();
+        for row in self.rows.iter().filter(|row| !row.heading) {
+            for (width, cell) in widths.iter_mut().zip(&row.cells) {
+                *width = (*width).max(cell.text.chars().count());
+            }
+        }
+        let indent = self.indent;
+        let total =
+            |widths: &[usize]| indent + widths.iter().sum::<usize>() + GAP * widths.len().saturating_sub(1);
+        for &column in &self.shrinkable {
+            let excess = total(&widths).saturating_sub(max_width);
+            if excess == 0 {
+                break;
+            }
+            let floor = self.headers[column].chars().count().max(8);
+            widths[column] = widths[column].saturating_sub(excess).max(floor);
+        }
+        widths
+    }
+
+    fn write(&self, out: &mut impl Write, style: &Style) -> io::Result<()> {
+        if self.rows.is_empty() {
+            return writeln!(out, "{}", style.paint(Colour::Dim, "(nothing to show)"));
+        }
+        let widths = self.widths(style.width);
+        let header_cells: Vec<Cell> =
+            self.headers.iter().map(|header| Cell::new((*header).to_owned(), Colour::Bold)).collect();
+        let margin = " ".repeat(self.indent);
+        write!(out, "{margin}")?;
+        write_line(out, &header_cells, &widths, style)?;
+        let note_indent: usize =
+            self.indent + widths.iter().take(self.note_column).map(|width| width + GAP).sum::<usize>();
+        for row in &self.rows {
+            if row.heading {
+                let text = fit(&row.cells[0].text, style.width);
+                writeln!(out, "{}", style.paint(Colour::Bold, &text))?;
+                continue;
+            }
+            write!(out, "{margin}")?;
+            write_line(out, &row.cells, &widths, style)?;
+            for note in &row.notes {
+                let available = style.width.saturating_sub(note_indent + 2);
+                let text = fit(&note.text, available);
+                let painted = note.colour.map_or_else(|| text.clone(), |colour| style.paint(colour, &text));
+                writeln!(out, "{}↳ {painted}", " ".repeat(note_indent))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn write_line(out: &mut impl Write, cells: &[Cell], widths: &[usize], style: &Style) -> io::Result<()> {
+    let mut line = String::new();
+    let last_non_empty = cells.iter().rposition(|cell| !cell.text.is_empty()).unwrap_or(0);
+    for (position, (cell, &width)) in cells.iter().zip(widths).enumerate().take(last_non_empty + 1) {
+        let text = fit(&cell.text, width);
+        let padding = if position == last_non_empty { 0 } else { width - text.chars().count() + GAP };
+        let painted = cell.colour.map_or_else(|| text.clone(), |colour| style.paint(colour, &text));
+        line.push_str(&painted);
+        line.push_str(&" ".repeat(padding));
+    }
+    writeln!(out, "{line}")
+}
+
+/// `text` cut to `width` characters, ending in `…` when cut.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}

@@ -1,0 +1,50 @@
+//! Running the `sslbind` executable from tests, and the paths tests need.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What one run of `sslbind` produced.
+#[derive(Debug)]
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    /// The exit code, standard output and standard error as one text for snapshots.
+    pub fn transcript(&self) -> String {
+        format!(
+            "exit code: {}\n----- stdout -----\n{}----- stderr -----\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs `sslbind ARGS` in the workspace root with colours off and a 100-column width.
+pub fn sslbind(args: &[&str]) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_sslbind"))
+        .args(args)
+        .current_dir(workspace_root())
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .output()
+        .expect("the sslbind executable runs");
+    Output {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Runs `sslbind ARGS` and parses its standard output as JSON; panics with the transcript if
+/// the run failed.
+pub fn sslbind_json(args: &[&str]) -> serde_json::Value {
+    let output = sslbind(args);
+    assert_eq!(output.code, 0, "{}", output.transcript());
+    serde_json::from_str(&output.stdout).unwrap_or_else(|error| panic!("{error}\n{}", output.transcript()))
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("the workspace root exists")
+}
