@@ -83,6 +83,7 @@ fn hosting_server(folder: &Path) -> Result<(), Error> {
     );
     let gone = Cert::new("old.contoso.com", &["old.contoso.com"], (2024, 1, 1), (2025, 1, 1));
     let winrm = Cert::new("srv01.contoso.local", &["srv01.contoso.local"], (2025, 1, 1), (2027, 1, 1));
+    let cdn = Cert::new("cdn.contoso.com", &["cdn.contoso.com"], (2025, 4, 1), (2026, 4, 1));
     server.write_der(folder, "server.contoso.com.cer")?;
     shop_old.write_der(folder, "shop.contoso.com-2025.cer")?;
     shop_new.write_der(folder, "shop.contoso.com-2026.cer")?;
@@ -91,6 +92,7 @@ fn hosting_server(folder: &Path) -> Result<(), Error> {
     vpn.write_der(folder, "vpn.contoso.com.cer")?;
     mail.write_der(folder, "mail.contoso.com.cer")?;
     partners.write_pfx_without_key(folder, "partners.contoso.com.pfx")?;
+    cdn.write_der(folder, "cdn.contoso.com.cer")?;
 
     let mut netsh = header();
     record(&mut netsh, "IP:port", "0.0.0.0:443", &server.hash, IIS, "MY");
@@ -103,6 +105,7 @@ fn hosting_server(folder: &Path) -> Result<(), Error> {
     record(&mut netsh, "Hostname:port", "old.contoso.com:443", &gone.hash, IIS, "WebHosting");
     record(&mut netsh, "IP:port", "0.0.0.0:9443", &server.hash, IIS, "MY");
     record(&mut netsh, "IP:port", "0.0.0.0:5986", &winrm.hash, WINRM, "MY");
+    record(&mut netsh, "Hostname:port", "cdn.contoso.com:443", &cdn.hash, IIS, "WebHosting");
     std::fs::write(folder.join("sslcert.txt"), encode(&netsh, Encoding::Utf16Le))?;
     Ok(())
 }

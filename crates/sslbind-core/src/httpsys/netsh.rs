@@ -1293,6 +1293,11 @@ impl<'p> Reader<'p> {
                 (FieldId::Flag(bit), Some(false)) => mapping.flags.0 &= !bit,
                 _ => {}
             }
+            // Only builds that print the protocol lines (Disable HTTP2 and later, 0x10 up)
+            // tell a clear protocol bit from one that was never shown.
+            if matches!(id, FieldId::Flag(bit) if bit >= 0x10) && on.is_some() {
+                mapping.flags_known = true;
+            }
             return;
         }
 

@@ -1,1 +1,4 @@
-//! The integration tests of sslbind-live, in one binary.
+//! The integration tests of sslbind-live, in one binary: loading machines from real files in
+//! temporary folders.
+
+mod load;

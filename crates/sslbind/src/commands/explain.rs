@@ -13,14 +13,14 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     let mut out = io::stdout().lock();
     let Some(name) = &args.code else {
         let width = Code::ALL.iter().map(|code| code.name().len()).max().unwrap_or(0);
+        let indent = width + 2 + 7 + 2;
         for code in Code::ALL {
-            writeln!(
-                out,
-                "{:<width$}  {:<7}  {}",
-                code.name(),
-                code.default_severity().as_str(),
-                code.summary()
-            )?;
+            let lines = wrap(code.summary(), 100 - indent);
+            let first = lines.first().map_or("", String::as_str);
+            writeln!(out, "{:<width$}  {:<7}  {first}", code.name(), code.default_severity().as_str())?;
+            for line in lines.iter().skip(1) {
+                writeln!(out, "{:indent$}{line}", "")?;
+            }
         }
         return Ok(ExitCode::SUCCESS);
     };

@@ -170,7 +170,10 @@ pub fn mappings(
     }
     table.write(out, style)?;
     let breakdown = counts.iter().map(|(status, n)| format!("{n} {status}")).collect::<Vec<_>>().join(", ");
-    let summary = format!("{} mappings: {breakdown}", analysis.mappings.len());
+    let mut summary = format!("{} mappings: {breakdown}", analysis.mappings.len());
+    if machine.configs.is_empty() {
+        summary.push_str(" (no config given: no binding can use a mapping, so none is in use)");
+    }
     writeln!(out, "\n{}", style.paint(Colour::Dim, &summary))
 }
 

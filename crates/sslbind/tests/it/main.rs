@@ -3,6 +3,7 @@
 
 mod cli;
 mod corpus;
+mod doctor;
 mod example;
 mod tidy;
 mod util;

@@ -2,7 +2,9 @@
 
 use crate::certs::dns_identities;
 use crate::doctor::fix::Fix;
-use crate::doctor::rules::{Lapse, MappedCertificate, certificate_name, date, mapped_certificates, replacement_certificate};
+use crate::doctor::rules::{
+    Lapse, MappedCertificate, certificate_name, date, mapped_certificates, replacement_certificate,
+};
 use crate::doctor::{Code, Context, Finding};
 use crate::model::certificate::Certificate;
 

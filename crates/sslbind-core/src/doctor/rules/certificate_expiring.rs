@@ -25,16 +25,14 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         if Lapse::of(context, certificate) != Some(Lapse::Expiring) {
             continue;
         }
-        let message = format!(
-            "{}, which {}",
-            mapped.describe(context),
-            Lapse::Expiring.describe(context, certificate)
-        );
+        let message =
+            format!("{}, which {}", mapped.describe(context), Lapse::Expiring.describe(context, certificate));
         let replacement = dns_identities(certificate)
             .first()
             .and_then(|host| replacement_certificate(context, host))
             .filter(|replacement| {
-                replacement.thumbprint != certificate.thumbprint && replacement.not_after > certificate.not_after
+                replacement.thumbprint != certificate.thumbprint
+                    && replacement.not_after > certificate.not_after
             });
         let fix = renewal_fix(context, &mapped, certificate, replacement);
         findings.push(mapped.finding(context, Code::CertificateExpiring, message).with_fix(fix));

@@ -13,8 +13,8 @@ connects. This code fires when certificates were given (a store, a registry hive
 files) and none of them has the mapping's thumbprint. On a live machine or a complete store \
 export that means the certificate was deleted, never imported, or imported into the current \
 user's store instead: HTTP.sys cannot load it and the TLS handshake fails with a connection \
-reset, often with an SSL configuration error in the System event log. If only some certificate \
-files were given, check that the missing one was simply left out. To fix it, export the \
+reset and an SSL configuration error in the System event log. If only some certificate \
+files were given, the missing one may just have been left out. To fix it, export the \
 certificate with its private key from where it lives and import it into the LocalMachine store \
 the mapping names, or re-point the mapping to a certificate that is there.";
 

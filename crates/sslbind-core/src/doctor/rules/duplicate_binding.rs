@@ -58,7 +58,10 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                         vec![appcmd_set_site(config, site, &format!("/-{selector}"))],
                     ),
                     (false, None) => Fix::new(
-                        format!("remove the binding at {} from site `{}` in the config", binding.origin, site.name),
+                        format!(
+                            "remove the binding at {} from site `{}` in the config",
+                            binding.origin, site.name
+                        ),
                         Vec::new(),
                     ),
                     (true, _) => Fix::new(

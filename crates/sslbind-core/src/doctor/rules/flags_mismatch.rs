@@ -59,11 +59,13 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
             let flag = DefaultFlags(default_bit).names().join("");
             match (wanted & default_bit != 0, actual & default_bit != 0) {
                 (true, false) => {
-                    disagreements.push(format!("sslFlags asks for {setting}, the mapping does not have {flag}"));
+                    disagreements
+                        .push(format!("sslFlags asks for {setting}, the mapping does not have {flag}"));
                     settings.push(format!("{parameter}=enable"));
                 }
                 (false, true) => {
-                    disagreements.push(format!("the mapping has {flag}, sslFlags does not ask for {setting}"));
+                    disagreements
+                        .push(format!("the mapping has {flag}, sslFlags does not ask for {setting}"));
                     settings.push(format!("{parameter}=disable"));
                 }
                 _ => {}
@@ -79,7 +81,8 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
             disagreements.join("; ")
         );
         let app_id = mapping.app_id.unwrap_or_else(|| app_id_for(https.config));
-        let add = netsh_add(&mapping.key, mapping.certificate_hash.as_ref(), mapping.effective_store(), app_id);
+        let add =
+            netsh_add(&mapping.key, mapping.certificate_hash.as_ref(), mapping.effective_store(), app_id);
         let update = add.replacen("netsh http add sslcert", "netsh http update sslcert", 1);
         let title = format!(
             "set the mapping's flags to what sslFlags asks (elevated), or change the binding's sslFlags from \

@@ -30,8 +30,10 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                     "site `{}`, {} binding `{}` at {} is not `IP:port:host`: {reason}",
                     site.name, binding.protocol, binding.information, binding.origin
                 );
-                let example = if binding.is_https() { "*:443:www.example.com" } else { "*:80:www.example.com" };
-                let title = format!("correct the bindingInformation to `IP:port:host`, for example `{example}`");
+                let example =
+                    if binding.is_https() { "*:443:www.example.com" } else { "*:80:www.example.com" };
+                let title =
+                    format!("correct the bindingInformation to `IP:port:host`, for example `{example}`");
                 let commands = match appcmd_binding_selector(binding) {
                     Some(selector) if !binding.information.is_empty() => vec![appcmd_set_site(
                         config,

@@ -236,7 +236,8 @@ fn group_mappings<'a>(
         let Some(hash) = mapping.certificate_hash else { continue };
         if matches!(
             mapping.key,
-            crate::model::mapping::MappingKey::Ccs { .. } | crate::model::mapping::MappingKey::ScopedCcs { .. }
+            crate::model::mapping::MappingKey::Ccs { .. }
+                | crate::model::mapping::MappingKey::ScopedCcs { .. }
         ) {
             continue;
         }
@@ -247,7 +248,8 @@ fn group_mappings<'a>(
             }
             groups.insert(hash, entries.len());
         }
-        let certificate = analysis.certificate.and_then(|position| context.machine.certificates.get(position));
+        let certificate =
+            analysis.certificate.and_then(|position| context.machine.certificates.get(position));
         entries.push(MappedCertificate { hash, certificate, mappings: vec![analysis.mapping] });
     }
     entries
@@ -315,7 +317,9 @@ impl<'a> MappedCertificate<'a> {
                 crate::analysis::MappingStatus::InUse => {
                     format!("used by {}", describe_users(context, &analysis.used_by))
                 }
-                crate::analysis::MappingStatus::Fallback => "the fallback for clients that send no SNI".to_owned(),
+                crate::analysis::MappingStatus::Fallback => {
+                    "the fallback for clients that send no SNI".to_owned()
+                }
                 crate::analysis::MappingStatus::Idle => "idle: no binding uses it".to_owned(),
                 crate::analysis::MappingStatus::Foreign => match analysis.owner {
                     Some(owner) => format!("owned by {}", owner.name()),
@@ -338,7 +342,7 @@ impl<'a> MappedCertificate<'a> {
             Some(certificate) => certificate_name(certificate),
             None => format!("certificate {}", self.hash),
         };
-        format!("{} {verb} {certificate}", join_words(&parts))
+        format!("{} {verb} {certificate}", word_list(&parts, "and"))
     }
 
     /// "the mapping" or "the 3 mappings", for fix titles.
@@ -415,19 +419,10 @@ pub fn describe_users(context: &Context<'_>, users: &[crate::analysis::BindingRe
         .iter()
         .map(|(_, site, bindings)| {
             let noun = if bindings.len() == 1 { "binding" } else { "bindings" };
-            format!("site `{site}`, {noun} {}", join_words(bindings))
+            format!("site `{site}`, {noun} {}", word_list(bindings, "and"))
         })
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-/// `a`, `a and b`, `a, b and c`.
-pub fn join_words(words: &[String]) -> String {
-    match words {
-        [] => String::new(),
-        [only] => only.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 /// A date as `2026-06-01` (UTC).
@@ -454,7 +449,8 @@ impl Lapse {
             Some(Lapse::NotYetValid)
         } else if now > certificate.not_after {
             Some(Lapse::Expired)
-        } else if certificate.not_after - now <= time::Duration::days(i64::from(context.options.expiry_days)) {
+        } else if certificate.not_after - now <= time::Duration::days(i64::from(context.options.expiry_days))
+        {
             Some(Lapse::Expiring)
         } else {
             None

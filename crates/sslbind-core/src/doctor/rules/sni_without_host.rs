@@ -41,7 +41,9 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         }
         let mut cleared = https.binding.clone();
         cleared.ssl_flags = SslFlags(flags.0 & !SslFlags::SNI);
-        if let (Some(selector), Some(key)) = (appcmd_binding_selector(https.binding), expected_mapping(&cleared)) {
+        if let (Some(selector), Some(key)) =
+            (appcmd_binding_selector(https.binding), expected_mapping(&cleared))
+        {
             let with_host = match https.binding.information.rsplit_once(':') {
                 Some((address_and_port, _)) => format!("{address_and_port}:<HOST>"),
                 None => "<IP>:<PORT>:<HOST>".to_owned(),
@@ -51,8 +53,11 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                  instead (`/{selector}.bindingInformation:{with_host}`)",
                 key.kind()
             );
-            let command =
-                appcmd_set_site(https.config, https.site, &format!("/{selector}.sslFlags:{}", cleared.ssl_flags.0));
+            let command = appcmd_set_site(
+                https.config,
+                https.site,
+                &format!("/{selector}.sslFlags:{}", cleared.ssl_flags.0),
+            );
             finding = finding.with_fix(Fix::new(title, vec![command]));
         }
         findings.push(finding);

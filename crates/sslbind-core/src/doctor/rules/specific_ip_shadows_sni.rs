@@ -1,9 +1,165 @@
-//! `specific-ip-shadows-sni`: not written yet.
+//! `specific-ip-shadows-sni`: a mapping for one local address and port answers before the
+//! SNI and CCS mappings of the bindings on that port (assumed order).
 
-use crate::doctor::{Context, Finding};
+use std::net::{IpAddr, SocketAddr};
+
+use crate::doctor::fix::{Fix, netsh_add, netsh_delete};
+use crate::doctor::rules::{
+    app_id_for, appcmd_binding_selector, appcmd_set_site, mapping_certificate_name, replacement_certificate,
+    with_mapping_certificate, word_list,
+};
+use crate::doctor::{Code, Context, Finding, HttpsBinding};
+use crate::model::binding::{BindingAddress, SslFlags};
+use crate::model::mapping::{Mapping, MappingKey};
 
 /// The explanation `sslbind explain specific-ip-shadows-sni` prints.
-pub const EXPLANATION: &str = "not written yet";
+pub const EXPLANATION: &str = "\
+HTTP.sys looks for a mapping of the exact local address and port (`10.0.0.5:443`) before it \
+looks at the host name the client sent (SNI) or at the Central Certificate Store. This order \
+is sslbind's assumption (`specific_ip_before_sni` in uncertain.rs), taken from Microsoft's \
+description and from field reports such as win-acme #94 and #1686, where one forgotten \
+mapping served its certificate to every SNI site until `netsh http delete sslcert \
+ipport=1.2.3.4:443` removed it. Such mappings are invisible in IIS Manager and are left by \
+old IP bindings, other tools, or addresses behind NAT. Clients that reach that address get \
+the mapping's certificate instead of their site's SNI certificate, while clients on other \
+addresses are fine, which makes the fault look random. Delete the mapping when no binding \
+needs it, or make the bindings that use it SNI first.";
 
-/// Reports nothing yet.
-pub fn check(_context: &Context<'_>, _findings: &mut Vec<Finding>) {}
+/// Reports each specific-address mapping on a port with SNI or CCS bindings it can shadow.
+pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    for (position, mapping) in context.machine.mappings.iter().enumerate() {
+        let MappingKey::Ip(address) = mapping.key else { continue };
+        // A repeated key (overlapping sources) is one record: report it once.
+        if address.ip().is_unspecified() || context.analysis.index.get(&mapping.key) != Some(position) {
+            continue;
+        }
+        let shadowed: Vec<HttpsBinding<'_>> = context
+            .https_bindings()
+            .filter(|https| {
+                let flags = https.binding.ssl_flags;
+                https.endpoint.port == address.port()
+                    && (flags.sni() || flags.central_cert_store())
+                    && match https.endpoint.address {
+                        BindingAddress::AllUnassigned | BindingAddress::Empty => true,
+                        BindingAddress::Ip(ip) => ip == address.ip(),
+                    }
+            })
+            .collect();
+        let Some(first) = shadowed.first() else { continue };
+        let named: Vec<String> = shadowed
+            .iter()
+            .map(|https| format!("site `{}`, binding `{}`", https.site.name, https.binding.information))
+            .collect();
+        let all_sni = shadowed.iter().all(|https| https.binding.ssl_flags.sni());
+        let all_ccs = shadowed.iter().all(|https| !https.binding.ssl_flags.sni());
+        let kind = match (all_sni, all_ccs) {
+            (true, _) => "SNI",
+            (_, true) => "CCS",
+            _ => "SNI or CCS",
+        };
+        let certificate = match mapping_certificate_name(context, position) {
+            Some(name) => format!(" with {name}"),
+            None => String::new(),
+        };
+        let message = format!(
+            "ip mapping `{address}`{certificate} answers clients that reach {} on port {} before SNI is looked at \
+             (assumed order: a specific IP:port is tried first), so {} get{} that certificate there instead of \
+             {} {kind} certificate",
+            address.ip(),
+            address.port(),
+            word_list(&named, "and"),
+            if shadowed.len() == 1 { "s" } else { "" },
+            if shadowed.len() == 1 { "its" } else { "their" },
+        );
+        let mut finding = Finding::new(Code::SpecificIpShadowsSni, message)
+            .with_binding(first.site, first.binding)
+            .with_mapping(mapping);
+        finding = with_mapping_certificate(finding, context, position);
+        for https in shadowed.iter().skip(1) {
+            finding = finding.with_source(&https.binding.origin);
+        }
+        findings.push(finding.with_fix(fix(context, position, mapping, address)));
+    }
+}
+
+/// Deletes the mapping when no binding needs it; otherwise makes the bindings that need it
+/// SNI with mappings of their own first.
+fn fix(context: &Context<'_>, position: usize, mapping: &Mapping, address: SocketAddr) -> Fix {
+    let owner = context.analysis.mappings.get(position).and_then(|analysis| analysis.owner);
+    let needing: Vec<HttpsBinding<'_>> = context
+        .https_bindings()
+        .filter(|https| https.analysis.expected.as_ref().is_some_and(|key| key.same_record(&mapping.key)))
+        .collect();
+    if needing.is_empty() {
+        let title = match (owner, mapping.app_id) {
+            (Some(owner), _) if owner.is_iis_family() => {
+                "delete the mapping, which no binding needs (elevated)".to_owned()
+            }
+            (Some(owner), _) => {
+                format!("delete the mapping if {} no longer needs it (elevated)", owner.name())
+            }
+            (None, Some(app_id)) => {
+                format!("delete the mapping if the program with AppId {app_id} no longer needs it (elevated)")
+            }
+            (None, None) => "delete the mapping, which no binding needs (elevated)".to_owned(),
+        };
+        return Fix::new(title, vec![netsh_delete(&mapping.key)]);
+    }
+    let mut mappings = Vec::new();
+    let mut flags = Vec::new();
+    let mut stuck = Vec::new();
+    for https in &needing {
+        let host = https.endpoint.specific_host().filter(|host| host.parse::<IpAddr>().is_err());
+        let (Some(host), Some(selector)) = (host, appcmd_binding_selector(https.binding)) else {
+            stuck.push(format!("site `{}`, binding `{}`", https.site.name, https.binding.information));
+            continue;
+        };
+        let key = MappingKey::Sni { host: host.to_owned(), port: address.port() };
+        if context.analysis.index.get(&key).is_none()
+            && !mappings.iter().any(|(added, _): &(MappingKey, String)| added.same_record(&key))
+        {
+            // The certificate the binding gets today, unless a given one fits better.
+            let replacement = replacement_certificate(context, host);
+            let hash = replacement.map(|certificate| certificate.thumbprint).or(mapping.certificate_hash);
+            let store = match replacement {
+                Some(certificate) => certificate.store.as_deref().unwrap_or("MY"),
+                None => mapping.effective_store(),
+            };
+            let command = netsh_add(&key, hash.as_ref(), store, app_id_for(https.config));
+            mappings.push((key, command));
+        }
+        let value = https.binding.ssl_flags.0 | SslFlags::SNI;
+        flags.push(appcmd_set_site(https.config, https.site, &format!("/{selector}.sslFlags:{value}")));
+    }
+    let mut commands: Vec<String> = mappings.into_iter().map(|(_, command)| command).collect();
+    commands.append(&mut flags);
+    if stuck.is_empty() {
+        commands.push(netsh_delete(&mapping.key));
+        let owner_note = match owner {
+            Some(owner) if !owner.is_iis_family() => format!(" (if {} no longer needs it)", owner.name()),
+            _ => String::new(),
+        };
+        let title = format!(
+            "make the bindings that use `{address}` SNI with mappings of their own, then delete it{owner_note} \
+             (elevated)"
+        );
+        return Fix::new(title, commands);
+    }
+    let (needs, has, it, they) =
+        if stuck.len() == 1 { ("needs", "has", "it", "it") } else { ("need", "have", "them", "they") };
+    let title = if commands.is_empty() {
+        format!(
+            "{} {needs} `{address}` and {has} no host name to use SNI with: move {it} to another address or port, \
+             or give {it} a host name, before deleting the mapping",
+            word_list(&stuck, "and")
+        )
+    } else {
+        format!(
+            "make the bindings that use `{address}` SNI with mappings of their own (elevated); {} {has} no host \
+             name to use SNI with, so the mapping stays until {they} move{}",
+            word_list(&stuck, "and"),
+            if stuck.len() == 1 { "s" } else { "" }
+        )
+    };
+    Fix::new(title, commands)
+}

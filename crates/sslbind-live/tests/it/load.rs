@@ -1,0 +1,101 @@
+//! Loading sources from files and machine folders: what is recognised, what is an error, and
+//! what only warns.
+
+use std::path::Path;
+
+use sslbind_live::{LoadError, Sources, invalid_bindings, load_machine, read_ccs_folder};
+
+const CONFIG: &str = "<configuration><system.applicationHost><sites>\
+<site name=\"a\" id=\"1\"><bindings><binding protocol=\"https\" bindingInformation=\"*:443:a.example.com\" sslFlags=\"1\" />\
+</bindings></site></sites></system.applicationHost></configuration>";
+
+const NETSH: &str = "SSL Certificate bindings:\n-------------------------\n\n\
+    Hostname:port                : a.example.com:443\n\
+    Certificate Hash             : 5226dc6c54559761cd471b86eb51c096252c90f2\n\
+    Application ID               : {4dc3e181-e14b-4a21-b022-59fc669b0914}\n\
+    Certificate Store Name       : MY\n\
+    Negotiate Client Certificate : Disabled\n";
+
+fn write(folder: &Path, name: &str, content: &[u8]) {
+    let path = folder.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("a folder");
+    }
+    std::fs::write(path, content).expect("a file");
+}
+
+#[test]
+fn a_machine_folder_is_recognised_by_file_names() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    write(folder.path(), "applicationHost.config", CONFIG.as_bytes());
+    write(folder.path(), "server-sslcert.txt", NETSH.as_bytes());
+    write(folder.path(), "notes.txt", b"not a source");
+    write(folder.path(), "certs/readme.md", b"ignored: not a certificate extension");
+    let machine = load_machine(&Sources { machine: Some(folder.path().to_owned()), ..Sources::default() })
+        .expect("the folder loads");
+    assert_eq!(machine.configs.len(), 1);
+    assert_eq!(machine.configs[0].sites[0].name, "a");
+    assert!(machine.mappings_known);
+    assert_eq!(machine.mappings.len(), 1);
+    assert!(machine.certificates_known);
+    assert!(machine.certificates.is_empty());
+}
+
+#[test]
+fn a_folder_with_nothing_to_read_is_an_error_naming_it() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    write(folder.path(), "notes.txt", b"nothing");
+    let error = load_machine(&Sources { machine: Some(folder.path().to_owned()), ..Sources::default() })
+        .expect_err("nothing to read");
+    assert!(matches!(error, LoadError::EmptyMachineFolder { .. }), "{error}");
+    assert!(error.to_string().contains(&folder.path().display().to_string()));
+}
+
+#[test]
+fn a_missing_file_is_an_io_error_with_its_path() {
+    let error = load_machine(&Sources { sslcert: Some("no/such/file.txt".into()), ..Sources::default() })
+        .expect_err("missing");
+    assert!(matches!(error, LoadError::Io { .. }), "{error}");
+    assert!(error.to_string().contains("no/such/file.txt"));
+}
+
+#[test]
+fn a_bad_certificate_named_directly_is_an_error_but_in_a_folder_only_a_warning() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    write(folder.path(), "certs/broken.cer", b"not a certificate at all");
+    let direct =
+        load_machine(&Sources { certs: vec![folder.path().join("certs/broken.cer")], ..Sources::default() })
+            .expect_err("a named bad file is an error");
+    assert!(matches!(direct, LoadError::Source(_)), "{direct}");
+    assert!(direct.to_string().contains("broken.cer:1:1"), "{direct}");
+
+    let machine = load_machine(&Sources { certs: vec![folder.path().join("certs")], ..Sources::default() })
+        .expect("a folder member only warns");
+    assert_eq!(machine.warnings.len(), 1, "{:?}", machine.warnings);
+    assert!(machine.warnings[0].message.ends_with("(skipped)"));
+}
+
+#[test]
+fn invalid_https_bindings_are_reported_with_their_location() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    write(folder.path(), "bad.config", CONFIG.replace("*:443:a.example.com", "*:0:a.example.com").as_bytes());
+    let machine =
+        load_machine(&Sources { configs: vec![folder.path().join("bad.config")], ..Sources::default() })
+            .expect("the config loads leniently");
+    let errors = invalid_bindings(&machine);
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].to_string().contains("bad.config:1:"), "{}", errors[0]);
+}
+
+#[test]
+fn a_ccs_folder_lists_its_top_level_pfx_files_case_insensitively() {
+    use sslbind_core::analysis::selection::CcsFiles;
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    write(folder.path(), "WWW.Example.com.PFX", b"");
+    write(folder.path(), "sub/deep.example.com.pfx", b"");
+    write(folder.path(), "notes.txt", b"");
+    let files = read_ccs_folder(folder.path()).expect("the folder reads");
+    assert_eq!(files.contains("www.example.com.pfx"), Some(true));
+    assert_eq!(files.contains("deep.example.com.pfx"), Some(false));
+    assert_eq!(files.contains("notes.txt"), Some(false));
+}
