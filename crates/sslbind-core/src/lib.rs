@@ -17,6 +17,7 @@ pub mod httpsys;
 pub mod iis;
 pub mod model;
 pub mod owners;
+pub mod plan;
 pub mod text;
 pub mod uncertain;
 

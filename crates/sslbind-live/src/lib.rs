@@ -7,5 +7,10 @@
 //! column.
 
 pub mod load;
+pub mod write;
 
-pub use load::{LoadError, Sources, invalid_bindings, load_machine, read_ccs_folder};
+pub use load::{
+    ConfigFileBytes, LoadError, LoadedMachine, Sources, invalid_bindings, load_machine,
+    load_machine_with_files, read_ccs_folder,
+};
+pub use write::{WriteError, Written, write_atomically};

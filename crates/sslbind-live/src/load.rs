@@ -61,19 +61,44 @@ pub enum LoadError {
     },
 }
 
+/// A machine with the bytes of its config files as read, for commands that edit them.
+#[derive(Clone, Debug)]
+pub struct LoadedMachine {
+    /// The machine.
+    pub machine: Machine,
+    /// `machine.configs[i]`'s file at position `i`.
+    pub config_files: Vec<ConfigFileBytes>,
+}
+
+/// A config file's path and the exact bytes read from it.
+#[derive(Clone, Debug)]
+pub struct ConfigFileBytes {
+    /// Where it was read.
+    pub path: PathBuf,
+    /// What it held.
+    pub bytes: Vec<u8>,
+}
+
 /// Reads every source into one machine.
 pub fn load_machine(sources: &Sources) -> Result<Machine, LoadError> {
+    load_machine_with_files(sources).map(|loaded| loaded.machine)
+}
+
+/// Reads every source into one machine, keeping the config files' bytes.
+pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadError> {
     let mut expanded = sources.clone();
     if let Some(folder) = &sources.machine {
         add_machine_folder(folder, &mut expanded)?;
     }
     let mut machine = Machine::default();
+    let mut config_files = Vec::new();
     let flavor = sources.iis_express.then_some(ServerFlavor::IisExpress);
     for path in &expanded.configs {
         let bytes = read(path)?;
         let read = iis::read_config(&name_of(path), &bytes, flavor)?;
         machine.configs.push(read.config);
         machine.warnings.extend(read.warnings);
+        config_files.push(ConfigFileBytes { path: path.clone(), bytes });
     }
     if let Some(path) = &expanded.sslcert {
         let bytes = read(path)?;
@@ -85,7 +110,7 @@ pub fn load_machine(sources: &Sources) -> Result<Machine, LoadError> {
     for path in &expanded.certs {
         load_certificates(path, sources.pfx_password.as_deref(), true, &mut machine)?;
     }
-    Ok(machine)
+    Ok(LoadedMachine { machine, config_files })
 }
 
 /// The `.pfx` files directly inside a Central Certificate Store folder (the CCS provider does

@@ -34,6 +34,16 @@ pub enum Command {
         sslbind doctor --config applicationHost.config --sslcert sslcert.txt --certs certs/ --format sarif > sslbind.sarif\n  \
         sslbind doctor MACHINE --fail-on warning --allow no-fallback-certificate --severity idle-mapping=error")]
     Doctor(DoctorArgs),
+    /// Add, remove or change a site binding, with the mapping it needs (shown first; --write
+    /// to apply).
+    #[command(subcommand)]
+    Binding(BindingCommand),
+    /// Add, remove, prune or rebind HTTP.sys mappings (shown first; --write to apply).
+    #[command(subcommand)]
+    Mapping(MappingCommand),
+    /// Remove a site with the mappings only it used (shown first; --write to apply).
+    #[command(subcommand)]
+    Site(SiteCommand),
     /// Explain a finding code, or list every code.
     #[command(after_help = "Examples:\n  sslbind explain\n  sslbind explain missing-mapping")]
     Explain(ExplainArgs),
@@ -90,6 +100,237 @@ pub enum FailOn {
     Info,
     /// Never: exit 0 whatever is found.
     Never,
+}
+
+/// `sslbind binding …`.
+#[derive(Debug, Subcommand)]
+pub enum BindingCommand {
+    /// Add a binding to a site and the mapping it expects.
+    #[command(
+        after_help = "Examples:\n  sslbind binding add examples/iis-express-dev --site php --binding \"*:4432:lextudio.com\" --sni \\\n      --certificate 93F1ADE0… \n  \
+        sslbind binding add --config applicationHost.config --sslcert sslcert.txt --site shop \\\n      --binding \"*:443:shop.example.com\" --sni --certificate <HASH> --store WebHosting --emit powershell"
+    )]
+    Add(BindingAddArgs),
+    /// Remove a binding, and the mappings nothing else uses any more.
+    #[command(
+        after_help = "Example:\n  sslbind binding remove examples/iis-express-dev --site php --binding \"*:4431:lextudio.com\""
+    )]
+    Remove(BindingRemoveArgs),
+    /// Change a binding: SNI on or off, its certificate, or its bindingInformation.
+    #[command(
+        after_help = "Examples:\n  sslbind binding set MACHINE --site api --binding \"*:8443:api.contoso.com\" --sni\n  \
+        sslbind binding set MACHINE --site shop --binding \"*:443:shop.contoso.com\" --to \"*:8443:shop.contoso.com\""
+    )]
+    Set(BindingSetArgs),
+}
+
+/// `sslbind mapping …`.
+#[derive(Debug, Subcommand)]
+pub enum MappingCommand {
+    /// Add (or, with another certificate, replace) one mapping.
+    #[command(
+        after_help = "Example:\n  sslbind mapping add MACHINE --ipport 0.0.0.0:443 --certificate <HASH>"
+    )]
+    Add(MappingAddArgs),
+    /// Remove one mapping.
+    #[command(after_help = "Example:\n  sslbind mapping remove MACHINE --hostnameport old.contoso.com:443")]
+    Remove(MappingRemoveArgs),
+    /// Remove every idle mapping (IIS or IIS Express owned, used by no binding).
+    #[command(
+        after_help = "Example:\n  sslbind mapping prune examples/hosting-server --emit netsh > prune.cmd"
+    )]
+    Prune(ChangeArgs),
+    /// Move every mapping of one certificate to another, after a renewal.
+    #[command(after_help = "Example:\n  sslbind mapping rebind MACHINE --from <OLD HASH> --to <NEW HASH>")]
+    Rebind(MappingRebindArgs),
+}
+
+/// `sslbind site …`.
+#[derive(Debug, Subcommand)]
+pub enum SiteCommand {
+    /// Remove a site, and the mappings only it used.
+    #[command(after_help = "Example:\n  sslbind site remove blog examples/hosting-server")]
+    Remove(SiteRemoveArgs),
+}
+
+/// What every change command takes.
+#[derive(Debug, Args)]
+pub struct ChangeArgs {
+    /// Where to read the machine from.
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Apply the change: edit the configs (atomically, with a backup) instead of only showing
+    /// the plan.
+    #[arg(long)]
+    pub write: bool,
+    /// Do what the plan refuses by default: touch reserved or foreign mappings, overwrite a
+    /// mapping other bindings use, map a certificate that does not cover the host.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the mapping operations as a script to run on the server (the plan goes to
+    /// standard error).
+    #[arg(long, value_enum, value_name = "SHELL")]
+    pub emit: Option<Emit>,
+    /// Output format of the plan.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Script languages for `--emit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Emit {
+    /// A cmd.exe batch file of netsh commands.
+    Netsh,
+    /// A PowerShell script of netsh commands.
+    Powershell,
+}
+
+/// Names a binding.
+#[derive(Debug, Args)]
+pub struct BindingSelector {
+    /// The site's name.
+    #[arg(long)]
+    pub site: String,
+    /// The bindingInformation, e.g. `*:443:www.example.com`.
+    #[arg(long = "binding", value_name = "BINDING_INFORMATION")]
+    pub information: String,
+    /// The protocol.
+    #[arg(long, default_value = "https")]
+    pub protocol: String,
+}
+
+/// `sslbind binding add`.
+#[derive(Debug, Args)]
+pub struct BindingAddArgs {
+    /// Which binding.
+    #[command(flatten)]
+    pub binding: BindingSelector,
+    /// Require SNI (sslFlags bit 1): the certificate comes from a `host:port` mapping.
+    #[arg(long)]
+    pub sni: bool,
+    /// Use the Central Certificate Store (sslFlags bit 2).
+    #[arg(long)]
+    pub ccs: bool,
+    /// The thumbprint of the certificate to map.
+    #[arg(long, value_name = "HASH")]
+    pub certificate: Option<String>,
+    /// The LocalMachine store of that certificate.
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<String>,
+    /// Shared options.
+    #[command(flatten)]
+    pub change: ChangeArgs,
+}
+
+/// `sslbind binding remove`.
+#[derive(Debug, Args)]
+pub struct BindingRemoveArgs {
+    /// Which binding.
+    #[command(flatten)]
+    pub binding: BindingSelector,
+    /// Shared options.
+    #[command(flatten)]
+    pub change: ChangeArgs,
+}
+
+/// `sslbind binding set`.
+#[derive(Debug, Args)]
+pub struct BindingSetArgs {
+    /// Which binding.
+    #[command(flatten)]
+    pub binding: BindingSelector,
+    /// Set the SNI bit.
+    #[arg(long, conflicts_with = "no_sni")]
+    pub sni: bool,
+    /// Clear the SNI bit.
+    #[arg(long)]
+    pub no_sni: bool,
+    /// Point the binding's mapping at this certificate.
+    #[arg(long, value_name = "HASH")]
+    pub certificate: Option<String>,
+    /// The LocalMachine store of that certificate.
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<String>,
+    /// The new bindingInformation.
+    #[arg(long, value_name = "BINDING_INFORMATION")]
+    pub to: Option<String>,
+    /// Shared options.
+    #[command(flatten)]
+    pub change: ChangeArgs,
+}
+
+/// Names a mapping the way netsh does.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct MappingSelector {
+    /// An IP-based mapping, e.g. `0.0.0.0:443` or `[::]:443`.
+    #[arg(long, value_name = "IP:PORT")]
+    pub ipport: Option<String>,
+    /// An SNI mapping, e.g. `www.example.com:443`.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub hostnameport: Option<String>,
+    /// The Central Certificate Store mapping of a port.
+    #[arg(long, value_name = "PORT")]
+    pub ccs: Option<u16>,
+}
+
+/// `sslbind mapping add`.
+#[derive(Debug, Args)]
+pub struct MappingAddArgs {
+    /// Which mapping.
+    #[command(flatten)]
+    pub mapping: MappingSelector,
+    /// The thumbprint of the certificate (not for CCS).
+    #[arg(long, value_name = "HASH")]
+    pub certificate: Option<String>,
+    /// The LocalMachine store of that certificate.
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<String>,
+    /// The owner's AppId (IIS's by default, IIS Express's when only IIS Express configs are given).
+    #[arg(long, value_name = "GUID")]
+    pub app_id: Option<String>,
+    /// Shared options.
+    #[command(flatten)]
+    pub change: ChangeArgs,
+}
+
+/// `sslbind mapping remove`.
+#[derive(Debug, Args)]
+pub struct MappingRemoveArgs {
+    /// Which mapping.
+    #[command(flatten)]
+    pub mapping: MappingSelector,
+    /// Shared options.
+    #[command(flatten)]
+    pub change: ChangeArgs,
+}
+
+/// `sslbind mapping rebind`.
+#[derive(Debug, Args)]
+pub struct MappingRebindArgs {
+    /// The thumbprint of the old certificate.
+    #[arg(long, value_name = "HASH")]
+    pub from: String,
+    /// The thumbprint of the new certificate.
+    #[arg(long, value_name = "HASH")]
+    pub to: String,
+    /// The new certificate's store, when it differs from each mapping's.
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<String>,
+    /// Shared options.
+    #[command(flatten)]
+    pub change: ChangeArgs,
+}
+
+/// `sslbind site remove`.
+#[derive(Debug, Args)]
+pub struct SiteRemoveArgs {
+    /// The site's name.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Shared options.
+    #[command(flatten)]
+    pub change: ChangeArgs,
 }
 
 /// Arguments of `sslbind explain`.

@@ -38,6 +38,8 @@ pub enum Origin {
     File(Location),
     /// Read from the running machine's own APIs.
     Live,
+    /// Made by a plan: a mapping that does not exist yet.
+    Planned,
 }
 
 impl Origin {
@@ -45,7 +47,7 @@ impl Origin {
     pub fn location(&self) -> Option<&Location> {
         match self {
             Origin::File(location) => Some(location),
-            Origin::Live => None,
+            Origin::Live | Origin::Planned => None,
         }
     }
 }
@@ -55,6 +57,7 @@ impl fmt::Display for Origin {
         match self {
             Origin::File(location) => write!(f, "{}:{}", location.path, location.line),
             Origin::Live => f.write_str("live"),
+            Origin::Planned => f.write_str("planned"),
         }
     }
 }

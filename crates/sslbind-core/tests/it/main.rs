@@ -6,6 +6,9 @@
 mod analysis;
 mod certs;
 mod doctor;
+mod edit;
 mod iis;
 mod netsh;
+mod plan;
+mod script;
 mod support;

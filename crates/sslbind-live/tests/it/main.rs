@@ -2,3 +2,4 @@
 //! temporary folders.
 
 mod load;
+mod write;

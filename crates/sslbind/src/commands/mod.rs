@@ -1,5 +1,6 @@
 //! One module per command; each turns its arguments into library calls and rendering.
 
+mod change;
 mod doctor;
 mod explain;
 mod listing;
@@ -14,6 +15,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bindings(args) => listing::bindings(&args),
         Command::Mappings(args) => listing::mappings(&args),
         Command::Doctor(args) => doctor::run(&args),
+        Command::Binding(command) => change::binding(command),
+        Command::Mapping(command) => change::mapping(command),
+        Command::Site(command) => change::site(command),
         Command::Explain(args) => explain::run(&args),
     }
 }

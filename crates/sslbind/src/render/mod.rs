@@ -3,6 +3,7 @@
 
 pub mod findings;
 pub mod json;
+pub mod plan;
 pub mod sarif;
 pub mod table;
 

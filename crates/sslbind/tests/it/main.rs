@@ -1,6 +1,7 @@
 //! The command-line tests of sslbind, in one binary: they run the real `sslbind` executable
 //! the way users do and look at exit codes, standard output and standard error.
 
+mod change;
 mod cli;
 mod corpus;
 mod doctor;

@@ -1,0 +1,792 @@
+//! Planning a change: which config edits it makes and which HTTP.sys mapping operations follow
+//! from them, as IIS Manager would do them, but reference-counted and shown first.
+//!
+//! The rules (peers.md §1.4, §3 items 6-8): a mapping is deleted only when no remaining
+//! binding of any given config expects it or is served by it, and never when it is a
+//! fallback, reserved for IIS Express or owned by another program; an existing mapping that
+//! serves another binding is not overwritten, and an SNI mapping is not pointed at a
+//! certificate that does not cover its host, unless the user forces it.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use crate::analysis::selection::UnknownCcsFolder;
+use crate::analysis::{Analysis, BindingRef, MappingStatus, analyze};
+use crate::certs::covers_host;
+use crate::iis::edit::{self, EditError};
+use crate::iis::read_config;
+use crate::model::binding::SslFlags;
+use crate::model::ids::{AppId, Thumbprint};
+use crate::model::machine::{ConfigFile, Machine, ServerFlavor};
+use crate::model::mapping::{Mapping, MappingKey};
+use crate::model::source::{Origin, SourceError};
+use crate::owners::Owner;
+use crate::plan::ops::MappingOp;
+use crate::uncertain::SelectionAssumptions;
+
+/// One change a user asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// `sslbind binding add`.
+    AddBinding {
+        /// The site.
+        site: String,
+        /// The protocol (`https` by default).
+        protocol: String,
+        /// The bindingInformation.
+        information: String,
+        /// Set the SNI bit.
+        sni: bool,
+        /// Set the CCS bit.
+        ccs: bool,
+        /// The certificate to map, if any.
+        certificate: Option<Thumbprint>,
+        /// The store of that certificate (`MY` when not given).
+        store: Option<String>,
+    },
+    /// `sslbind binding remove`.
+    RemoveBinding {
+        /// The site.
+        site: String,
+        /// The protocol.
+        protocol: String,
+        /// The bindingInformation.
+        information: String,
+    },
+    /// `sslbind binding set`.
+    SetBinding {
+        /// The site.
+        site: String,
+        /// The protocol.
+        protocol: String,
+        /// The bindingInformation as it is now.
+        information: String,
+        /// Set (`Some(true)`) or clear the SNI bit.
+        sni: Option<bool>,
+        /// Point the binding's mapping at this certificate.
+        certificate: Option<Thumbprint>,
+        /// The store of that certificate.
+        store: Option<String>,
+        /// The new bindingInformation.
+        to: Option<String>,
+    },
+    /// `sslbind site remove`.
+    RemoveSite {
+        /// The site.
+        site: String,
+    },
+    /// `sslbind mapping add`.
+    AddMapping {
+        /// The record's key.
+        key: MappingKey,
+        /// The certificate (required except for CCS records).
+        certificate: Option<Thumbprint>,
+        /// Its store (`MY` when not given).
+        store: Option<String>,
+        /// The owner tag; by default IIS's, or IIS Express's when only IIS Express configs
+        /// were given.
+        app_id: Option<AppId>,
+    },
+    /// `sslbind mapping remove`.
+    RemoveMapping {
+        /// The record's key.
+        key: MappingKey,
+    },
+    /// `sslbind mapping prune`: every idle mapping.
+    PruneMappings,
+    /// `sslbind mapping rebind`: every mapping of one certificate moved to another.
+    Rebind {
+        /// The old certificate.
+        from: Thumbprint,
+        /// The new certificate.
+        to: Thumbprint,
+        /// Its store, when it differs from each mapping's.
+        store: Option<String>,
+    },
+}
+
+/// A config file's text before and after the change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigChange {
+    /// Position in `Machine::configs`.
+    pub config: usize,
+    /// Its path.
+    pub path: Arc<str>,
+    /// The decoded text before.
+    pub before: String,
+    /// The decoded text after.
+    pub after: String,
+}
+
+/// Something the plan would do that needs `--force`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// Why, as a sentence.
+    pub reason: String,
+}
+
+/// What a change does.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// The config files that change.
+    pub configs: Vec<ConfigChange>,
+    /// The mapping operations, in the order to apply them.
+    pub ops: Vec<MappingOp>,
+    /// Remarks: what was left alone and why.
+    pub notes: Vec<String>,
+    /// What needs `--force`; empty when the plan may be carried out. With `force`, the
+    /// reasons are kept here for the record but the operations are planned anyway.
+    pub refusals: Vec<Refusal>,
+}
+
+impl Plan {
+    /// Whether the plan changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.configs.is_empty() && self.ops.is_empty()
+    }
+}
+
+/// Why a change cannot be planned at all.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    /// No given config has the site.
+    #[error("no site `{site}` in the configs given")]
+    SiteNotFound {
+        /// The site.
+        site: String,
+    },
+    /// Several configs have the site.
+    #[error("site `{site}` is in {count} of the configs given: give only the one to change")]
+    SiteInSeveralConfigs {
+        /// The site.
+        site: String,
+        /// In how many configs.
+        count: usize,
+    },
+    /// An edit failed.
+    #[error("{path}: {error}")]
+    Edit {
+        /// The config.
+        path: Arc<str>,
+        /// What failed.
+        error: EditError,
+    },
+    /// The edited config no longer reads (a bug in the editor, reported rather than written).
+    #[error("the edited config would not read back: {0}")]
+    Reread(SourceError),
+    /// A mapping to remove does not exist.
+    #[error("there is no mapping `{key}`")]
+    MappingNotFound {
+        /// The key.
+        key: MappingKey,
+    },
+    /// A change needs a certificate it was not given.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The inputs of a plan: the machine as read, and the decoded text of each of its configs.
+pub struct PlanInput<'a> {
+    /// The machine.
+    pub machine: &'a Machine,
+    /// `Machine::configs[i]`'s decoded text at position `i`.
+    pub config_texts: &'a [String],
+    /// Plan what needs `--force` too.
+    pub force: bool,
+}
+
+/// Plans `change` on `input`.
+pub fn plan(input: &PlanInput<'_>, change: &Change) -> Result<Plan, PlanError> {
+    let machine = input.machine;
+    let before = analyze(machine, &UnknownCcsFolder, &SelectionAssumptions::default());
+    let mut planner =
+        Planner { input, before: &before, plan: Plan::default(), texts: input.config_texts.to_vec() };
+    planner.edit_configs(change)?;
+    let after_configs = planner.reread_configs()?;
+    let mut after = Machine { configs: after_configs, ..machine.clone() };
+    planner.plan_mappings(change, &mut after)?;
+    planner.release_unused(change, &after);
+    Ok(planner.plan)
+}
+
+/// The mappings after applying `ops` to `mappings`.
+pub fn apply_ops(mappings: &[Mapping], ops: &[MappingOp]) -> Vec<Mapping> {
+    let mut result = mappings.to_vec();
+    for op in ops {
+        match op {
+            MappingOp::Add(mapping) => result.push(mapping.clone()),
+            MappingOp::Replace { after, .. } => {
+                if let Some(existing) =
+                    result.iter_mut().find(|existing| existing.key.same_record(&after.key))
+                {
+                    *existing = after.clone();
+                }
+            }
+            MappingOp::Delete(mapping) => result.retain(|existing| !existing.key.same_record(&mapping.key)),
+        }
+    }
+    result
+}
+
+struct Planner<'a> {
+    input: &'a PlanInput<'a>,
+    before: &'a Analysis,
+    plan: Plan,
+    texts: Vec<String>,
+}
+
+/// A binding named by site, protocol and information, and where it is.
+struct Target {
+    config: usize,
+}
+
+impl<'a> Planner<'a> {
+    fn machine(&self) -> &'a Machine {
+        self.input.machine
+    }
+
+    fn find_site(&self, site: &str) -> Result<Target, PlanError> {
+        let configs: Vec<usize> = self
+            .machine()
+            .configs
+            .iter()
+            .enumerate()
+            .filter(|(_, config)| {
+                config.sites.iter().any(|candidate| candidate.name.eq_ignore_ascii_case(site))
+            })
+            .map(|(position, _)| position)
+            .collect();
+        match configs.as_slice() {
+            [] => Err(PlanError::SiteNotFound { site: site.to_owned() }),
+            [config] => Ok(Target { config: *config }),
+            several => Err(PlanError::SiteInSeveralConfigs { site: site.to_owned(), count: several.len() }),
+        }
+    }
+
+    fn apply_edit(
+        &mut self,
+        config: usize,
+        edit: impl FnOnce(&str) -> Result<String, EditError>,
+    ) -> Result<(), PlanError> {
+        let path = Arc::clone(&self.machine().configs[config].path);
+        let edited = edit(&self.texts[config]).map_err(|error| PlanError::Edit { path, error })?;
+        self.texts[config] = edited;
+        Ok(())
+    }
+
+    fn edit_configs(&mut self, change: &Change) -> Result<(), PlanError> {
+        match change {
+            Change::AddBinding { site, protocol, information, sni, ccs, .. } => {
+                let target = self.find_site(site)?;
+                let exists = edit::has_binding(&self.texts[target.config], site, protocol, information)
+                    .map_err(|error| PlanError::Edit {
+                        path: Arc::clone(&self.machine().configs[target.config].path),
+                        error,
+                    })?;
+                if exists {
+                    self.plan.notes.push(format!(
+                        "site `{site}` already has the {protocol} binding `{information}`: the config stays as it is \
+                         (`sslbind binding set` changes its flags)"
+                    ));
+                    return Ok(());
+                }
+                let flags = u32::from(*sni) * SslFlags::SNI + u32::from(*ccs) * SslFlags::CENTRAL_CERT_STORE;
+                let ssl_flags = (protocol.eq_ignore_ascii_case("https") && flags != 0).then_some(flags);
+                self.apply_edit(target.config, |text| {
+                    edit::add_binding(text, site, protocol, information, ssl_flags)
+                })
+            }
+            Change::RemoveBinding { site, protocol, information } => {
+                let target = self.find_site(site)?;
+                self.apply_edit(target.config, |text| edit::remove_binding(text, site, protocol, information))
+            }
+            Change::SetBinding { site, protocol, information, sni, to, .. } => {
+                let target = self.find_site(site)?;
+                let current = self.binding_flags(target.config, site, protocol, information)?;
+                if let Some(sni) = sni {
+                    let flags = if *sni { current | SslFlags::SNI } else { current & !SslFlags::SNI };
+                    if flags != current {
+                        self.apply_edit(target.config, |text| {
+                            edit::set_binding_attribute(
+                                text,
+                                site,
+                                protocol,
+                                information,
+                                "sslFlags",
+                                &flags.to_string(),
+                            )
+                        })?;
+                    }
+                }
+                if let Some(to) = to.as_deref().filter(|to| !to.eq_ignore_ascii_case(information)) {
+                    self.apply_edit(target.config, |text| {
+                        edit::set_binding_attribute(
+                            text,
+                            site,
+                            protocol,
+                            information,
+                            "bindingInformation",
+                            to,
+                        )
+                    })?;
+                }
+                Ok(())
+            }
+            Change::RemoveSite { site } => {
+                let target = self.find_site(site)?;
+                self.apply_edit(target.config, |text| edit::remove_site(text, site))
+            }
+            Change::AddMapping { .. }
+            | Change::RemoveMapping { .. }
+            | Change::PruneMappings
+            | Change::Rebind { .. } => Ok(()),
+        }
+    }
+
+    fn binding_flags(
+        &self,
+        config: usize,
+        site: &str,
+        protocol: &str,
+        information: &str,
+    ) -> Result<u32, PlanError> {
+        self.machine().configs[config]
+            .sites
+            .iter()
+            .filter(|candidate| candidate.name.eq_ignore_ascii_case(site))
+            .flat_map(|candidate| &candidate.bindings)
+            .find(|binding| {
+                binding.protocol.eq_ignore_ascii_case(protocol)
+                    && binding.information.eq_ignore_ascii_case(information)
+            })
+            .map(|binding| binding.ssl_flags.0)
+            .ok_or_else(|| PlanError::Edit {
+                path: Arc::clone(&self.machine().configs[config].path),
+                error: EditError::BindingNotFound {
+                    site: site.to_owned(),
+                    protocol: protocol.to_owned(),
+                    information: information.to_owned(),
+                },
+            })
+    }
+
+    fn reread_configs(&mut self) -> Result<Vec<ConfigFile>, PlanError> {
+        let mut configs = Vec::new();
+        for (position, config) in self.machine().configs.iter().enumerate() {
+            let text = &self.texts[position];
+            if *text == self.input.config_texts[position] {
+                configs.push(config.clone());
+                continue;
+            }
+            let read =
+                read_config(&config.path, text.as_bytes(), Some(config.flavor)).map_err(PlanError::Reread)?;
+            configs.push(read.config);
+            self.plan.configs.push(ConfigChange {
+                config: position,
+                path: Arc::clone(&config.path),
+                before: self.input.config_texts[position].clone(),
+                after: text.clone(),
+            });
+        }
+        Ok(configs)
+    }
+
+    /// The certificate and store the binding's new mapping gets: the one given, else the one
+    /// that served the binding before (IIS Manager keeps the certificate when a binding
+    /// changes).
+    fn plan_mappings(&mut self, change: &Change, after: &mut Machine) -> Result<(), PlanError> {
+        match change {
+            Change::AddBinding { site, protocol, information, certificate, store, .. } => {
+                self.map_binding(after, (site, protocol, information), (*certificate, store.clone()), None);
+            }
+            Change::SetBinding { site, protocol, information, certificate, store, to, .. } => {
+                let previous = self.served_certificate(site, protocol, information);
+                let (certificate, store) = match certificate {
+                    Some(certificate) => (Some(*certificate), store.clone()),
+                    None => match previous {
+                        Some((hash, store)) => (Some(hash), store),
+                        None => (None, None),
+                    },
+                };
+                let new_information = to.as_deref().unwrap_or(information);
+                let changing = Some((site.as_str(), information.as_str()));
+                self.map_binding(after, (site, protocol, new_information), (certificate, store), changing);
+            }
+            Change::AddMapping { key, certificate, store, app_id } => {
+                if certificate.is_none()
+                    && !matches!(key, MappingKey::Ccs { .. } | MappingKey::ScopedCcs { .. })
+                {
+                    return Err(PlanError::Invalid(format!("mapping `{key}` needs --certificate")));
+                }
+                let app_id = app_id.unwrap_or_else(|| default_app_id(&after.configs));
+                self.put_mapping(key, *certificate, store.clone(), app_id, None, None);
+            }
+            Change::RemoveMapping { key } => {
+                let Some(position) = self.before.index.get(key) else {
+                    return Err(PlanError::MappingNotFound { key: key.clone() });
+                };
+                let mapping = &self.machine().mappings[position];
+                let users = self.users_of(position);
+                if !users.is_empty() {
+                    self.refuse(format!(
+                        "mapping `{key}` serves {}: removing it breaks them",
+                        self.describe_users(&users)
+                    ));
+                }
+                self.protect(position, "remove");
+                self.plan.ops.push(MappingOp::Delete(mapping.clone()));
+            }
+            Change::PruneMappings => {
+                let has_configs = !self.machine().configs.is_empty();
+                for analysis in &self.before.mappings {
+                    if has_configs && analysis.status == MappingStatus::Idle {
+                        self.plan
+                            .ops
+                            .push(MappingOp::Delete(self.machine().mappings[analysis.mapping].clone()));
+                    }
+                }
+                if !has_configs {
+                    self.plan.notes.push("no config given: no mapping can be known to be idle".to_owned());
+                }
+            }
+            Change::Rebind { from, to, store } => self.rebind(*from, *to, store.as_deref()),
+            Change::RemoveBinding { .. } | Change::RemoveSite { .. } => {}
+        }
+        after.mappings = apply_ops(&self.machine().mappings, &self.plan.ops);
+        Ok(())
+    }
+
+    /// Gives the binding `site`/`information` of `after` the mapping it expects.
+    fn map_binding(
+        &mut self,
+        after: &Machine,
+        (site, protocol, information): (&str, &str, &str),
+        (certificate, store): (Option<Thumbprint>, Option<String>),
+        changing: Option<(&str, &str)>,
+    ) {
+        let Some((config, binding)) = after.configs.iter().find_map(|config| {
+            let site = config.sites.iter().find(|candidate| candidate.name.eq_ignore_ascii_case(site))?;
+            let binding = site.bindings.iter().find(|binding| {
+                binding.protocol.eq_ignore_ascii_case(protocol)
+                    && binding.information.eq_ignore_ascii_case(information)
+            })?;
+            Some((config, binding))
+        }) else {
+            return;
+        };
+        let Some(key) = crate::analysis::expected_mapping(binding) else {
+            if binding.is_https() {
+                self.plan.notes.push(format!(
+                    "binding `{information}` has no mapping of its own (an SNI binding needs a host name)"
+                ));
+            }
+            return;
+        };
+        let is_ccs = matches!(key, MappingKey::Ccs { .. });
+        if certificate.is_none() && !is_ccs {
+            if self.before.index.get(&key).is_none() {
+                self.plan.notes.push(format!(
+                    "no certificate given: binding `{information}` will have no mapping `{key}` until one is added \
+                     (--certificate)"
+                ));
+            }
+            return;
+        }
+        let host = binding.http_endpoint().and_then(|endpoint| endpoint.specific_host()).map(str::to_owned);
+        self.put_mapping(&key, certificate, store, app_id_for(config.flavor), host.as_deref(), changing);
+    }
+
+    /// Adds `key`, or replaces it when it holds another certificate; refuses what harms
+    /// others.
+    fn put_mapping(
+        &mut self,
+        key: &MappingKey,
+        certificate: Option<Thumbprint>,
+        store: Option<String>,
+        app_id: AppId,
+        host: Option<&str>,
+        changing: Option<(&str, &str)>,
+    ) {
+        let host = host.or(match key {
+            MappingKey::Sni { host, .. } | MappingKey::ScopedCcs { host, .. } => Some(host.as_str()),
+            _ => None,
+        });
+        if let (Some(hash), Some(host), MappingKey::Sni { .. }) = (certificate, host, key) {
+            self.check_covers(&hash, host, key);
+        }
+        match self.before.index.get(key) {
+            None => {
+                let mut mapping = Mapping::new(key.clone(), Origin::Planned);
+                mapping.certificate_hash = certificate;
+                mapping.certificate_store = store.or_else(|| certificate.map(|_| "MY".to_owned()));
+                mapping.app_id = Some(app_id);
+                self.plan.ops.push(MappingOp::Add(mapping));
+            }
+            Some(position) => {
+                let existing = &self.machine().mappings[position];
+                let same_store = store
+                    .as_deref()
+                    .is_none_or(|store| store.eq_ignore_ascii_case(existing.effective_store()));
+                if existing.certificate_hash == certificate && same_store {
+                    self.plan.notes.push(format!("mapping `{key}` already maps that certificate"));
+                    return;
+                }
+                let others: Vec<BindingRef> = self
+                    .users_of(position)
+                    .into_iter()
+                    .filter(|user| {
+                        let (_, site, binding) = binding_at(self.machine(), *user);
+                        changing.is_none_or(|(changing_site, information)| {
+                            !(site.name.eq_ignore_ascii_case(changing_site)
+                                && binding.information.eq_ignore_ascii_case(information))
+                        })
+                    })
+                    .collect();
+                if !others.is_empty() {
+                    self.refuse(format!(
+                        "at least one other site uses mapping `{key}`: {} would get the new certificate too",
+                        self.describe_users(&others)
+                    ));
+                }
+                self.protect(position, "overwrite");
+                let mut replaced = existing.clone();
+                replaced.certificate_hash = certificate;
+                if let Some(store) = store {
+                    replaced.certificate_store = Some(store);
+                }
+                replaced.origin = Origin::Planned;
+                self.plan.ops.push(MappingOp::Replace { before: existing.clone(), after: replaced });
+            }
+        }
+    }
+
+    /// The certificate and store that served the binding before the change.
+    fn served_certificate(
+        &self,
+        site: &str,
+        protocol: &str,
+        information: &str,
+    ) -> Option<(Thumbprint, Option<String>)> {
+        self.before.bindings.iter().find_map(|analysis| {
+            let (_, candidate, binding) = binding_at(self.machine(), analysis.binding);
+            let matches = candidate.name.eq_ignore_ascii_case(site)
+                && binding.protocol.eq_ignore_ascii_case(protocol)
+                && binding.information.eq_ignore_ascii_case(information);
+            let mapping = &self.machine().mappings[analysis.effective().filter(|_| matches)?];
+            Some((mapping.certificate_hash?, mapping.certificate_store.clone()))
+        })
+    }
+
+    fn check_covers(&mut self, hash: &Thumbprint, host: &str, key: &MappingKey) {
+        match self.machine().certificate(hash) {
+            Some(certificate) if !covers_host(certificate, host) => self
+                .refuse(format!("certificate {hash} does not cover `{host}`, the host of mapping `{key}`")),
+            Some(_) => {}
+            None => self.plan.notes.push(format!(
+                "certificate {hash} was not given (--certs): its names could not be checked against `{host}`"
+            )),
+        }
+    }
+
+    fn rebind(&mut self, from: Thumbprint, to: Thumbprint, store: Option<&str>) {
+        let new_certificate = self.machine().certificate(&to).cloned();
+        let mut moved = 0;
+        for (position, mapping) in self.machine().mappings.iter().enumerate() {
+            if mapping.certificate_hash != Some(from) {
+                continue;
+            }
+            let mut hosts: BTreeSet<String> = BTreeSet::new();
+            if let MappingKey::Sni { host, .. } = &mapping.key {
+                hosts.insert(host.to_ascii_lowercase());
+            }
+            for user in self.users_of(position) {
+                let (_, _, binding) = binding_at(self.machine(), user);
+                if let Some(host) = binding.http_endpoint().and_then(|endpoint| endpoint.specific_host()) {
+                    hosts.insert(host.to_ascii_lowercase());
+                }
+            }
+            match &new_certificate {
+                Some(certificate) => {
+                    for host in hosts.iter().filter(|host| !covers_host(certificate, host)) {
+                        self.refuse(format!(
+                            "the new certificate {to} does not cover `{host}`, which mapping `{}` serves",
+                            mapping.key
+                        ));
+                    }
+                }
+                None => self.plan.notes.push(format!(
+                    "certificate {to} was not given (--certs): its names could not be checked for mapping `{}`",
+                    mapping.key
+                )),
+            }
+            self.protect(position, "rebind");
+            let mut after = mapping.clone();
+            after.certificate_hash = Some(to);
+            if let Some(store) = store {
+                after.certificate_store = Some(store.to_owned());
+            }
+            after.origin = Origin::Planned;
+            self.plan.ops.push(MappingOp::Replace { before: mapping.clone(), after });
+            moved += 1;
+        }
+        if moved == 0 {
+            self.plan.notes.push(format!("no mapping uses certificate {from}"));
+        }
+    }
+
+    /// After a binding or site goes, deletes the mappings nothing uses any more.
+    fn release_unused(&mut self, change: &Change, after: &Machine) {
+        let removed: Vec<BindingRef> = match change {
+            Change::RemoveBinding { site, protocol, information } => self
+                .before
+                .bindings
+                .iter()
+                .map(|analysis| analysis.binding)
+                .filter(|position| {
+                    let (_, candidate, binding) = binding_at(self.machine(), *position);
+                    candidate.name.eq_ignore_ascii_case(site)
+                        && binding.protocol.eq_ignore_ascii_case(protocol)
+                        && binding.information.eq_ignore_ascii_case(information)
+                })
+                .collect(),
+            Change::SetBinding { site, protocol, information, .. } => self
+                .before
+                .bindings
+                .iter()
+                .map(|analysis| analysis.binding)
+                .filter(|position| {
+                    let (_, candidate, binding) = binding_at(self.machine(), *position);
+                    candidate.name.eq_ignore_ascii_case(site)
+                        && binding.protocol.eq_ignore_ascii_case(protocol)
+                        && binding.information.eq_ignore_ascii_case(information)
+                })
+                .collect(),
+            Change::RemoveSite { site } => self
+                .before
+                .bindings
+                .iter()
+                .map(|analysis| analysis.binding)
+                .filter(|position| binding_at(self.machine(), *position).1.name.eq_ignore_ascii_case(site))
+                .collect(),
+            _ => return,
+        };
+        let mut candidates: Vec<usize> = Vec::new();
+        for analysis in self.before.bindings.iter().filter(|analysis| removed.contains(&analysis.binding)) {
+            let expected = analysis.expected.as_ref().and_then(|key| self.before.index.get(key));
+            for position in [expected, analysis.effective()].into_iter().flatten() {
+                if !candidates.contains(&position) {
+                    candidates.push(position);
+                }
+            }
+        }
+        let after_analysis = analyze(after, &UnknownCcsFolder, &SelectionAssumptions::default());
+        for position in candidates {
+            let mapping = &self.machine().mappings[position];
+            let Some(now) =
+                after_analysis.index.get(&mapping.key).map(|index| &after_analysis.mappings[index])
+            else {
+                continue;
+            };
+            match now.status {
+                MappingStatus::InUse => self.plan.notes.push(format!(
+                    "mapping `{}` stays: {} still use it",
+                    mapping.key,
+                    describe(after, &now.used_by)
+                )),
+                MappingStatus::Fallback => self.plan.notes.push(format!(
+                    "mapping `{}` stays: it is the fallback for clients without SNI on port {}",
+                    mapping.key,
+                    mapping.key.port()
+                )),
+                MappingStatus::Reserved | MappingStatus::Foreign if !self.input.force => {
+                    self.plan.notes.push(format!(
+                        "mapping `{}` is no longer used but stays: it is {} (--force deletes it)",
+                        mapping.key,
+                        if now.status == MappingStatus::Reserved {
+                            "reserved for IIS Express".to_owned()
+                        } else {
+                            format!("owned by {}", owner_name(mapping))
+                        }
+                    ));
+                }
+                _ => self.plan.ops.push(MappingOp::Delete(mapping.clone())),
+            }
+        }
+    }
+
+    fn users_of(&self, position: usize) -> Vec<BindingRef> {
+        self.before.mappings[position].used_by.clone()
+    }
+
+    fn describe_users(&self, users: &[BindingRef]) -> String {
+        describe(self.machine(), users)
+    }
+
+    /// Refuses touching a reserved or foreign mapping unless forced.
+    fn protect(&mut self, position: usize, action: &str) {
+        let mapping = &self.machine().mappings[position];
+        let status = self.before.mappings[position].status;
+        let owner = mapping.app_id.and_then(Owner::of);
+        if status == MappingStatus::Reserved {
+            self.refuse(format!(
+                "mapping `{}` is reserved for IIS Express: sslbind does not {action} it",
+                mapping.key
+            ));
+        } else if !owner.is_some_and(Owner::is_iis_family) {
+            self.refuse(format!(
+                "mapping `{}` is owned by {}, not IIS: sslbind does not {action} it",
+                mapping.key,
+                owner_name(mapping)
+            ));
+        }
+    }
+
+    fn refuse(&mut self, reason: String) {
+        self.plan.refusals.push(Refusal { reason });
+    }
+}
+
+fn owner_name(mapping: &Mapping) -> String {
+    match (mapping.app_id.and_then(Owner::of), mapping.app_id) {
+        (Some(owner), _) => owner.name().to_owned(),
+        (None, Some(app_id)) => format!("AppId {app_id}"),
+        (None, None) => "no known program (no AppId)".to_owned(),
+    }
+}
+
+fn binding_at(
+    machine: &Machine,
+    position: BindingRef,
+) -> (&ConfigFile, &crate::model::binding::Site, &crate::model::binding::Binding) {
+    let config = &machine.configs[position.config];
+    let site = &config.sites[position.site];
+    (config, site, &site.bindings[position.binding])
+}
+
+fn describe(machine: &Machine, users: &[BindingRef]) -> String {
+    users
+        .iter()
+        .map(|user| {
+            let (_, site, binding) = binding_at(machine, *user);
+            format!("site `{}` binding `{}`", site.name, binding.information)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn app_id_for(flavor: ServerFlavor) -> AppId {
+    match flavor {
+        ServerFlavor::Iis => Owner::Iis.app_id(),
+        ServerFlavor::IisExpress => Owner::IisExpress.app_id(),
+    }
+}
+
+/// IIS's AppId, unless every config given is IIS Express.
+fn default_app_id(configs: &[ConfigFile]) -> AppId {
+    if !configs.is_empty() && configs.iter().all(|config| config.flavor == ServerFlavor::IisExpress) {
+        Owner::IisExpress.app_id()
+    } else {
+        Owner::Iis.app_id()
+    }
+}

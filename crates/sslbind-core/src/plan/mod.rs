@@ -1,0 +1,11 @@
+//! Changes to bindings and mappings: config edits plus mapping operations, reference-counted.
+//!
+//! [`changes::plan`] turns a [`Change`] into a [`Plan`]; `ops` holds the mapping operations
+//! and `script` renders them as netsh or PowerShell scripts to run on the server.
+
+pub mod changes;
+pub mod ops;
+pub mod script;
+
+pub use changes::{Change, ConfigChange, Plan, PlanError, PlanInput, Refusal, apply_ops, plan};
+pub use ops::MappingOp;

@@ -1,0 +1,182 @@
+//! The change commands (`binding`, `mapping`, `site`): build the plan, show it, and with
+//! `--write` apply it; with `--emit` print the mapping operations as a script.
+
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use sslbind_core::model::{AppId, MappingKey, Thumbprint};
+use sslbind_core::plan::script::{self, Shell};
+use sslbind_core::plan::{Change, PlanInput};
+use sslbind_core::text;
+
+use crate::cli::{BindingCommand, ChangeArgs, Emit, Format, MappingCommand, MappingSelector, SiteCommand};
+use crate::commands::listing::sources_of;
+use crate::render::{self, Style};
+
+/// `sslbind binding add|remove|set`.
+pub fn binding(command: BindingCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        BindingCommand::Add(args) => {
+            let change = Change::AddBinding {
+                site: args.binding.site,
+                protocol: args.binding.protocol,
+                information: args.binding.information,
+                sni: args.sni,
+                ccs: args.ccs,
+                certificate: thumbprint(args.certificate.as_deref(), "--certificate")?,
+                store: args.store,
+            };
+            run(&args.change, &change)
+        }
+        BindingCommand::Remove(args) => {
+            let change = Change::RemoveBinding {
+                site: args.binding.site,
+                protocol: args.binding.protocol,
+                information: args.binding.information,
+            };
+            run(&args.change, &change)
+        }
+        BindingCommand::Set(args) => {
+            let sni = match (args.sni, args.no_sni) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            };
+            if sni.is_none() && args.certificate.is_none() && args.to.is_none() {
+                anyhow::bail!("nothing to change: give --sni, --no-sni, --certificate or --to");
+            }
+            let change = Change::SetBinding {
+                site: args.binding.site,
+                protocol: args.binding.protocol,
+                information: args.binding.information,
+                sni,
+                certificate: thumbprint(args.certificate.as_deref(), "--certificate")?,
+                store: args.store,
+                to: args.to,
+            };
+            run(&args.change, &change)
+        }
+    }
+}
+
+/// `sslbind mapping add|remove|prune|rebind`.
+pub fn mapping(command: MappingCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        MappingCommand::Add(args) => {
+            let app_id = match &args.app_id {
+                Some(text) => Some(AppId::parse(text).with_context(|| format!("--app-id {text}"))?),
+                None => None,
+            };
+            let change = Change::AddMapping {
+                key: mapping_key(&args.mapping)?,
+                certificate: thumbprint(args.certificate.as_deref(), "--certificate")?,
+                store: args.store,
+                app_id,
+            };
+            run(&args.change, &change)
+        }
+        MappingCommand::Remove(args) => {
+            run(&args.change, &Change::RemoveMapping { key: mapping_key(&args.mapping)? })
+        }
+        MappingCommand::Prune(args) => run(&args, &Change::PruneMappings),
+        MappingCommand::Rebind(args) => {
+            let from = thumbprint(Some(&args.from), "--from")?.context("--from is required")?;
+            let to = thumbprint(Some(&args.to), "--to")?.context("--to is required")?;
+            run(&args.change, &Change::Rebind { from, to, store: args.store })
+        }
+    }
+}
+
+/// `sslbind site remove`.
+pub fn site(command: SiteCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        SiteCommand::Remove(args) => run(&args.change, &Change::RemoveSite { site: args.name }),
+    }
+}
+
+fn thumbprint(text: Option<&str>, option: &str) -> anyhow::Result<Option<Thumbprint>> {
+    text.map(|text| {
+        Thumbprint::parse(text).with_context(|| format!("{option} {text}: not a certificate thumbprint"))
+    })
+    .transpose()
+}
+
+fn mapping_key(selector: &MappingSelector) -> anyhow::Result<MappingKey> {
+    if let Some(text) = &selector.ipport {
+        let address: SocketAddr = text
+            .parse()
+            .with_context(|| format!("--ipport {text}: expected IP:port such as 0.0.0.0:443 or [::]:443"))?;
+        return Ok(MappingKey::Ip(address));
+    }
+    if let Some(text) = &selector.hostnameport {
+        let parsed = text.rsplit_once(':').and_then(|(host, port)| Some((host, port.parse::<u16>().ok()?)));
+        let Some((host, port)) = parsed.filter(|(host, port)| !host.is_empty() && *port != 0) else {
+            anyhow::bail!("--hostnameport {text}: expected host:port such as www.example.com:443");
+        };
+        return Ok(MappingKey::Sni { host: host.to_owned(), port });
+    }
+    match selector.ccs {
+        Some(port) if port != 0 => Ok(MappingKey::Ccs { port }),
+        _ => anyhow::bail!("give --ipport, --hostnameport or --ccs"),
+    }
+}
+
+/// Plans `change`, shows the plan, and applies it with `--write`.
+fn run(args: &ChangeArgs, change: &Change) -> anyhow::Result<ExitCode> {
+    let sources = sources_of(&args.sources);
+    if sources.is_empty() {
+        anyhow::bail!("no sources given: pass a machine folder, or --config and --sslcert");
+    }
+    let loaded = sslbind_live::load_machine_with_files(&sources).context("reading the sources")?;
+    render::warnings(&mut io::stderr().lock(), &loaded.machine.warnings)?;
+    let decoded: Vec<text::Decoded> =
+        loaded.config_files.iter().map(|file| text::decode(&file.bytes)).collect();
+    let config_texts: Vec<String> = decoded.iter().map(|decoded| decoded.text.clone()).collect();
+    let input = PlanInput { machine: &loaded.machine, config_texts: &config_texts, force: args.force };
+    let plan = sslbind_core::plan::plan(&input, change)?;
+
+    let refused = !plan.refusals.is_empty() && !args.force;
+    let mut written = Vec::new();
+    if args.write && !refused {
+        if let Some(lossy) = plan.configs.iter().find(|change| decoded[change.config].lossy) {
+            anyhow::bail!(
+                "{} holds bytes that are not valid text in its encoding; writing it back would replace them, \
+                 so it is left as it is",
+                lossy.path
+            );
+        }
+        for config_change in &plan.configs {
+            let file = &loaded.config_files[config_change.config];
+            let encoding = decoded[config_change.config].encoding;
+            let bytes = text::encode(&config_change.after, encoding);
+            let result = sslbind_live::write::write_atomically(&file.path, &file.bytes, &bytes)
+                .with_context(|| format!("writing {}", file.path.display()))?;
+            written.push(result);
+        }
+    }
+
+    let mut stdout = io::stdout().lock();
+    let style = Style::for_stdout();
+    match (args.emit, args.format) {
+        (Some(emit), _) => {
+            let shell = match emit {
+                Emit::Netsh => Shell::Netsh,
+                Emit::Powershell => Shell::PowerShell,
+            };
+            stdout.write_all(script::script(&plan.ops, shell).as_bytes())?;
+            let mut stderr = io::stderr().lock();
+            render::plan::table(&mut stderr, &plan, &written, args.write, &Style { colour: false, ..style })?;
+        }
+        (None, Format::Json) => render::json::write(&mut stdout, &render::plan::json(&plan, &written))?,
+        (None, Format::Table) => render::plan::table(&mut stdout, &plan, &written, args.write, &style)?,
+    }
+    stdout.flush()?;
+    if refused {
+        let reasons: Vec<&str> = plan.refusals.iter().map(|refusal| refusal.reason.as_str()).collect();
+        writeln!(io::stderr(), "error: refused (--force overrides): {}", reasons.join("; "))?;
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}

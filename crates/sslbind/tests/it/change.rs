@@ -1,0 +1,306 @@
+//! The change commands as users run them: plans shown first, `--write` editing copies of
+//! real configs byte for byte, scripts to run on the server, refusals and their override.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::util::{sslbind, sslbind_json, workspace_root};
+
+/// A copy of an example machine in a temporary folder.
+fn copy_example(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let source = workspace_root().join("examples").join(name);
+    copy_tree(&source, folder.path());
+    let path = folder.path().to_owned();
+    (folder, path)
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("a folder");
+    for entry in std::fs::read_dir(from).expect("a readable folder") {
+        let entry = entry.expect("an entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("a copy");
+        }
+    }
+}
+
+const LEXTUDIO: &str = "93F1ADE0962CE66BF7EE6C76E16A97838E36800B";
+
+#[test]
+fn binding_add_shows_a_diff_and_the_mapping_without_writing() {
+    let output = sslbind(&[
+        "binding",
+        "add",
+        "examples/iis-express-dev",
+        "--site",
+        "php",
+        "--binding",
+        "*:4432:www.lextudio.com",
+        "--sni",
+        "--certificate",
+        LEXTUDIO,
+    ]);
+    assert_eq!(output.code, 0, "{}", output.transcript());
+    insta::assert_snapshot!(output.transcript());
+}
+
+#[test]
+fn binding_remove_emits_scripts_for_both_shells() {
+    for shell in ["netsh", "powershell"] {
+        let output = sslbind(&[
+            "binding",
+            "remove",
+            "examples/iis-express-dev",
+            "--site",
+            "php",
+            "--binding",
+            "*:4431:lextudio.com",
+            "--emit",
+            shell,
+        ]);
+        assert_eq!(output.code, 0, "{}", output.transcript());
+        assert!(output.stderr.contains(
+            "-                    <binding protocol=\"https\" bindingInformation=\"*:4431:lextudio.com\""
+        ));
+        insta::assert_snapshot!(format!("emit_{shell}"), output.stdout);
+    }
+}
+
+#[test]
+fn write_edits_the_config_keeps_a_backup_and_the_result_reads_back() {
+    let (_folder, machine) = copy_example("iis-express-dev");
+    let path = machine.to_str().expect("a UTF-8 path");
+    let config = machine.join("applicationhost.config");
+    let original = std::fs::read(&config).expect("the config");
+    let output = sslbind(&[
+        "binding",
+        "add",
+        path,
+        "--site",
+        "php",
+        "--binding",
+        "*:4432:www.lextudio.com",
+        "--sni",
+        "--certificate",
+        LEXTUDIO,
+        "--write",
+    ]);
+    assert_eq!(output.code, 0, "{}", output.transcript());
+    assert!(output.stdout.contains("wrote "), "{}", output.stdout);
+    let backup = machine.join("applicationhost.config.sslbind-backup");
+    assert_eq!(std::fs::read(&backup).expect("a backup"), original);
+    let bindings = sslbind_json(&["bindings", path, "--format", "json"]);
+    assert!(
+        bindings["bindings"]
+            .as_array()
+            .expect("bindings")
+            .iter()
+            .any(|binding| binding["binding"] == "*:4432:www.lextudio.com")
+    );
+
+    let again = sslbind(&[
+        "binding",
+        "add",
+        path,
+        "--site",
+        "php",
+        "--binding",
+        "*:4432:www.lextudio.com",
+        "--sni",
+        "--certificate",
+        LEXTUDIO,
+        "--write",
+    ]);
+    assert_eq!(again.code, 0, "{}", again.transcript());
+    assert!(again.stdout.contains("already has"), "adding it again is a no-op: {}", again.stdout);
+
+    let removed = sslbind(&[
+        "binding",
+        "remove",
+        path,
+        "--site",
+        "php",
+        "--binding",
+        "*:4432:www.lextudio.com",
+        "--write",
+    ]);
+    assert_eq!(removed.code, 0, "{}", removed.transcript());
+    assert_eq!(
+        std::fs::read(&config).expect("the config"),
+        original,
+        "add then remove gives the original bytes"
+    );
+}
+
+#[test]
+fn refusals_exit_2_until_forced() {
+    let output = sslbind(&["mapping", "remove", "examples/iis-express-dev", "--ipport", "0.0.0.0:44350"]);
+    assert_eq!(output.code, 2, "{}", output.transcript());
+    assert!(output.stderr.contains("reserved for IIS Express"), "{}", output.stderr);
+    assert!(output.stderr.contains("--force"), "{}", output.stderr);
+    let forced =
+        sslbind(&["mapping", "remove", "examples/iis-express-dev", "--ipport", "0.0.0.0:44350", "--force"]);
+    assert_eq!(forced.code, 0, "{}", forced.transcript());
+    assert!(forced.stdout.contains("netsh http delete sslcert ipport=0.0.0.0:44350"), "{}", forced.stdout);
+}
+
+#[test]
+fn plans_as_json_list_diffs_operations_and_notes() {
+    let output = sslbind(&["site", "remove", "blog", "examples/hosting-server", "--format", "json"]);
+    assert_eq!(output.code, 0, "{}", output.transcript());
+    let json: Value = serde_json::from_str(&output.stdout).expect("JSON");
+    assert_eq!(json["configs"].as_array().map(Vec::len), Some(1));
+    assert!(
+        json["configs"][0]["diff"]
+            .as_str()
+            .is_some_and(|diff| diff.contains("-            <site name=\"blog\" id=\"4\">"))
+    );
+    for key in ["operations", "notes", "refusals", "written"] {
+        assert!(json[key].is_array(), "{key}");
+    }
+}
+
+#[test]
+fn prune_and_rebind_on_the_hosting_server() {
+    let prune = sslbind(&["mapping", "prune", "examples/hosting-server", "--format", "json"]);
+    assert_eq!(prune.code, 0, "{}", prune.transcript());
+    let json: Value = serde_json::from_str(&prune.stdout).expect("JSON");
+    let keys: Vec<&str> = json["operations"]
+        .as_array()
+        .expect("operations")
+        .iter()
+        .filter_map(|op| op["key"].as_str())
+        .collect();
+    assert_eq!(keys, ["old.contoso.com:443", "0.0.0.0:9443"]);
+
+    let doctor = sslbind_json(&[
+        "doctor",
+        "examples/hosting-server",
+        "--now=2026-06-01T00:00:00Z",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]);
+    let renewal = doctor["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|finding| finding["code"] == "renewal-available")
+        .expect("renewal-available fires on the hosting server");
+    let old = renewal["certificate_hash"].as_str().expect("the old certificate");
+    let fix = renewal["fix"].as_str().expect("a fix");
+    let new =
+        fix.split("certhash=").nth(1).and_then(|rest| rest.split(' ').next()).expect("the new certificate");
+    let rebind = sslbind(&[
+        "mapping",
+        "rebind",
+        "examples/hosting-server",
+        "--from",
+        old,
+        "--to",
+        new,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(rebind.code, 0, "{}", rebind.transcript());
+    let json: Value = serde_json::from_str(&rebind.stdout).expect("JSON");
+    let operations = json["operations"].as_array().expect("operations");
+    assert_eq!(operations.len(), 1);
+    assert_eq!(operations[0]["op"], "replace");
+    assert_eq!(operations[0]["key"], "shop.contoso.com:443");
+    assert_eq!(operations[0]["certificate_store"], "WebHosting");
+}
+
+/// Every corpus config: add then remove a binding with `--write` on a copy gives the
+/// original bytes back.
+#[test]
+fn corpus_configs_survive_add_then_remove_byte_for_byte() {
+    let Some(corpus) = std::env::var_os("SSLBIND_CORPUS") else { return };
+    let mut configs: Vec<PathBuf> = std::fs::read_dir(Path::new(&corpus).join("appconfig"))
+        .expect("the corpus")
+        .map(|entry| entry.expect("an entry").path())
+        .filter(|path| !path.to_string_lossy().contains("missing-closing"))
+        .collect();
+    configs.sort();
+    for source in &configs {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let config = folder.path().join("applicationHost.config");
+        std::fs::copy(source, &config).expect("a copy");
+        let path = config.to_str().expect("a UTF-8 path");
+        let bindings = sslbind_json(&["bindings", "--config", path, "--format", "json"]);
+        let Some(site) = bindings["bindings"]
+            .as_array()
+            .and_then(|all| all.first())
+            .and_then(|first| first["site"].as_str())
+        else {
+            continue;
+        };
+        let original = std::fs::read(&config).expect("the copy");
+        let add = sslbind(&[
+            "binding",
+            "add",
+            "--config",
+            path,
+            "--site",
+            site,
+            "--binding",
+            "*:4444:corpus.example",
+            "--write",
+        ]);
+        assert_eq!(add.code, 0, "{}\n{}", source.display(), add.transcript());
+        let changed = std::fs::read(&config).expect("the edited copy");
+        let before_lines = String::from_utf8_lossy(&original).lines().count();
+        assert_eq!(
+            String::from_utf8_lossy(&changed).lines().count(),
+            before_lines + 1,
+            "{}",
+            source.display()
+        );
+        let remove = sslbind(&[
+            "binding",
+            "remove",
+            "--config",
+            path,
+            "--site",
+            site,
+            "--binding",
+            "*:4444:corpus.example",
+            "--write",
+        ]);
+        assert_eq!(remove.code, 0, "{}\n{}", source.display(), remove.transcript());
+        assert_eq!(std::fs::read(&config).expect("the copy"), original, "{}", source.display());
+    }
+    println!("corpus: read {} configs through binding add and remove", configs.len());
+}
+
+#[test]
+fn a_config_with_undecodable_bytes_is_not_written_back() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let config = folder.path().join("applicationHost.config");
+    let bytes = b"<configuration><!-- caf\xE9 --><system.applicationHost><sites><site name=\"a\" id=\"1\"><bindings>\n\
+<binding protocol=\"http\" bindingInformation=\"*:80:\" />\n</bindings></site></sites></system.applicationHost></configuration>\n";
+    std::fs::write(&config, bytes).expect("a config");
+    let path = config.to_str().expect("a UTF-8 path");
+    let output = sslbind(&[
+        "binding",
+        "add",
+        "--config",
+        path,
+        "--site",
+        "a",
+        "--binding",
+        "*:8080:",
+        "--protocol",
+        "http",
+        "--write",
+    ]);
+    assert_eq!(output.code, 2, "{}", output.transcript());
+    assert!(output.stderr.contains("not valid text"), "{}", output.stderr);
+    assert_eq!(std::fs::read(&config).expect("the config"), bytes);
+}
