@@ -12,12 +12,15 @@
 
 pub mod analysis;
 pub mod certs;
+pub mod diff;
 pub mod doctor;
 pub mod httpsys;
 pub mod iis;
 pub mod model;
 pub mod owners;
 pub mod plan;
+pub mod registry;
+pub mod snapshot;
 pub mod text;
 pub mod uncertain;
 

@@ -13,4 +13,4 @@ pub use load::{
     ConfigFileBytes, LoadError, LoadedMachine, Sources, invalid_bindings, load_machine,
     load_machine_with_files, read_ccs_folder,
 };
-pub use write::{WriteError, Written, write_atomically};
+pub use write::{WriteError, Written, write_atomically, write_new};

@@ -3,8 +3,13 @@
 //!
 //! A machine folder is recognised by file names, so that users can drop what they collected
 //! from a server into one folder without flags: `*.config` are IIS configs, `sslcert.txt`
-//! (or any `*sslcert*.txt`) is saved netsh output, and `certs/` or certificate files at the
-//! top level are certificates.
+//! (or any `*sslcert*.txt`) is saved netsh output, `*.reg`, `SYSTEM` and `SOFTWARE` are
+//! registry exports and hives, `*.snapshot.json` is a snapshot, and `certs/` or certificate
+//! files at the top level are certificates.
+//!
+//! The same fact may come from two sources (a mapping in both `sslcert.txt` and a `.reg`
+//! export, a certificate as a file and in a SOFTWARE hive): the first source given wins, and a
+//! later copy that disagrees is reported.
 
 use std::fs;
 use std::io;
@@ -12,8 +17,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sslbind_core::analysis::selection::CcsFolder;
-use sslbind_core::model::{Machine, ServerFlavor};
-use sslbind_core::{SourceError, SourceWarning, certs, httpsys, iis};
+use sslbind_core::model::{Certificate, Machine, Mapping, ServerFlavor};
+use sslbind_core::registry::{hive, interpret, reg};
+use sslbind_core::{SourceError, SourceWarning, certs, httpsys, iis, snapshot};
 
 /// The sources a reading command was given.
 #[derive(Clone, Debug, Default)]
@@ -28,14 +34,23 @@ pub struct Sources {
     pub pfx_password: Option<String>,
     /// `--iis-express`: treat every config as IIS Express.
     pub iis_express: bool,
-    /// The positional machine folder.
+    /// `--registry`: `.reg` exports and offline SYSTEM or SOFTWARE hives.
+    pub registry: Vec<PathBuf>,
+    /// `--snapshot`.
+    pub snapshot: Option<PathBuf>,
+    /// The positional machine folder, or a snapshot file.
     pub machine: Option<PathBuf>,
 }
 
 impl Sources {
     /// Whether no source at all was given.
     pub fn is_empty(&self) -> bool {
-        self.configs.is_empty() && self.sslcert.is_none() && self.certs.is_empty() && self.machine.is_none()
+        self.configs.is_empty()
+            && self.sslcert.is_none()
+            && self.certs.is_empty()
+            && self.registry.is_empty()
+            && self.snapshot.is_none()
+            && self.machine.is_none()
     }
 }
 
@@ -54,7 +69,11 @@ pub enum LoadError {
     #[error(transparent)]
     Source(#[from] SourceError),
     /// A machine folder holds nothing sslbind reads.
-    #[error("{} holds no applicationHost.config (*.config), sslcert.txt or certificates", path.display())]
+    #[error(
+        "{} holds nothing sslbind reads: *.config, sslcert.txt, *.reg, SYSTEM, SOFTWARE, \
+         *.snapshot.json or certificates",
+        path.display()
+    )]
     EmptyMachineFolder {
         /// The folder.
         path: PathBuf,
@@ -77,6 +96,9 @@ pub struct ConfigFileBytes {
     pub path: PathBuf,
     /// What it held.
     pub bytes: Vec<u8>,
+    /// Whether it came out of a snapshot, so that the file at `path` is not what was read
+    /// and must not be written.
+    pub from_snapshot: bool,
 }
 
 /// Reads every source into one machine.
@@ -87,30 +109,120 @@ pub fn load_machine(sources: &Sources) -> Result<Machine, LoadError> {
 /// Reads every source into one machine, keeping the config files' bytes.
 pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadError> {
     let mut expanded = sources.clone();
-    if let Some(folder) = &sources.machine {
-        add_machine_folder(folder, &mut expanded)?;
+    if let Some(machine) = &sources.machine {
+        if machine.is_file() {
+            expanded.snapshot = Some(machine.clone());
+        } else {
+            add_machine_folder(machine, &mut expanded)?;
+        }
     }
     let mut machine = Machine::default();
     let mut config_files = Vec::new();
+    if let Some(path) = &expanded.snapshot {
+        let bytes = read(path)?;
+        let read = snapshot::read_snapshot(&name_of(path), &bytes)?;
+        for (config, text) in read.machine.configs.iter().zip(read.config_texts) {
+            config_files.push(ConfigFileBytes {
+                path: PathBuf::from(config.path.as_ref()),
+                bytes: text.into_bytes(),
+                from_snapshot: true,
+            });
+        }
+        machine = read.machine;
+    }
     let flavor = sources.iis_express.then_some(ServerFlavor::IisExpress);
     for path in &expanded.configs {
         let bytes = read(path)?;
         let read = iis::read_config(&name_of(path), &bytes, flavor)?;
         machine.configs.push(read.config);
         machine.warnings.extend(read.warnings);
-        config_files.push(ConfigFileBytes { path: path.clone(), bytes });
+        config_files.push(ConfigFileBytes { path: path.clone(), bytes, from_snapshot: false });
     }
     if let Some(path) = &expanded.sslcert {
         let bytes = read(path)?;
         let read = httpsys::read_netsh(&name_of(path), &bytes)?;
-        machine.mappings = read.mappings;
         machine.mappings_known = true;
         machine.warnings.extend(read.warnings);
+        merge_mappings(&mut machine, read.mappings);
+    }
+    for path in &expanded.registry {
+        load_registry(path, &mut machine)?;
     }
     for path in &expanded.certs {
         load_certificates(path, sources.pfx_password.as_deref(), true, &mut machine)?;
     }
+    // HTTP.sys lists IP records, then SNI, then CCS (netsh's order); sources that group them
+    // otherwise (registry keys) are put in that order, each kind keeping its source order.
+    machine.mappings.sort_by_key(|mapping| mapping.key.kind());
     Ok(LoadedMachine { machine, config_files })
+}
+
+/// Reads a `.reg` export or an offline hive (told apart by the hive's `regf` signature).
+fn load_registry(path: &Path, machine: &mut Machine) -> Result<(), LoadError> {
+    let bytes = read(path)?;
+    let name = name_of(path);
+    let tree = if hive::is_hive(&bytes) {
+        let hive_name =
+            path.file_name().map(|name| name.to_string_lossy().to_uppercase()).unwrap_or_default();
+        let read = hive::read_hive(&name, &hive_name, &bytes)?;
+        machine.warnings.extend(read.warnings);
+        read.tree
+    } else {
+        let read = reg::read_reg(&name, &bytes)?;
+        machine.warnings.extend(read.warnings);
+        read.tree
+    };
+    let read = interpret::interpret(&tree, &name);
+    machine.warnings.extend(read.warnings);
+    if read.mappings_found {
+        machine.mappings_known = true;
+        merge_mappings(machine, read.mappings);
+    }
+    if read.certificates_found {
+        machine.certificates_known = true;
+        merge_certificates(machine, read.certificates);
+    }
+    if read.ccs_settings.is_some() {
+        machine.ccs_settings = read.ccs_settings;
+    }
+    Ok(())
+}
+
+/// Adds `mappings`, keeping the first copy of a key that two sources both hold.
+fn merge_mappings(machine: &mut Machine, mappings: Vec<Mapping>) {
+    for mapping in mappings {
+        match machine.mappings.iter().find(|existing| existing.key.same_record(&mapping.key)) {
+            None => machine.mappings.push(mapping),
+            Some(existing) => {
+                let differs = existing.certificate_hash != mapping.certificate_hash
+                    || existing.app_id != mapping.app_id
+                    || existing.effective_store() != mapping.effective_store();
+                if let (true, Some(location)) = (differs, mapping.origin.location()) {
+                    machine.warnings.push(SourceWarning {
+                        location: location.clone(),
+                        message: format!(
+                            "mapping `{}` differs from the one read earlier at {}; the earlier one is kept",
+                            mapping.key, existing.origin
+                        ),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Adds `certificates`, keeping one copy per thumbprint and filling in what a later copy
+/// knows (its store, whether it has a private key).
+fn merge_certificates(machine: &mut Machine, certificates: Vec<Certificate>) {
+    for certificate in certificates {
+        match machine.certificates.iter_mut().find(|existing| existing.thumbprint == certificate.thumbprint) {
+            None => machine.certificates.push(certificate),
+            Some(existing) => {
+                existing.store = existing.store.take().or(certificate.store);
+                existing.has_private_key = existing.has_private_key.or(certificate.has_private_key);
+            }
+        }
+    }
 }
 
 /// The `.pfx` files directly inside a Central Certificate Store folder (the CCS provider does
@@ -147,6 +259,10 @@ fn add_machine_folder(folder: &Path, sources: &mut Sources) -> Result<(), LoadEr
             sources.configs.push(path);
         } else if name.ends_with(".txt") && name.contains("sslcert") && sources.sslcert.is_none() {
             sources.sslcert = Some(path);
+        } else if name.ends_with(".reg") || name == "system" || name == "software" {
+            sources.registry.push(path);
+        } else if name.ends_with(".snapshot.json") && sources.snapshot.is_none() {
+            sources.snapshot = Some(path);
         } else if has_certificate_extension(&name) {
             sources.certs.push(path);
         } else {
@@ -176,7 +292,7 @@ fn load_certificates(
     let bytes = read(path)?;
     match certs::read_certificates(&name_of(path), &bytes, password) {
         Ok(read) => {
-            machine.certificates.extend(read.certificates);
+            merge_certificates(machine, read.certificates);
             machine.warnings.extend(read.warnings);
             Ok(())
         }

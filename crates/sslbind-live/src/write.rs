@@ -95,6 +95,40 @@ pub fn write_atomically(path: &Path, original: &[u8], new: &[u8]) -> Result<Writ
     Ok(Written { path: path.to_owned(), backup: Some(backup) })
 }
 
+/// Writes `bytes` to `path`, replacing whatever is there, so that a reader never sees half a
+/// file: a temporary file in the same folder, synced, then renamed over `path`. For files
+/// sslbind creates (snapshots), where there is nothing to back up or protect.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| io_error(path, io::Error::new(io::ErrorKind::InvalidInput, "not a file name")))?;
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(file_name);
+    temp_name.push(format!(".sslbind-tmp-{}", std::process::id()));
+    let temp = folder.join(temp_name);
+    let written = (|| {
+        let _ = fs::remove_file(&temp);
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .map_err(|source| io_error(&temp, source))?;
+        file.write_all(bytes).map_err(|source| io_error(&temp, source))?;
+        file.sync_all().map_err(|source| io_error(&temp, source))?;
+        drop(file);
+        fs::rename(&temp, path).map_err(|source| io_error(path, source))
+    })();
+    if written.is_err() {
+        remove_quietly(&temp);
+    }
+    sync_folder(&folder);
+    written
+}
+
 /// Fails with [`WriteError::ChangedUnderneath`] unless `path` holds exactly `original`.
 fn ensure_unchanged(path: &Path, original: &[u8]) -> Result<(), WriteError> {
     let current = fs::read(path).map_err(|source| io_error(path, source))?;

@@ -44,6 +44,16 @@ pub enum Command {
     /// Remove a site with the mappings only it used (shown first; --write to apply).
     #[command(subcommand)]
     Site(SiteCommand),
+    /// Write everything known about a machine to one JSON file, to analyse anywhere later.
+    #[command(
+        after_help = "Examples:\n  sslbind snapshot -o web01.snapshot.json --config applicationHost.config \\\n      --registry SYSTEM --registry SOFTWARE\n  sslbind bindings web01.snapshot.json"
+    )]
+    Snapshot(SnapshotArgs),
+    /// Compare machines (snapshots or machine folders): every node against the first.
+    #[command(
+        after_help = "Examples:\n  sslbind diff web01.snapshot.json web02.snapshot.json\n  sslbind diff node1/ node2/ node3/ --format json"
+    )]
+    Diff(DiffArgs),
     /// Explain a finding code, or list every code.
     #[command(after_help = "Examples:\n  sslbind explain\n  sslbind explain missing-mapping")]
     Explain(ExplainArgs),
@@ -333,6 +343,31 @@ pub struct SiteRemoveArgs {
     pub change: ChangeArgs,
 }
 
+/// `sslbind snapshot`.
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// Where to read the machine from.
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// The file to write.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// The machine's name, recorded in the snapshot.
+    #[arg(long, value_name = "NAME")]
+    pub machine_name: Option<String>,
+}
+
+/// `sslbind diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The machines: snapshot files or machine folders; the first is the reference.
+    #[arg(value_name = "MACHINE", num_args = 2.., required = true)]
+    pub machines: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
 /// Arguments of `sslbind explain`.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
@@ -355,8 +390,8 @@ pub struct ListArgs {
 /// The sources every reading command accepts.
 #[derive(Debug, Args)]
 pub struct SourceArgs {
-    /// A folder holding what was collected from a machine: `*.config`, `sslcert.txt`,
-    /// `certs/`.
+    /// A folder holding what was collected from a machine (`*.config`, `sslcert.txt`, `*.reg`,
+    /// `SYSTEM`, `SOFTWARE`, `*.snapshot.json`, `certs/`), or a snapshot file.
     #[arg(value_name = "MACHINE")]
     pub machine: Option<PathBuf>,
     /// An IIS or IIS Express applicationHost.config (repeatable).
@@ -368,6 +403,12 @@ pub struct SourceArgs {
     /// A certificate file or folder: .cer .crt .der .pem .pfx (repeatable).
     #[arg(long = "certs", value_name = "PATH")]
     pub certs: Vec<PathBuf>,
+    /// A registry export (.reg) or an offline SYSTEM or SOFTWARE hive (repeatable).
+    #[arg(long = "registry", value_name = "FILE")]
+    pub registry: Vec<PathBuf>,
+    /// A snapshot written by `sslbind snapshot`.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
     /// The password of the .pfx files given (the empty password is tried without it).
     #[arg(long, value_name = "PASSWORD")]
     pub pfx_password: Option<String>,

@@ -22,6 +22,8 @@ pub struct Machine {
     pub certificates: Vec<Certificate>,
     /// Whether certificates were given at all.
     pub certificates_known: bool,
+    /// The Central Certificate Store settings, when a registry source held them.
+    pub ccs_settings: Option<CcsSettings>,
     /// Warnings from every source.
     pub warnings: Vec<SourceWarning>,
 }
@@ -36,6 +38,26 @@ impl Machine {
     pub fn certificate(&self, thumbprint: &Thumbprint) -> Option<&Certificate> {
         self.certificates.iter().find(|certificate| certificate.thumbprint == *thumbprint)
     }
+}
+
+/// IIS's Central Certificate Store settings (`HKLM\SOFTWARE\Microsoft\IIS\CentralCertProvider`).
+/// Passwords are never kept: only whether one is set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CcsSettings {
+    /// `Enabled` is non-zero.
+    pub enabled: bool,
+    /// `CertStoreLocation`: the folder or share holding the `.pfx` files.
+    pub folder: Option<String>,
+    /// `PollingInterval` in seconds.
+    pub polling_interval: Option<u32>,
+    /// `UserName` used to reach the share.
+    pub user_name: Option<String>,
+    /// Whether a `Password` value is set (its content is never read).
+    pub password_set: bool,
+    /// Whether a `PrivateKeyPassword` value is set.
+    pub private_key_password_set: bool,
+    /// Where the settings were read.
+    pub origin: crate::model::source::Origin,
 }
 
 /// One `applicationHost.config`.

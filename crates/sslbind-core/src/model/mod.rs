@@ -14,5 +14,5 @@ pub mod source;
 pub use binding::{Binding, BindingAddress, BindingEndpoint, HttpEndpoint, Site, SslFlags};
 pub use certificate::{Certificate, KeyInfo};
 pub use ids::{AppId, Thumbprint};
-pub use machine::{ConfigFile, Machine, ServerFlavor};
+pub use machine::{CcsSettings, ConfigFile, Machine, ServerFlavor};
 pub use mapping::{DefaultFlags, ExtendedProperty, Mapping, MappingKey, MappingKind, MappingParams};

@@ -99,3 +99,56 @@ fn a_ccs_folder_lists_its_top_level_pfx_files_case_insensitively() {
     assert_eq!(files.contains("deep.example.com.pfx"), Some(false));
     assert_eq!(files.contains("notes.txt"), Some(false));
 }
+
+#[test]
+fn a_machine_folder_also_takes_registry_exports_hives_and_snapshots() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    write(
+        folder.path(),
+        "http.reg",
+        b"REGEDIT4\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslSniBindingInfo\\a.example.com:443]\r\n\
+\"SslCertHash\"=hex:52,26,dc,6c,54,55,97,61,cd,47,1b,86,eb,51,c0,96,25,2c,90,f2\r\n\
+\"AppId\"=hex:81,e1,c3,4d,4b,e1,21,4a,b0,22,59,fc,66,9b,09,14\r\n",
+    );
+    write(folder.path(), "applicationHost.config", CONFIG.as_bytes());
+    let machine = load_machine(&Sources { machine: Some(folder.path().to_owned()), ..Sources::default() })
+        .expect("the folder loads");
+    assert!(machine.mappings_known);
+    assert_eq!(machine.mappings.len(), 1);
+    assert_eq!(machine.mappings[0].key.to_string(), "a.example.com:443");
+    assert_eq!(machine.mappings[0].certificate_store, None, "no SslCertStoreName: HTTP.sys uses MY");
+
+    write(folder.path(), "SYSTEM", b"not a hive, not a .reg either");
+    let error = load_machine(&Sources { machine: Some(folder.path().to_owned()), ..Sources::default() })
+        .expect_err("a SYSTEM file that is neither is an error");
+    assert!(error.to_string().contains("SYSTEM:1:1"), "{error}");
+}
+
+#[test]
+fn the_same_mapping_from_two_sources_is_kept_once_and_a_disagreement_is_reported() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    write(folder.path(), "sslcert.txt", NETSH.as_bytes());
+    write(
+        folder.path(),
+        "http.reg",
+        b"REGEDIT4\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslSniBindingInfo\\a.example.com:443]\r\n\
+\"SslCertHash\"=hex:00,26,dc,6c,54,55,97,61,cd,47,1b,86,eb,51,c0,96,25,2c,90,f2\r\n\
+\"AppId\"=hex:81,e1,c3,4d,4b,e1,21,4a,b0,22,59,fc,66,9b,09,14\r\n\"SslCertStoreName\"=\"MY\"\r\n",
+    );
+    let machine = load_machine(&Sources {
+        sslcert: Some(folder.path().join("sslcert.txt")),
+        registry: vec![folder.path().join("http.reg")],
+        ..Sources::default()
+    })
+    .expect("both load");
+    assert_eq!(machine.mappings.len(), 1);
+    assert_eq!(
+        machine.mappings[0].certificate_hash.map(|hash| hash.to_string()).as_deref(),
+        Some("5226DC6C54559761CD471B86EB51C096252C90F2")
+    );
+    assert!(
+        machine.warnings.iter().any(|warning| warning.message.contains("differs")),
+        "{:?}",
+        machine.warnings
+    );
+}

@@ -140,6 +140,14 @@ fn run(args: &ChangeArgs, change: &Change) -> anyhow::Result<ExitCode> {
     let refused = !plan.refusals.is_empty() && !args.force;
     let mut written = Vec::new();
     if args.write && !refused {
+        if let Some(change) =
+            plan.configs.iter().find(|change| loaded.config_files[change.config].from_snapshot)
+        {
+            anyhow::bail!(
+                "{} was read from a snapshot: --write edits config files, so give the file itself with --config",
+                change.path
+            );
+        }
         if let Some(lossy) = plan.configs.iter().find(|change| decoded[change.config].lossy) {
             anyhow::bail!(
                 "{} holds bytes that are not valid text in its encoding; writing it back would replace them, \

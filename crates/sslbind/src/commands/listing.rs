@@ -67,6 +67,8 @@ pub fn sources_of(args: &SourceArgs) -> Sources {
         configs: args.configs.clone(),
         sslcert: args.sslcert.clone(),
         certs: args.certs.clone(),
+        registry: args.registry.clone(),
+        snapshot: args.snapshot.clone(),
         pfx_password: args.pfx_password.clone(),
         iis_express: args.iis_express,
         machine: args.machine.clone(),

@@ -1,9 +1,11 @@
 //! One module per command; each turns its arguments into library calls and rendering.
 
 mod change;
+mod diff;
 mod doctor;
 mod explain;
 mod listing;
+mod snapshot;
 
 use std::process::ExitCode;
 
@@ -18,6 +20,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Binding(command) => change::binding(command),
         Command::Mapping(command) => change::mapping(command),
         Command::Site(command) => change::site(command),
+        Command::Snapshot(args) => snapshot::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Explain(args) => explain::run(&args),
     }
 }

@@ -176,7 +176,7 @@ fn prune_and_rebind_on_the_hosting_server() {
         .iter()
         .filter_map(|op| op["key"].as_str())
         .collect();
-    assert_eq!(keys, ["old.contoso.com:443", "0.0.0.0:9443"]);
+    assert_eq!(keys, ["0.0.0.0:9443", "old.contoso.com:443"]);
 
     let doctor = sslbind_json(&[
         "doctor",

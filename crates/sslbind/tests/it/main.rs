@@ -6,5 +6,7 @@ mod cli;
 mod corpus;
 mod doctor;
 mod example;
+mod registry;
+mod snapshot;
 mod tidy;
 mod util;

@@ -1,0 +1,447 @@
+//! Snapshots: everything sslbind knows about one machine in one JSON file, so that a server
+//! can be captured once (`sslbind snapshot`) and analysed anywhere, later, or diffed against
+//! another node.
+//!
+//! A snapshot keeps each config's text, not its parsed sites, so reading it back runs the
+//! same reader and gives the same analysis, lines and findings as the original files. It
+//! keeps certificates as public DER only: no private key, no password, ever. The format is
+//! documented by `docs/snapshot.schema.json`; its `schema_version` grows when a field changes
+//! meaning, and a reader refuses versions newer than it knows.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::certs::certificate_from_der;
+use crate::iis::read_config;
+use crate::model::ids::{AppId, Thumbprint};
+use crate::model::machine::{CcsSettings, ConfigFile, Machine, ServerFlavor};
+use crate::model::mapping::{DefaultFlags, ExtendedProperty, Mapping, MappingKey, MappingParams};
+use crate::model::source::{Location, Origin, SourceError, SourceWarning};
+use crate::text::Encoding;
+
+/// The value of `schema` in every snapshot.
+pub const SCHEMA: &str = "sslbind-snapshot";
+/// The newest `schema_version` this build writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Facts about the capture itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotMeta {
+    /// The tool that wrote it, e.g. `sslbind 0.1.0`.
+    pub tool: String,
+    /// When it was written (RFC 3339).
+    pub created: String,
+    /// The machine's name, when known.
+    pub machine_name: Option<String>,
+}
+
+/// A config file as the snapshot keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigSource {
+    /// The config as read (flavor and path are taken from it).
+    pub config: ConfigFile,
+    /// Its decoded text.
+    pub text: String,
+    /// The encoding it was found in.
+    pub encoding: Encoding,
+}
+
+/// A snapshot read back.
+#[derive(Clone, Debug)]
+pub struct SnapshotRead {
+    /// The machine, as the original sources gave it.
+    pub machine: Machine,
+    /// The decoded text of each config, in `machine.configs` order.
+    pub config_texts: Vec<String>,
+    /// Facts about the capture.
+    pub meta: SnapshotMeta,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Document {
+    schema: String,
+    schema_version: u32,
+    #[serde(flatten)]
+    meta: SnapshotMeta,
+    configs: Vec<ConfigDocument>,
+    mappings_known: bool,
+    mappings: Vec<MappingDocument>,
+    certificates_known: bool,
+    certificates: Vec<CertificateDocument>,
+    ccs_settings: Option<CcsDocument>,
+    warnings: Vec<WarningDocument>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ConfigDocument {
+    path: String,
+    server: String,
+    encoding: String,
+    text: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct MappingDocument {
+    kind: String,
+    key: String,
+    certificate_hash: Option<String>,
+    app_id: Option<String>,
+    certificate_store: Option<String>,
+    cert_check_mode: CheckModeDocument,
+    revocation_freshness_time: Option<u32>,
+    url_retrieval_timeout: Option<u32>,
+    ctl_identifier: Option<String>,
+    ctl_store_name: Option<String>,
+    default_flags: u32,
+    flags_known: bool,
+    extended_properties: Vec<PropertyDocument>,
+    unknown_fields: Vec<[String; 2]>,
+    truncated: bool,
+    source: OriginDocument,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CheckModeDocument {
+    verify_client_cert_revocation: Option<bool>,
+    verify_revocation_cached_only: Option<bool>,
+    revocation_freshness_time_enabled: Option<bool>,
+    usage_check: Option<bool>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PropertyDocument {
+    property_id: Option<u32>,
+    values: Vec<[String; 2]>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CertificateDocument {
+    thumbprint: String,
+    der_hex: String,
+    store: Option<String>,
+    has_private_key: Option<bool>,
+    source: OriginDocument,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CcsDocument {
+    enabled: bool,
+    folder: Option<String>,
+    polling_interval: Option<u32>,
+    user_name: Option<String>,
+    password_set: bool,
+    private_key_password_set: bool,
+    source: OriginDocument,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WarningDocument {
+    source: OriginDocument,
+    message: String,
+}
+
+/// `{"path", "line", "column"}` for a file, or the string `live` / `planned`.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum OriginDocument {
+    File { path: String, line: u32, column: u32 },
+    Other(String),
+}
+
+impl OriginDocument {
+    fn of(origin: &Origin) -> OriginDocument {
+        match origin {
+            Origin::File(location) => OriginDocument::File {
+                path: location.path.to_string(),
+                line: location.line,
+                column: location.column,
+            },
+            Origin::Live => OriginDocument::Other("live".to_owned()),
+            Origin::Planned => OriginDocument::Other("planned".to_owned()),
+        }
+    }
+
+    fn origin(&self) -> Origin {
+        match self {
+            OriginDocument::File { path, line, column } => {
+                Origin::File(Location { path: Arc::from(path.as_str()), line: *line, column: *column })
+            }
+            OriginDocument::Other(text) if text == "planned" => Origin::Planned,
+            OriginDocument::Other(_) => Origin::Live,
+        }
+    }
+}
+
+fn encoding_name(encoding: Encoding) -> &'static str {
+    match encoding {
+        Encoding::Utf8 => "utf-8",
+        Encoding::Utf8Bom => "utf-8-bom",
+        Encoding::Utf16Le => "utf-16le",
+        Encoding::Utf16Be => "utf-16be",
+    }
+}
+
+fn pairs(fields: &[(String, String)]) -> Vec<[String; 2]> {
+    fields.iter().map(|(label, value)| [label.clone(), value.clone()]).collect()
+}
+
+/// The snapshot of `machine` as pretty JSON. `configs[i]` must describe `machine.configs[i]`.
+pub fn write_snapshot(machine: &Machine, configs: &[ConfigSource], meta: &SnapshotMeta) -> String {
+    let document = Document {
+        schema: SCHEMA.to_owned(),
+        schema_version: SCHEMA_VERSION,
+        meta: meta.clone(),
+        configs: configs
+            .iter()
+            .map(|source| ConfigDocument {
+                path: source.config.path.to_string(),
+                server: match source.config.flavor {
+                    ServerFlavor::Iis => "iis".to_owned(),
+                    ServerFlavor::IisExpress => "iis-express".to_owned(),
+                },
+                encoding: encoding_name(source.encoding).to_owned(),
+                text: source.text.clone(),
+            })
+            .collect(),
+        mappings_known: machine.mappings_known,
+        mappings: machine.mappings.iter().map(mapping_document).collect(),
+        certificates_known: machine.certificates_known,
+        certificates: machine
+            .certificates
+            .iter()
+            .map(|certificate| CertificateDocument {
+                thumbprint: certificate.thumbprint.to_string(),
+                der_hex: certificate.der.iter().map(|byte| format!("{byte:02x}")).collect(),
+                store: certificate.store.clone(),
+                has_private_key: certificate.has_private_key,
+                source: OriginDocument::of(&certificate.origin),
+            })
+            .collect(),
+        ccs_settings: machine.ccs_settings.as_ref().map(|settings| CcsDocument {
+            enabled: settings.enabled,
+            folder: settings.folder.clone(),
+            polling_interval: settings.polling_interval,
+            user_name: settings.user_name.clone(),
+            password_set: settings.password_set,
+            private_key_password_set: settings.private_key_password_set,
+            source: OriginDocument::of(&settings.origin),
+        }),
+        warnings: machine
+            .warnings
+            .iter()
+            .map(|warning| WarningDocument {
+                source: OriginDocument::of(&Origin::File(warning.location.clone())),
+                message: warning.message.clone(),
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn mapping_document(mapping: &Mapping) -> MappingDocument {
+    let params = &mapping.params;
+    MappingDocument {
+        kind: mapping.key.kind().as_str().to_owned(),
+        key: mapping.key.to_string(),
+        certificate_hash: mapping.certificate_hash.map(|hash| hash.to_string()),
+        app_id: mapping.app_id.map(|app_id| app_id.to_string()),
+        certificate_store: mapping.certificate_store.clone(),
+        cert_check_mode: CheckModeDocument {
+            verify_client_cert_revocation: params.verify_client_cert_revocation,
+            verify_revocation_cached_only: params.verify_revocation_cached_only,
+            revocation_freshness_time_enabled: params.revocation_freshness_time_enabled,
+            usage_check: params.usage_check,
+        },
+        revocation_freshness_time: params.revocation_freshness_time,
+        url_retrieval_timeout: params.url_retrieval_timeout,
+        ctl_identifier: params.ctl_identifier.clone(),
+        ctl_store_name: params.ctl_store_name.clone(),
+        default_flags: mapping.flags.0,
+        flags_known: mapping.flags_known,
+        extended_properties: mapping
+            .extended_properties
+            .iter()
+            .map(|property| PropertyDocument {
+                property_id: property.property_id,
+                values: pairs(&property.values),
+            })
+            .collect(),
+        unknown_fields: pairs(&mapping.unknown_fields),
+        truncated: mapping.truncated,
+        source: OriginDocument::of(&mapping.origin),
+    }
+}
+
+/// Whether `bytes` look like a snapshot (a JSON object naming the snapshot schema), so that
+/// a machine argument can be a snapshot file.
+pub fn is_snapshot(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(512)];
+    head.trim_ascii_start().starts_with(b"{")
+        && head.windows(SCHEMA.len()).any(|window| window == SCHEMA.as_bytes())
+}
+
+/// Reads a snapshot written by [`write_snapshot`] (or by a tool that follows the schema).
+pub fn read_snapshot(path: &Arc<str>, bytes: &[u8]) -> Result<SnapshotRead, SourceError> {
+    let text = crate::text::decode(bytes).text;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|error| json_error(path, &error))?;
+    let schema = value.get("schema").and_then(serde_json::Value::as_str);
+    if schema != Some(SCHEMA) {
+        return Err(SourceError::new(
+            path,
+            1,
+            1,
+            format!("not an sslbind snapshot: `schema` is not `{SCHEMA}`"),
+        ));
+    }
+    let version = value.get("schema_version").and_then(serde_json::Value::as_u64).unwrap_or(0);
+    if version > u64::from(SCHEMA_VERSION) {
+        return Err(SourceError::new(
+            path,
+            1,
+            1,
+            format!(
+                "this snapshot has schema version {version}, written by a newer sslbind; this one reads up to \
+                 version {SCHEMA_VERSION}: upgrade sslbind to read it"
+            ),
+        ));
+    }
+    let document: Document = serde_json::from_value(value).map_err(|error| {
+        SourceError::new(
+            path,
+            1,
+            1,
+            format!("the snapshot does not follow schema version {version}: {error}"),
+        )
+    })?;
+    let invalid = |message: String| SourceError::new(path, 1, 1, message);
+
+    let mut machine = Machine {
+        mappings_known: document.mappings_known,
+        certificates_known: document.certificates_known,
+        ..Machine::default()
+    };
+    let mut config_texts = Vec::new();
+    for config in &document.configs {
+        let flavor = match config.server.as_str() {
+            "iis" => ServerFlavor::Iis,
+            "iis-express" => ServerFlavor::IisExpress,
+            other => return Err(invalid(format!("config {}: unknown server `{other}`", config.path))),
+        };
+        let read = read_config(&Arc::from(config.path.as_str()), config.text.as_bytes(), Some(flavor))?;
+        machine.configs.push(read.config);
+        config_texts.push(config.text.clone());
+    }
+    for mapping in &document.mappings {
+        machine.mappings.push(mapping_from(mapping).map_err(invalid)?);
+    }
+    for certificate in &document.certificates {
+        let der = from_hex(&certificate.der_hex).ok_or_else(|| {
+            invalid(format!("certificate {}: `der_hex` is not hex", certificate.thumbprint))
+        })?;
+        let mut read = certificate_from_der(&der, certificate.source.origin())
+            .map_err(|error| invalid(format!("certificate {}: {error}", certificate.thumbprint)))?;
+        if read.thumbprint.to_string() != certificate.thumbprint.to_ascii_uppercase() {
+            return Err(invalid(format!(
+                "certificate {}: its DER hashes to {}, not to the thumbprint given",
+                certificate.thumbprint, read.thumbprint
+            )));
+        }
+        read.store = certificate.store.clone();
+        read.has_private_key = certificate.has_private_key;
+        machine.certificates.push(read);
+    }
+    machine.ccs_settings = document.ccs_settings.as_ref().map(|settings| CcsSettings {
+        enabled: settings.enabled,
+        folder: settings.folder.clone(),
+        polling_interval: settings.polling_interval,
+        user_name: settings.user_name.clone(),
+        password_set: settings.password_set,
+        private_key_password_set: settings.private_key_password_set,
+        origin: settings.source.origin(),
+    });
+    machine.warnings = document
+        .warnings
+        .iter()
+        .filter_map(|warning| match warning.source.origin() {
+            Origin::File(location) => Some(SourceWarning { location, message: warning.message.clone() }),
+            Origin::Live | Origin::Planned => None,
+        })
+        .collect();
+    Ok(SnapshotRead { machine, config_texts, meta: document.meta })
+}
+
+fn mapping_from(document: &MappingDocument) -> Result<Mapping, String> {
+    let key_error = || format!("mapping `{}`: not a valid {} key", document.key, document.kind);
+    let key = match document.kind.as_str() {
+        "ip" => MappingKey::Ip(document.key.parse::<SocketAddr>().map_err(|_| key_error())?),
+        "sni" | "scoped-ccs" => {
+            let (host, port) = document.key.rsplit_once(':').ok_or_else(key_error)?;
+            let port = port.parse::<u16>().map_err(|_| key_error())?;
+            if document.kind == "sni" {
+                MappingKey::Sni { host: host.to_owned(), port }
+            } else {
+                MappingKey::ScopedCcs { host: host.to_owned(), port }
+            }
+        }
+        "ccs" => MappingKey::Ccs { port: document.key.parse::<u16>().map_err(|_| key_error())? },
+        other => return Err(format!("mapping `{}`: unknown kind `{other}`", document.key)),
+    };
+    let mut mapping = Mapping::new(key, document.source.origin());
+    mapping.certificate_hash = document
+        .certificate_hash
+        .as_deref()
+        .map(Thumbprint::parse)
+        .transpose()
+        .map_err(|error| format!("mapping `{}`: certificate_hash: {error}", document.key))?;
+    mapping.app_id = document
+        .app_id
+        .as_deref()
+        .map(AppId::parse)
+        .transpose()
+        .map_err(|error| format!("mapping `{}`: app_id: {error}", document.key))?;
+    mapping.certificate_store = document.certificate_store.clone();
+    mapping.params = MappingParams {
+        verify_client_cert_revocation: document.cert_check_mode.verify_client_cert_revocation,
+        verify_revocation_cached_only: document.cert_check_mode.verify_revocation_cached_only,
+        revocation_freshness_time_enabled: document.cert_check_mode.revocation_freshness_time_enabled,
+        usage_check: document.cert_check_mode.usage_check,
+        revocation_freshness_time: document.revocation_freshness_time,
+        url_retrieval_timeout: document.url_retrieval_timeout,
+        ctl_identifier: document.ctl_identifier.clone(),
+        ctl_store_name: document.ctl_store_name.clone(),
+    };
+    mapping.flags = DefaultFlags(document.default_flags);
+    mapping.flags_known = document.flags_known;
+    mapping.extended_properties = document
+        .extended_properties
+        .iter()
+        .map(|property| ExtendedProperty {
+            property_id: property.property_id,
+            values: property.values.iter().map(|[label, value]| (label.clone(), value.clone())).collect(),
+        })
+        .collect();
+    mapping.unknown_fields =
+        document.unknown_fields.iter().map(|[label, value]| (label.clone(), value.clone())).collect();
+    mapping.truncated = document.truncated;
+    Ok(mapping)
+}
+
+fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|start| text.get(start..start + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
+        .collect()
+}
+
+fn json_error(path: &Arc<str>, error: &serde_json::Error) -> SourceError {
+    let line = u32::try_from(error.line()).unwrap_or(u32::MAX).max(1);
+    let column = u32::try_from(error.column()).unwrap_or(u32::MAX).max(1);
+    SourceError::new(path, line, column, format!("not a valid snapshot: {error}"))
+}

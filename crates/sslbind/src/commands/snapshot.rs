@@ -1,0 +1,53 @@
+//! `sslbind snapshot -o FILE`: everything known about a machine, in one file.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use sslbind_core::snapshot::{ConfigSource, SnapshotMeta, write_snapshot};
+use sslbind_core::text;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::cli::SnapshotArgs;
+use crate::commands::listing::sources_of;
+use crate::render;
+
+/// Reads the sources and writes the snapshot atomically.
+pub fn run(args: &SnapshotArgs) -> anyhow::Result<ExitCode> {
+    let sources = sources_of(&args.sources);
+    if sources.is_empty() {
+        anyhow::bail!(
+            "no sources given: pass a machine folder, or --config, --sslcert, --registry and --certs"
+        );
+    }
+    let loaded = sslbind_live::load_machine_with_files(&sources).context("reading the sources")?;
+    render::warnings(&mut io::stderr().lock(), &loaded.machine.warnings)?;
+    let configs: Vec<ConfigSource> = loaded
+        .machine
+        .configs
+        .iter()
+        .zip(&loaded.config_files)
+        .map(|(config, file)| {
+            let decoded = text::decode(&file.bytes);
+            ConfigSource { config: config.clone(), text: decoded.text, encoding: decoded.encoding }
+        })
+        .collect();
+    let meta = SnapshotMeta {
+        tool: format!("sslbind {}", env!("CARGO_PKG_VERSION")),
+        created: OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default(),
+        machine_name: args.machine_name.clone(),
+    };
+    let json = write_snapshot(&loaded.machine, &configs, &meta);
+    sslbind_live::write::write_new(&args.output, json.as_bytes())
+        .with_context(|| format!("writing {}", args.output.display()))?;
+    writeln!(
+        io::stdout(),
+        "wrote {}: {} configs, {} mappings, {} certificates",
+        args.output.display(),
+        loaded.machine.configs.len(),
+        loaded.machine.mappings.len(),
+        loaded.machine.certificates.len()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
