@@ -570,9 +570,7 @@ impl<'a> Planner<'a> {
     ) -> Option<(Thumbprint, Option<String>)> {
         self.before.bindings.iter().find_map(|analysis| {
             let (_, candidate, binding) = binding_at(self.machine(), analysis.binding);
-            let matches = candidate.name.eq_ignore_ascii_case(site)
-                && binding.protocol.eq_ignore_ascii_case(protocol)
-                && binding.information.eq_ignore_ascii_case(information);
+            let matches = names_binding(candidate, binding, site, protocol, information);
             let mapping = &self.machine().mappings[analysis.effective().filter(|_| matches)?];
             Some((mapping.certificate_hash?, mapping.certificate_store.clone()))
         })
@@ -638,28 +636,15 @@ impl<'a> Planner<'a> {
     /// After a binding or site goes, deletes the mappings nothing uses any more.
     fn release_unused(&mut self, change: &Change, after: &Machine) {
         let removed: Vec<BindingRef> = match change {
-            Change::RemoveBinding { site, protocol, information } => self
+            Change::RemoveBinding { site, protocol, information }
+            | Change::SetBinding { site, protocol, information, .. } => self
                 .before
                 .bindings
                 .iter()
                 .map(|analysis| analysis.binding)
                 .filter(|position| {
                     let (_, candidate, binding) = binding_at(self.machine(), *position);
-                    candidate.name.eq_ignore_ascii_case(site)
-                        && binding.protocol.eq_ignore_ascii_case(protocol)
-                        && binding.information.eq_ignore_ascii_case(information)
-                })
-                .collect(),
-            Change::SetBinding { site, protocol, information, .. } => self
-                .before
-                .bindings
-                .iter()
-                .map(|analysis| analysis.binding)
-                .filter(|position| {
-                    let (_, candidate, binding) = binding_at(self.machine(), *position);
-                    candidate.name.eq_ignore_ascii_case(site)
-                        && binding.protocol.eq_ignore_ascii_case(protocol)
-                        && binding.information.eq_ignore_ascii_case(information)
+                    names_binding(candidate, binding, site, protocol, information)
                 })
                 .collect(),
             Change::RemoveSite { site } => self
@@ -745,6 +730,20 @@ impl<'a> Planner<'a> {
     fn refuse(&mut self, reason: String) {
         self.plan.refusals.push(Refusal { reason });
     }
+}
+
+/// Whether `site`/`binding` is the one named by site, protocol and bindingInformation, all
+/// compared without case as IIS does.
+fn names_binding(
+    site: &crate::model::binding::Site,
+    binding: &crate::model::binding::Binding,
+    site_name: &str,
+    protocol: &str,
+    information: &str,
+) -> bool {
+    site.name.eq_ignore_ascii_case(site_name)
+        && binding.protocol.eq_ignore_ascii_case(protocol)
+        && binding.information.eq_ignore_ascii_case(information)
 }
 
 fn owner_name(mapping: &Mapping) -> String {
