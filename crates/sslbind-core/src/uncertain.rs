@@ -6,6 +6,7 @@
 //! against their own servers. Code elsewhere must take these assumptions from here rather
 //! than restate them, so that correcting one is a change to this file alone.
 
+use crate::analysis::resolve::{AddressMatch, HostMatch};
 use crate::model::mapping::DefaultFlags;
 
 /// How HTTP.sys picks a certificate mapping for a connection (reference §1.2).
@@ -60,6 +61,46 @@ pub fn default_flags_for_ssl_flags(ssl_flags: u32) -> DefaultFlags {
             .filter(|(ssl_bit, _)| ssl_flags & ssl_bit != 0)
             .fold(0, |flags, (_, default_bit)| flags | default_bit),
     )
+}
+
+/// UNCERTAIN: the order in which IIS routes a request to a site after the TLS handshake,
+/// by how each https binding on the port matched (reference §5.4, "from general knowledge, no
+/// source found"); the first entry is the best. It mirrors HTTP.sys's URL-prefix rules
+/// (an explicit host beats a weak wildcard). Note that it ranks a specific IP with a wildcard
+/// host above `*` with the exact host, as §5.4 lists it.
+///
+/// 1. specific IP + exact host; 2. specific IP + wildcard host (IIS 10);
+/// 3. `*` + exact host; 4. `*` + wildcard host; 5. specific IP + any host; 6. `*` + any host.
+pub const ROUTING_ORDER: [(AddressMatch, HostMatch); 6] = [
+    (AddressMatch::Specific, HostMatch::Exact),
+    (AddressMatch::Specific, HostMatch::Wildcard),
+    (AddressMatch::AllUnassigned, HostMatch::Exact),
+    (AddressMatch::AllUnassigned, HostMatch::Wildcard),
+    (AddressMatch::Specific, HostMatch::Any),
+    (AddressMatch::AllUnassigned, HostMatch::Any),
+];
+
+/// The rank (1 is best) of a binding that matched a request this way, by [`ROUTING_ORDER`].
+pub fn routing_rank(address: AddressMatch, host: HostMatch) -> usize {
+    ROUTING_ORDER
+        .iter()
+        .position(|entry| *entry == (address, host))
+        .map_or(ROUTING_ORDER.len() + 1, |position| position + 1)
+}
+
+/// UNCERTAIN: whether an IIS 10 wildcard host header such as `*.example.com` takes the
+/// request for `host`. Assumed: exactly one non-empty left-most label in place of `*`,
+/// ASCII case-insensitive, as a wildcard certificate matches (`a.example.com` yes,
+/// `a.b.example.com` and `example.com` no). The IIS documentation shows only one-label
+/// examples.
+pub fn wildcard_host_matches(pattern: &str, host: &str) -> bool {
+    let Some(suffix) = pattern.strip_prefix("*.") else {
+        return false;
+    };
+    if suffix.is_empty() || suffix.contains('*') {
+        return false;
+    }
+    host.split_once('.').is_some_and(|(first, rest)| !first.is_empty() && rest.eq_ignore_ascii_case(suffix))
 }
 
 #[cfg(test)]

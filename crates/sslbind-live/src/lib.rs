@@ -7,10 +7,16 @@
 //! column.
 
 pub mod load;
+pub mod probe;
+// The live Windows machine; its FFI calls exist with `cfg(any(windows, sslbind_check_windows))`.
+pub mod windows;
 pub mod write;
 
 pub use load::{
     ConfigFileBytes, LoadError, LoadedMachine, Sources, invalid_bindings, load_machine,
     load_machine_with_files, read_ccs_folder,
 };
+pub use windows::{LiveError, Win32Error};
+#[cfg(any(windows, sslbind_check_windows))]
+pub use windows::{apply_ops, load_live_machine};
 pub use write::{WriteError, Written, write_atomically, write_new};

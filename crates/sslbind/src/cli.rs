@@ -57,6 +57,23 @@ pub enum Command {
     /// Explain a finding code, or list every code.
     #[command(after_help = "Examples:\n  sslbind explain\n  sslbind explain missing-mapping")]
     Explain(ExplainArgs),
+    /// Emulate https://host:port/ on the machine: the HTTP.sys mapping and certificate the
+    /// handshake gets, the site IIS routes to, and a verdict (served, wrong-certificate, reset,
+    /// no-site). Exit code 0 when served, 1 otherwise, 2 on errors.
+    #[command(
+        after_help = "Examples:\n  sslbind resolve https://lextudio.com:4431/ examples/iis-express-dev\n  \
+        sslbind resolve https://a.example.com/ MACHINE --ip 10.0.0.5 --format json\n  \
+        sslbind resolve https://old.example.com/ MACHINE --no-sni"
+    )]
+    Resolve(ResolveArgs),
+    /// TLS handshakes with the live server: which certificate it really presents for every
+    /// https binding (with and without SNI) or for the URLs given, compared with the saved
+    /// state. Exit code 1 when a probe finding is an error, 2 on errors.
+    #[command(after_help = "Examples:\n  sslbind probe examples/iis-express-dev --connect 127.0.0.1\n  \
+        sslbind probe MACHINE https://shop.example.com/ https://10.0.0.5:8443/ --format json\n  \
+        sslbind probe --config applicationHost.config --sslcert sslcert.txt --timeout 2000\n  \
+        sslbind probe https://www.example.com/")]
+    Probe(ProbeArgs),
 }
 
 /// Arguments of `sslbind doctor`.
@@ -368,6 +385,58 @@ pub struct DiffArgs {
     pub format: Format,
 }
 
+/// Arguments of `sslbind resolve`.
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// The URL a client asks for, e.g. `https://www.example.com:8443/` (port 443 by default).
+    #[arg(value_name = "URL")]
+    pub url: String,
+    /// Where to read the machine from.
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// The local address the client reaches (default: the URL's host when it is an IP
+    /// address, else an address no binding or mapping names specifically).
+    #[arg(long, value_name = "LOCAL_ADDRESS")]
+    pub ip: Option<String>,
+    /// Emulate a client that sends no SNI (old clients, some scanners and load balancers).
+    #[arg(long)]
+    pub no_sni: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// The Central Certificate Store folder, to tell which host names CCS can serve.
+    #[arg(long, value_name = "DIR")]
+    pub ccs_folder: Option<PathBuf>,
+}
+
+/// Arguments of `sslbind probe`.
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// Where to read the machine from (the saved state the handshakes are compared with).
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// URLs to probe, e.g. `https://www.example.com:8443/`; without them, every https binding
+    /// of the machine is probed.
+    #[arg(value_name = "TARGET", num_args = 0..)]
+    pub targets: Vec<String>,
+    /// Connect to this IP address instead of resolving host names (bindings and targets with
+    /// an IP address of their own still use it).
+    #[arg(long, value_name = "ADDRESS")]
+    pub connect: Option<String>,
+    /// How many handshakes run at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// The limit in milliseconds for connecting and for each read and write.
+    #[arg(long, value_name = "MS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Judge served certificates at this time instead of now (RFC 3339).
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+}
+
 /// Arguments of `sslbind explain`.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
@@ -388,7 +457,7 @@ pub struct ListArgs {
 }
 
 /// The sources every reading command accepts.
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct SourceArgs {
     /// A folder holding what was collected from a machine (`*.config`, `sslcert.txt`, `*.reg`,
     /// `SYSTEM`, `SOFTWARE`, `*.snapshot.json`, `certs/`), or a snapshot file.
@@ -415,6 +484,10 @@ pub struct SourceArgs {
     /// Treat the given configs as IIS Express (otherwise detected from their content).
     #[arg(long)]
     pub iis_express: bool,
+    /// A Visual Studio solution folder: its `.vs\<name>\config\applicationhost.config` is read
+    /// as an IIS Express config.
+    #[arg(long, value_name = "DIR")]
+    pub iis_express_solution: Option<PathBuf>,
 }
 
 /// How to print a listing.

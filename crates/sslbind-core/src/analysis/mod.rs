@@ -4,6 +4,8 @@
 //! [`analyze`] is the one entry point; it reads a [`Machine`] and returns indexes into it, so
 //! renderers and rules can reach every original fact and its origin.
 
+pub mod probe;
+pub mod resolve;
 pub mod selection;
 
 use std::collections::HashMap;

@@ -124,6 +124,12 @@ codes! {
         "A mapped certificate has an RSA key under 2048 bits, a SHA-1 signature, or no SAN DNS name";
     CertificateNotForServerAuth = "certificate-not-for-server-auth", Warning,
         "A mapped certificate's extended key usage does not allow TLS server authentication";
+    ProbeCertificateMismatch = "probe-certificate-mismatch", Error,
+        "sslbind probe: the live server presented another certificate than the saved state maps";
+    ProbeConnectionReset = "probe-connection-reset", Error,
+        "sslbind probe: the live server reset the TLS handshake or ended it with an alert";
+    ProbeCertificateExpired = "probe-certificate-expired", Error,
+        "sslbind probe: the live server presented a certificate that is expired or not valid yet";
 }
 
 impl Code {

@@ -7,6 +7,7 @@
 
 pub mod codes;
 pub mod fix;
+pub mod probe;
 pub mod rules;
 
 use time::OffsetDateTime;

@@ -12,5 +12,6 @@ mod iis;
 mod netsh;
 mod plan;
 mod registry;
+mod resolve;
 mod script;
 mod support;

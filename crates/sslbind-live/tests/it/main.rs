@@ -2,4 +2,6 @@
 //! temporary folders.
 
 mod load;
+mod probe;
+mod windows;
 mod write;

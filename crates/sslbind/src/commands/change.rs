@@ -12,7 +12,7 @@ use sslbind_core::plan::{Change, PlanInput};
 use sslbind_core::text;
 
 use crate::cli::{BindingCommand, ChangeArgs, Emit, Format, MappingCommand, MappingSelector, SiteCommand};
-use crate::commands::listing::sources_of;
+use crate::commands::listing::{is_live, load};
 use crate::render::{self, Style};
 
 /// `sslbind binding add|remove|set`.
@@ -125,11 +125,8 @@ fn mapping_key(selector: &MappingSelector) -> anyhow::Result<MappingKey> {
 
 /// Plans `change`, shows the plan, and applies it with `--write`.
 fn run(args: &ChangeArgs, change: &Change) -> anyhow::Result<ExitCode> {
-    let sources = sources_of(&args.sources);
-    if sources.is_empty() {
-        anyhow::bail!("no sources given: pass a machine folder, or --config and --sslcert");
-    }
-    let loaded = sslbind_live::load_machine_with_files(&sources).context("reading the sources")?;
+    let loaded = load(&args.sources)?;
+    let live = is_live(&args.sources)?;
     render::warnings(&mut io::stderr().lock(), &loaded.machine.warnings)?;
     let decoded: Vec<text::Decoded> =
         loaded.config_files.iter().map(|file| text::decode(&file.bytes)).collect();
@@ -155,6 +152,7 @@ fn run(args: &ChangeArgs, change: &Change) -> anyhow::Result<ExitCode> {
                 lossy.path
             );
         }
+        apply_live(live, &plan.ops)?;
         for config_change in &plan.configs {
             let file = &loaded.config_files[config_change.config];
             let encoding = decoded[config_change.config].encoding;
@@ -187,4 +185,20 @@ fn run(args: &ChangeArgs, change: &Change) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// On the live machine, applies the mapping operations through the HTTP Server API before
+/// the configs are written (it undoes what it applied when one fails, so a failure leaves
+/// both stores as they were).
+#[cfg(any(windows, sslbind_check_windows))]
+fn apply_live(live: bool, ops: &[sslbind_core::plan::MappingOp]) -> anyhow::Result<()> {
+    if live {
+        sslbind_live::apply_ops(ops).context("changing HTTP.sys")?;
+    }
+    Ok(())
+}
+
+#[cfg(not(any(windows, sslbind_check_windows)))]
+fn apply_live(_live: bool, _ops: &[sslbind_core::plan::MappingOp]) -> anyhow::Result<()> {
+    Ok(())
 }

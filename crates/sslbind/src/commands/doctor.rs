@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::cli::{DoctorArgs, DoctorFormat, FailOn};
-use crate::commands::listing::sources_of;
+use crate::commands::listing::load;
 use crate::render::{self, Style};
 
 /// Runs `sslbind doctor`.
@@ -27,11 +27,7 @@ pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
         })?,
         None => OffsetDateTime::now_utc(),
     };
-    let sources = sources_of(&args.sources);
-    if sources.is_empty() {
-        anyhow::bail!("no sources given: pass a machine folder, or --config, --sslcert and --certs");
-    }
-    let machine = sslbind_live::load_machine(&sources).context("reading the sources")?;
+    let machine = load(&args.sources)?.machine;
     render::warnings(&mut io::stderr().lock(), &machine.warnings)?;
     let ccs_folder = match &args.ccs_folder {
         Some(folder) => Some(sslbind_live::read_ccs_folder(folder).context("reading --ccs-folder")?),

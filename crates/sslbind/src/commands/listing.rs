@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use sslbind_core::analysis::{self, selection::UnknownCcsFolder};
 use sslbind_core::uncertain::SelectionAssumptions;
-use sslbind_live::Sources;
+use sslbind_live::{LoadedMachine, Sources};
 
 use crate::cli::{Format, ListArgs, SourceArgs};
 use crate::render::{self, Style};
@@ -48,29 +48,67 @@ fn invalid_bindings_exit(machine: &sslbind_core::model::Machine) -> anyhow::Resu
 }
 
 fn load_and_analyze(args: &SourceArgs) -> anyhow::Result<(sslbind_core::model::Machine, analysis::Analysis)> {
-    let sources = sources_of(args);
-    if sources.is_empty() {
-        anyhow::bail!(
-            "no sources given: pass a machine folder, or --config, --sslcert and --certs \
-             (see `sslbind help bindings`)"
-        );
-    }
-    let machine = sslbind_live::load_machine(&sources).context("reading the sources")?;
+    let machine = load(args)?.machine;
     render::warnings(&mut io::stderr().lock(), &machine.warnings)?;
     let analysis = analysis::analyze(&machine, &UnknownCcsFolder, &SelectionAssumptions::default());
     Ok((machine, analysis))
 }
 
-/// The library's view of the source arguments.
-pub fn sources_of(args: &SourceArgs) -> Sources {
-    Sources {
-        configs: args.configs.clone(),
+/// Whether the command reads the live machine: on Windows, when no file source is given.
+pub fn is_live(args: &SourceArgs) -> anyhow::Result<bool> {
+    let without_solution = SourceArgs { iis_express_solution: None, ..args.clone() };
+    Ok(cfg!(windows) && sources_of(&without_solution)?.is_empty())
+}
+
+/// Reads the sources given, or, with none on Windows, the live machine (with the IIS Express
+/// configs of `--iis-express-solution` added when that is the only option).
+pub fn load(args: &SourceArgs) -> anyhow::Result<LoadedMachine> {
+    let without_solution = SourceArgs { iis_express_solution: None, ..args.clone() };
+    if is_live(args)? || (args.iis_express_solution.is_none() && sources_of(&without_solution)?.is_empty()) {
+        return load_live(args);
+    }
+    let sources = sources_of(args)?;
+    sslbind_live::load_machine_with_files(&sources).context("reading the sources")
+}
+
+#[cfg(any(windows, sslbind_check_windows))]
+fn load_live(args: &SourceArgs) -> anyhow::Result<LoadedMachine> {
+    sslbind_live::load_live_machine(args.iis_express_solution.as_deref()).context("reading this machine")
+}
+
+#[cfg(not(any(windows, sslbind_check_windows)))]
+fn load_live(_args: &SourceArgs) -> anyhow::Result<LoadedMachine> {
+    anyhow::bail!(
+        "no sources given: pass a machine folder or snapshot, or --config, --sslcert, --registry and --certs \
+         (the live machine is read only on Windows)"
+    )
+}
+
+/// The library's view of the source arguments; `--iis-express-solution` becomes the IIS
+/// Express configs it holds.
+pub fn sources_of(args: &SourceArgs) -> anyhow::Result<Sources> {
+    let mut configs = args.configs.clone();
+    let mut iis_express = args.iis_express;
+    if let Some(solution) = &args.iis_express_solution {
+        let found = sslbind_live::windows::configs::solution_configs(solution)
+            .with_context(|| format!("--iis-express-solution {}", solution.display()))?;
+        if found.is_empty() {
+            anyhow::bail!(
+                "--iis-express-solution {}: it holds no .vs\\<name>\\config\\applicationhost.config",
+                solution.display()
+            );
+        }
+        configs.extend(found);
+        iis_express = true;
+    }
+    Ok(Sources {
+        configs,
         sslcert: args.sslcert.clone(),
         certs: args.certs.clone(),
         registry: args.registry.clone(),
         snapshot: args.snapshot.clone(),
         pfx_password: args.pfx_password.clone(),
-        iis_express: args.iis_express,
+        iis_express,
         machine: args.machine.clone(),
-    }
+    })
 }

@@ -5,6 +5,8 @@ mod diff;
 mod doctor;
 mod explain;
 mod listing;
+mod probe;
+mod resolve;
 mod snapshot;
 
 use std::process::ExitCode;
@@ -23,5 +25,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Snapshot(args) => snapshot::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Resolve(args) => resolve::run(&args),
+        Command::Probe(args) => probe::run(&args),
     }
 }

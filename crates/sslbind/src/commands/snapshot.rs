@@ -10,18 +10,12 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::cli::SnapshotArgs;
-use crate::commands::listing::sources_of;
+use crate::commands::listing::load;
 use crate::render;
 
 /// Reads the sources and writes the snapshot atomically.
 pub fn run(args: &SnapshotArgs) -> anyhow::Result<ExitCode> {
-    let sources = sources_of(&args.sources);
-    if sources.is_empty() {
-        anyhow::bail!(
-            "no sources given: pass a machine folder, or --config, --sslcert, --registry and --certs"
-        );
-    }
-    let loaded = sslbind_live::load_machine_with_files(&sources).context("reading the sources")?;
+    let loaded = load(&args.sources)?;
     render::warnings(&mut io::stderr().lock(), &loaded.machine.warnings)?;
     let configs: Vec<ConfigSource> = loaded
         .machine

@@ -4,6 +4,8 @@
 pub mod findings;
 pub mod json;
 pub mod plan;
+pub mod probe;
+pub mod resolve;
 pub mod sarif;
 pub mod table;
 

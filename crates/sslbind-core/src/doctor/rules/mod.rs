@@ -15,6 +15,9 @@ mod invalid_binding;
 mod missing_mapping;
 mod no_fallback_certificate;
 mod private_key_missing;
+mod probe_certificate_expired;
+mod probe_certificate_mismatch;
+mod probe_connection_reset;
 mod renewal_available;
 mod shared_endpoint_certificate;
 mod sni_without_host;
@@ -82,6 +85,9 @@ pub fn explanation(code: Code) -> &'static str {
         Code::PrivateKeyMissing => private_key_missing::EXPLANATION,
         Code::WeakCertificate => weak_certificate::EXPLANATION,
         Code::CertificateNotForServerAuth => certificate_not_for_server_auth::EXPLANATION,
+        Code::ProbeCertificateMismatch => probe_certificate_mismatch::EXPLANATION,
+        Code::ProbeConnectionReset => probe_connection_reset::EXPLANATION,
+        Code::ProbeCertificateExpired => probe_certificate_expired::EXPLANATION,
     }
 }
 

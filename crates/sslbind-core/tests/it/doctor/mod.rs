@@ -15,6 +15,7 @@ mod invalid_binding;
 mod missing_mapping;
 mod no_fallback_certificate;
 mod private_key_missing;
+mod probe;
 mod registry;
 mod renewal_available;
 mod shared_endpoint_certificate;

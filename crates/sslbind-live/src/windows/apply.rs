@@ -1,0 +1,334 @@
+//! Applying a plan's mapping operations in order, and undoing the ones already applied when a
+//! later one fails, so that a failed change leaves HTTP.sys as it was.
+//!
+//! The order of calls (set, then update when the key exists, then delete-and-set when update
+//! is not supported) and the undo are the part of writing to HTTP.sys that can go wrong in
+//! subtle ways, so they are written against the small [`MappingWriter`] trait and tested here
+//! with a fake; the Windows implementation only makes the three calls.
+
+use sslbind_core::model::Mapping;
+use sslbind_core::plan::ops::MappingOp;
+
+use crate::windows::error::{ERROR_ALREADY_EXISTS, LiveError, Win32Error};
+
+/// The three HTTP.sys calls a plan needs.
+pub trait MappingWriter {
+    /// Checks that `mapping` can be written at all (it has a hash, an AppId), before anything
+    /// is changed.
+    fn check(&self, mapping: &Mapping) -> Result<(), LiveError>;
+    /// `HttpSetServiceConfiguration`: creates the record; `ERROR_ALREADY_EXISTS` (183) when
+    /// the key exists.
+    fn create(&mut self, mapping: &Mapping) -> Result<(), Win32Error>;
+    /// `HttpUpdateServiceConfiguration`: changes the existing record with the same key.
+    fn update(&mut self, mapping: &Mapping) -> Result<(), Win32Error>;
+    /// `HttpDeleteServiceConfiguration`: deletes the record with `mapping`'s key.
+    fn delete(&mut self, mapping: &Mapping) -> Result<(), Win32Error>;
+}
+
+/// Applies `ops` in order. When one fails, the ones before it are undone in reverse order
+/// (an added record deleted, a deleted one re-created from its `before`, a replaced one set
+/// back) and the error says what failed and whether undoing did.
+pub fn apply_with_undo<W: MappingWriter>(writer: &mut W, ops: &[MappingOp]) -> Result<(), LiveError> {
+    for op in ops {
+        match op {
+            MappingOp::Add(mapping) | MappingOp::Delete(mapping) => writer.check(mapping)?,
+            MappingOp::Replace { before, after } => {
+                writer.check(before)?;
+                writer.check(after)?;
+            }
+        }
+    }
+    for (index, op) in ops.iter().enumerate() {
+        let mut undo_failures = Vec::new();
+        let Err(error) = apply_one(writer, op, &mut undo_failures) else { continue };
+        let mut undone = 0;
+        for done in ops[..index].iter().rev() {
+            match undo_one(writer, done, &mut undo_failures) {
+                Ok(()) => undone += 1,
+                Err(undo_error) => undo_failures.push(format!("{}: {undo_error}", undo_description(done))),
+            }
+        }
+        return Err(LiveError::Apply { operation: description(op), error, undone, undo_failures });
+    }
+    Ok(())
+}
+
+/// What `op` does, for messages: `adding mapping 0.0.0.0:443`.
+pub fn description(op: &MappingOp) -> String {
+    match op {
+        MappingOp::Add(mapping) => format!("adding mapping {}", mapping.key),
+        MappingOp::Replace { after, .. } => format!("changing mapping {}", after.key),
+        MappingOp::Delete(mapping) => format!("deleting mapping {}", mapping.key),
+    }
+}
+
+fn undo_description(op: &MappingOp) -> String {
+    match op {
+        MappingOp::Add(mapping) => format!("deleting the added mapping {}", mapping.key),
+        MappingOp::Replace { before, .. } => format!("restoring mapping {}", before.key),
+        MappingOp::Delete(mapping) => format!("re-creating the deleted mapping {}", mapping.key),
+    }
+}
+
+fn apply_one<W: MappingWriter>(
+    writer: &mut W,
+    op: &MappingOp,
+    lost: &mut Vec<String>,
+) -> Result<(), Win32Error> {
+    match op {
+        // A record that exists although the plan says it does not belongs to someone who
+        // made it since: it is not overwritten (183 is reported).
+        MappingOp::Add(mapping) => writer.create(mapping),
+        MappingOp::Replace { before, after } => replace(writer, before, after, lost),
+        MappingOp::Delete(mapping) => writer.delete(mapping),
+    }
+}
+
+fn undo_one<W: MappingWriter>(
+    writer: &mut W,
+    op: &MappingOp,
+    lost: &mut Vec<String>,
+) -> Result<(), Win32Error> {
+    match op {
+        MappingOp::Add(mapping) => writer.delete(mapping),
+        MappingOp::Replace { before, after } => replace(writer, after, before, lost),
+        MappingOp::Delete(mapping) => writer.create(mapping),
+    }
+}
+
+/// Turns the record `current` into `target` (same key): set, and when the key exists (183)
+/// update; when update is not supported, delete and set, putting `current` back if that set
+/// fails. A record that could not be put back is described in `lost`.
+pub fn replace<W: MappingWriter>(
+    writer: &mut W,
+    current: &Mapping,
+    target: &Mapping,
+    lost: &mut Vec<String>,
+) -> Result<(), Win32Error> {
+    match writer.create(target) {
+        Err(error) if error.code == ERROR_ALREADY_EXISTS => {}
+        other => return other,
+    }
+    match writer.update(target) {
+        Err(error) if error.is_unsupported() => {}
+        other => return other,
+    }
+    writer.delete(current)?;
+    let Err(error) = writer.create(target) else { return Ok(()) };
+    if let Err(restore) = writer.create(current) {
+        lost.push(format!(
+            "mapping {} was deleted to be re-created and could not be put back: {restore}",
+            current.key
+        ));
+    }
+    Err(error)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use sslbind_core::Origin;
+    use sslbind_core::model::{AppId, MappingKey, Thumbprint};
+
+    use super::*;
+    use crate::windows::error::{ERROR_ACCESS_DENIED, ERROR_FILE_NOT_FOUND, ERROR_INVALID_PARAMETER};
+
+    /// An in-memory HTTP.sys: records by key text, failing the calls it is told to fail.
+    #[derive(Default)]
+    struct Fake {
+        records: BTreeMap<String, Mapping>,
+        /// `(call, key)` pairs that fail with the code, once each.
+        failures: Vec<(&'static str, String, u32)>,
+        update_unsupported: bool,
+        calls: Vec<String>,
+    }
+
+    impl Fake {
+        fn fail(&mut self, call: &'static str, key: &str) -> Option<Win32Error> {
+            let index = self.failures.iter().position(|(c, k, _)| *c == call && k == key)?;
+            Some(Win32Error::new(self.failures.remove(index).2))
+        }
+    }
+
+    impl MappingWriter for Fake {
+        fn check(&self, mapping: &Mapping) -> Result<(), LiveError> {
+            match mapping.app_id {
+                Some(_) => Ok(()),
+                None => Err(LiveError::Environment(format!("{} has no AppId", mapping.key))),
+            }
+        }
+
+        fn create(&mut self, mapping: &Mapping) -> Result<(), Win32Error> {
+            let key = mapping.key.to_string();
+            self.calls.push(format!("create {key}"));
+            if let Some(error) = self.fail("create", &key) {
+                return Err(error);
+            }
+            if self.records.contains_key(&key) {
+                return Err(Win32Error::new(ERROR_ALREADY_EXISTS));
+            }
+            self.records.insert(key, mapping.clone());
+            Ok(())
+        }
+
+        fn update(&mut self, mapping: &Mapping) -> Result<(), Win32Error> {
+            let key = mapping.key.to_string();
+            self.calls.push(format!("update {key}"));
+            if self.update_unsupported {
+                return Err(Win32Error::new(ERROR_INVALID_PARAMETER));
+            }
+            if let Some(error) = self.fail("update", &key) {
+                return Err(error);
+            }
+            match self.records.get_mut(&key) {
+                Some(record) => {
+                    *record = mapping.clone();
+                    Ok(())
+                }
+                None => Err(Win32Error::new(ERROR_FILE_NOT_FOUND)),
+            }
+        }
+
+        fn delete(&mut self, mapping: &Mapping) -> Result<(), Win32Error> {
+            let key = mapping.key.to_string();
+            self.calls.push(format!("delete {key}"));
+            if let Some(error) = self.fail("delete", &key) {
+                return Err(error);
+            }
+            self.records.remove(&key).map(|_| ()).ok_or(Win32Error::new(ERROR_FILE_NOT_FOUND))
+        }
+    }
+
+    fn mapping(key: &str, hash: &str) -> Mapping {
+        let mut mapping = Mapping::new(MappingKey::Ip(key.parse().expect("an address")), Origin::Planned);
+        mapping.certificate_hash = Some(Thumbprint::parse(&hash.repeat(40)).expect("a hash"));
+        mapping.app_id = Some(AppId(1));
+        mapping
+    }
+
+    fn fake_with(records: &[&Mapping]) -> Fake {
+        let mut fake = Fake::default();
+        for record in records {
+            fake.records.insert(record.key.to_string(), (*record).clone());
+        }
+        fake
+    }
+
+    #[test]
+    fn operations_apply_in_order() {
+        let old = mapping("0.0.0.0:443", "a");
+        let new = mapping("0.0.0.0:443", "b");
+        let gone = mapping("0.0.0.0:8443", "c");
+        let added = mapping("10.0.0.5:443", "d");
+        let mut fake = fake_with(&[&old, &gone]);
+        let ops = [
+            MappingOp::Replace { before: old.clone(), after: new.clone() },
+            MappingOp::Delete(gone.clone()),
+            MappingOp::Add(added.clone()),
+        ];
+        apply_with_undo(&mut fake, &ops).expect("applies");
+        assert_eq!(fake.records.len(), 2);
+        assert_eq!(fake.records["0.0.0.0:443"], new);
+        assert_eq!(fake.records["10.0.0.5:443"], added);
+        assert_eq!(
+            fake.calls,
+            ["create 0.0.0.0:443", "update 0.0.0.0:443", "delete 0.0.0.0:8443", "create 10.0.0.5:443"]
+        );
+    }
+
+    #[test]
+    fn a_failure_undoes_what_came_before() {
+        let old = mapping("0.0.0.0:443", "a");
+        let new = mapping("0.0.0.0:443", "b");
+        let gone = mapping("0.0.0.0:8443", "c");
+        let added = mapping("10.0.0.5:443", "d");
+        let mut fake = fake_with(&[&old, &gone]);
+        fake.failures.push(("create", "10.0.0.5:443".to_owned(), 1312));
+        let ops = [
+            MappingOp::Replace { before: old.clone(), after: new },
+            MappingOp::Delete(gone.clone()),
+            MappingOp::Add(added),
+        ];
+        let error = apply_with_undo(&mut fake, &ops).expect_err("fails");
+        let LiveError::Apply { operation, error, undone, undo_failures } = &error else {
+            panic!("not an apply error: {error}");
+        };
+        assert_eq!(operation, "adding mapping 10.0.0.5:443");
+        assert_eq!(error.code, 1312);
+        assert_eq!(*undone, 2);
+        assert!(undo_failures.is_empty());
+        assert_eq!(fake.records.len(), 2);
+        assert_eq!(fake.records["0.0.0.0:443"], old);
+        assert_eq!(fake.records["0.0.0.0:8443"], gone);
+    }
+
+    #[test]
+    fn undo_failures_are_reported() {
+        let added = mapping("10.0.0.5:443", "d");
+        let second = mapping("10.0.0.6:443", "e");
+        let mut fake = Fake::default();
+        fake.failures.push(("create", "10.0.0.6:443".to_owned(), ERROR_ACCESS_DENIED));
+        fake.failures.push(("delete", "10.0.0.5:443".to_owned(), ERROR_ACCESS_DENIED));
+        let ops = [MappingOp::Add(added), MappingOp::Add(second)];
+        let error = apply_with_undo(&mut fake, &ops).expect_err("fails");
+        let text = error.to_string();
+        assert!(text.starts_with("adding mapping 10.0.0.6:443 failed: access denied"), "{text}");
+        assert!(
+            text.contains("undoing failed for: deleting the added mapping 10.0.0.5:443: access denied"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_existing_record_is_not_overwritten_by_an_add() {
+        let theirs = mapping("0.0.0.0:443", "a");
+        let ours = mapping("0.0.0.0:443", "b");
+        let mut fake = fake_with(&[&theirs]);
+        let error = apply_with_undo(&mut fake, &[MappingOp::Add(ours)]).expect_err("exists");
+        assert!(error.to_string().contains("already exists"), "{error}");
+        assert_eq!(fake.records["0.0.0.0:443"], theirs);
+    }
+
+    #[test]
+    fn without_update_a_replace_deletes_and_sets() {
+        let old = mapping("0.0.0.0:443", "a");
+        let new = mapping("0.0.0.0:443", "b");
+        let mut fake = fake_with(&[&old]);
+        fake.update_unsupported = true;
+        apply_with_undo(&mut fake, &[MappingOp::Replace { before: old, after: new.clone() }])
+            .expect("applies");
+        assert_eq!(fake.records["0.0.0.0:443"], new);
+        assert_eq!(
+            fake.calls,
+            ["create 0.0.0.0:443", "update 0.0.0.0:443", "delete 0.0.0.0:443", "create 0.0.0.0:443"]
+        );
+    }
+
+    #[test]
+    fn a_failed_delete_and_set_puts_the_old_record_back() {
+        let old = mapping("0.0.0.0:443", "a");
+        let new = mapping("0.0.0.0:443", "b");
+        let mut fake = fake_with(&[&old]);
+        fake.update_unsupported = true;
+        // The first create meets the existing key (183); the second, after the delete, fails.
+        fake.failures.push(("create", "0.0.0.0:443".to_owned(), ERROR_ALREADY_EXISTS));
+        fake.failures.push(("create", "0.0.0.0:443".to_owned(), 1312));
+        let error = apply_with_undo(&mut fake, &[MappingOp::Replace { before: old.clone(), after: new }])
+            .expect_err("fails");
+        assert!(matches!(&error, LiveError::Apply { error, .. } if error.code == 1312), "{error}");
+        assert_eq!(fake.records["0.0.0.0:443"], old);
+    }
+
+    #[test]
+    fn unwritable_mappings_stop_the_plan_before_any_change() {
+        let good = mapping("10.0.0.5:443", "d");
+        let mut bad = mapping("10.0.0.6:443", "e");
+        bad.app_id = None;
+        let mut fake = Fake::default();
+        let error =
+            apply_with_undo(&mut fake, &[MappingOp::Add(good), MappingOp::Add(bad)]).expect_err("refused");
+        assert!(error.to_string().contains("no AppId"), "{error}");
+        assert!(fake.calls.is_empty());
+    }
+}

@@ -1,0 +1,138 @@
+//! The two entry points of the live machine: read everything sslbind shows (configs,
+//! HTTP.sys mappings, certificates, CCS settings) and apply a plan's mapping operations.
+
+use std::collections::BTreeSet;
+use std::env;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use sslbind_core::model::Machine;
+use sslbind_core::plan::ops::MappingOp;
+use sslbind_core::{Location, SourceWarning, iis, text};
+
+use crate::load::{ConfigFileBytes, LoadError, LoadedMachine};
+use crate::windows::apply::apply_with_undo;
+use crate::windows::configs::{self, LiveConfig};
+use crate::windows::error::LiveError;
+use crate::windows::httpapi::{HttpApi, HttpSysWriter};
+use crate::windows::{certstore, registry};
+
+/// The name live warnings are filed under.
+const LIVE_SOURCE: &str = "live";
+
+/// Reads the running machine: IIS's `applicationHost.config` (following shared-configuration
+/// redirection), the user's IIS Express config and, with `iis_express_solution`, the configs
+/// Visual Studio keeps in that solution's `.vs` folder; every HTTP.sys SSL record through the
+/// HTTP Server API; the certificates of `LocalMachine\MY`, `LocalMachine\WebHosting` and every
+/// store a mapping names; and the Central Certificate Store settings.
+///
+/// Reading IIS's config needs an elevated prompt (its folder is readable by administrators
+/// only); the error then says so.
+pub fn load_live_machine(iis_express_solution: Option<&Path>) -> Result<LoadedMachine, LiveError> {
+    let windir = env::var_os("windir")
+        .or_else(|| env::var_os("SystemRoot"))
+        .map(PathBuf::from)
+        .ok_or_else(|| LiveError::Environment("neither %windir% nor %SystemRoot% is set".to_owned()))?;
+    let redirection_path = configs::iis_config_folder(&windir).join("redirection.config");
+    let redirection = read_optional(&redirection_path)?.map(|bytes| text::decode(&bytes).text);
+    let solution_configs = match iis_express_solution {
+        Some(solution) => {
+            let found = configs::solution_configs(solution)
+                .map_err(|source| LiveError::Io { path: solution.to_owned(), source })?;
+            if found.is_empty() {
+                return Err(LiveError::Environment(format!(
+                    "{} holds no IIS Express config: expected .vs\\<name>\\config\\applicationhost.config \
+                     (or .vs\\config\\applicationhost.config); open the solution in Visual Studio once, \
+                     or pass the config with --config",
+                    solution.display()
+                )));
+            }
+            found
+        }
+        None => Vec::new(),
+    };
+    let profile = env::var_os("USERPROFILE").map(PathBuf::from);
+    let mut machine = Machine::default();
+    let mut config_files = Vec::new();
+    for config in
+        configs::live_configs(&windir, redirection.as_deref(), profile.as_deref(), &solution_configs)
+    {
+        read_config(&config, &mut machine, &mut config_files)?;
+    }
+
+    let mut notes = Vec::new();
+    let api = HttpApi::initialize()?;
+    let (mappings, warnings) = api.read_mappings()?;
+    drop(api);
+    notes.extend(warnings);
+    machine.mappings = mappings;
+    machine.mappings_known = true;
+
+    let mut stores: Vec<String> = vec!["MY".to_owned(), "WebHosting".to_owned()];
+    let named: BTreeSet<String> =
+        machine.mappings.iter().map(|mapping| mapping.effective_store().to_owned()).collect();
+    for store in named {
+        if !stores.iter().any(|known| known.eq_ignore_ascii_case(&store)) {
+            stores.push(store);
+        }
+    }
+    for store in &stores {
+        let certificates = certstore::read_store(store, &mut notes)?;
+        machine.certificates.extend(certificates);
+    }
+    machine.certificates_known = true;
+    machine.ccs_settings = registry::read_ccs_settings()?;
+
+    let source: Arc<str> = Arc::from(LIVE_SOURCE);
+    machine.warnings.extend(
+        notes.into_iter().map(|message| SourceWarning { location: Location::new(&source, 0, 0), message }),
+    );
+    Ok(LoadedMachine { machine, config_files })
+}
+
+/// Applies `ops` to HTTP.sys in order; when one fails, the ones already applied are undone
+/// (see [`apply_with_undo`]). Every change needs an elevated prompt.
+pub fn apply_ops(ops: &[MappingOp]) -> Result<(), LiveError> {
+    if ops.is_empty() {
+        return Ok(());
+    }
+    let api = HttpApi::initialize()?;
+    let mut writer = HttpSysWriter { api: &api };
+    apply_with_undo(&mut writer, ops)
+}
+
+/// The bytes of `path`, or `None` when it does not exist.
+fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, LiveError> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(LiveError::Io { path: path.to_owned(), source }),
+    }
+}
+
+/// Reads one config into `machine`; a config that is not required and does not exist (a
+/// server that is not installed) is skipped.
+fn read_config(
+    config: &LiveConfig,
+    machine: &mut Machine,
+    config_files: &mut Vec<ConfigFileBytes>,
+) -> Result<(), LiveError> {
+    let bytes = match read_optional(&config.path)? {
+        Some(bytes) => bytes,
+        None if !config.required => return Ok(()),
+        None => {
+            return Err(LiveError::Io {
+                path: config.path.clone(),
+                source: io::Error::from(io::ErrorKind::NotFound),
+            });
+        }
+    };
+    let name: Arc<str> = Arc::from(config.path.display().to_string());
+    let read = iis::read_config(&name, &bytes, Some(config.flavor)).map_err(LoadError::from)?;
+    machine.configs.push(read.config);
+    machine.warnings.extend(read.warnings);
+    config_files.push(ConfigFileBytes { path: config.path.clone(), bytes, from_snapshot: false });
+    Ok(())
+}

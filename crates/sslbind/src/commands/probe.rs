@@ -1,0 +1,104 @@
+//! `sslbind probe`: plan TLS handshakes from the saved state (or the URLs given), make them
+//! against the live server, judge what came back, and turn the findings into the exit code:
+//! 1 when a probe finding is an error, 0 otherwise, 2 on errors.
+
+use std::io::{self, IsTerminal, Write};
+use std::net::IpAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use sslbind_core::analysis::probe::{self, PlanOptions, ProbeTarget};
+use sslbind_core::analysis::{self, selection::UnknownCcsFolder};
+use sslbind_core::doctor::Severity;
+use sslbind_core::doctor::probe::probe_findings;
+use sslbind_core::model::Machine;
+use sslbind_core::uncertain::SelectionAssumptions;
+use sslbind_live::probe::{ProbeOptions, probe_all};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::cli::{Format, ProbeArgs};
+use crate::commands::listing::{load, sources_of};
+use crate::render::{self, Style};
+
+/// More handshakes than this get a progress line on a terminal; fewer end before anyone
+/// would read it.
+const PROGRESS_THRESHOLD: usize = 10;
+
+/// Runs `sslbind probe`.
+pub fn run(args: &ProbeArgs) -> anyhow::Result<ExitCode> {
+    let now = match &args.now {
+        Some(text) => OffsetDateTime::parse(text, &Rfc3339).with_context(|| {
+            format!("--now {text}: expected an RFC 3339 time such as 2026-06-01T00:00:00Z")
+        })?,
+        None => OffsetDateTime::now_utc(),
+    };
+    let connect = args.connect.as_deref().map(parse_address).transpose()?;
+    let mut source_args = args.sources.clone();
+    let mut target_texts = args.targets.clone();
+    // `sslbind probe https://host/` with no machine: clap hands the first positional to
+    // MACHINE, but a URL is never a folder.
+    if let Some(machine) = source_args.machine.as_ref().and_then(|path| path.to_str())
+        && machine.contains("://")
+    {
+        target_texts.insert(0, machine.to_owned());
+        source_args.machine = None;
+    }
+    let targets: Vec<ProbeTarget> =
+        target_texts.iter().map(|text| probe::parse_target(text)).collect::<Result<_, _>>()?;
+    // URLs alone need no machine; without URLs, the machine's https bindings are probed (on
+    // Windows with no sources, the live machine's).
+    let machine = if !targets.is_empty() && sources_of(&source_args)?.is_empty() {
+        Machine::default()
+    } else {
+        let machine = load(&source_args)?.machine;
+        render::warnings(&mut io::stderr().lock(), &machine.warnings)?;
+        machine
+    };
+    let assumptions = SelectionAssumptions::default();
+    let analysis = analysis::analyze(&machine, &UnknownCcsFolder, &assumptions);
+    let plan_options = PlanOptions { connect, ccs_files: &UnknownCcsFolder, assumptions: &assumptions };
+    let requests = probe::plan(&machine, &analysis, &targets, &plan_options);
+    if requests.is_empty() {
+        writeln!(
+            io::stderr(),
+            "warning: the machine has no https binding to probe; give URLs to probe them"
+        )?;
+    }
+
+    let options = ProbeOptions {
+        timeout: Duration::from_millis(args.timeout),
+        concurrency: usize::from(args.concurrency),
+    };
+    let show_progress = io::stderr().is_terminal() && requests.len() > PROGRESS_THRESHOLD;
+    let mut progress = |done: usize, total: usize| {
+        if show_progress {
+            // Progress is a courtesy: a failed write to the terminal must not stop the probe.
+            let _ = write!(io::stderr(), "\rprobing: {done}/{total} handshakes");
+            let _ = io::stderr().flush();
+        }
+    };
+    let results = probe_all(&requests, &options, &mut progress);
+    if show_progress {
+        let _ = write!(io::stderr(), "\r\x1b[2K");
+    }
+    let findings = probe_findings(&results, &machine, now);
+
+    let mut out = io::stdout().lock();
+    match args.format {
+        Format::Table => render::probe::table(&mut out, &machine, &results, &findings, &Style::for_stdout())?,
+        Format::Json => render::json::write(&mut out, &render::probe::json(&machine, &results, &findings))?,
+    }
+    out.flush()?;
+    let failed = findings.iter().any(|finding| finding.severity >= Severity::Error);
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// `--connect`: an IPv4 or IPv6 address, IPv6 with or without brackets.
+fn parse_address(text: &str) -> anyhow::Result<IpAddr> {
+    let inner = text.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')).unwrap_or(text);
+    inner
+        .parse::<IpAddr>()
+        .with_context(|| format!("--connect {text}: expected an IP address such as 127.0.0.1 or [::1]"))
+}
