@@ -197,10 +197,7 @@ pub fn write_snapshot(machine: &Machine, configs: &[ConfigSource], meta: &Snapsh
             .iter()
             .map(|source| ConfigDocument {
                 path: source.config.path.to_string(),
-                server: match source.config.flavor {
-                    ServerFlavor::Iis => "iis".to_owned(),
-                    ServerFlavor::IisExpress => "iis-express".to_owned(),
-                },
+                server: source.config.flavor.as_str().to_owned(),
                 encoding: encoding_name(source.encoding).to_owned(),
                 text: source.text.clone(),
             })

@@ -24,6 +24,14 @@ pub struct Machine {
     pub certificates_known: bool,
     /// The Central Certificate Store settings, when a registry source held them.
     pub ccs_settings: Option<CcsSettings>,
+    /// HTTP.sys URL reservations.
+    pub url_reservations: Vec<crate::model::reservation::UrlReservation>,
+    /// Whether URL reservations were given at all.
+    pub url_reservations_known: bool,
+    /// Excluded TCP port ranges.
+    pub excluded_ports: Vec<crate::model::reservation::ExcludedPortRange>,
+    /// Whether excluded port ranges were given at all.
+    pub excluded_ports_known: bool,
     /// Warnings from every source.
     pub warnings: Vec<SourceWarning>,
 }
@@ -81,6 +89,14 @@ pub enum ServerFlavor {
 }
 
 impl ServerFlavor {
+    /// `iis` or `iis-express`, as JSON and snapshots write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServerFlavor::Iis => "iis",
+            ServerFlavor::IisExpress => "iis-express",
+        }
+    }
+
     /// `IIS` or `IIS Express`.
     pub fn name(self) -> &'static str {
         match self {

@@ -9,6 +9,7 @@ pub mod certificate;
 pub mod ids;
 pub mod machine;
 pub mod mapping;
+pub mod reservation;
 pub mod source;
 
 pub use binding::{Binding, BindingAddress, BindingEndpoint, HttpEndpoint, Site, SslFlags};
@@ -16,3 +17,4 @@ pub use certificate::{Certificate, KeyInfo};
 pub use ids::{AppId, Thumbprint};
 pub use machine::{CcsSettings, ConfigFile, Machine, ServerFlavor};
 pub use mapping::{DefaultFlags, ExtendedProperty, Mapping, MappingKey, MappingKind, MappingParams};
+pub use reservation::{ExcludedPortRange, PrefixHost, ReservationUser, UrlPrefix, UrlReservation};

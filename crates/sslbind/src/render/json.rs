@@ -137,7 +137,7 @@ fn binding_json(machine: &Machine, binding_analysis: &BindingAnalysis) -> Bindin
             .certificate
             .map(|position| CertificateJson::of(&machine.certificates[position])),
         config: config.path.to_string(),
-        server: config.flavor.name(),
+        server: config.flavor.as_str(),
         source: binding.origin.to_string(),
         notes: binding_notes(binding),
     }
