@@ -16,15 +16,21 @@ pub enum Subject {
     Mapping,
     /// A certificate, named by its thumbprint.
     Certificate,
+    /// An HTTP.sys URL reservation, named by its URL.
+    UrlReservation,
+    /// An excluded port range, named `start-end`.
+    ExcludedPorts,
 }
 
 impl Subject {
-    /// `binding`, `mapping` or `certificate`.
+    /// `binding`, `mapping`, `certificate`, `url-reservation` or `excluded-ports`.
     pub fn as_str(self) -> &'static str {
         match self {
             Subject::Binding => "binding",
             Subject::Mapping => "mapping",
             Subject::Certificate => "certificate",
+            Subject::UrlReservation => "url-reservation",
+            Subject::ExcludedPorts => "excluded-ports",
         }
     }
 }
@@ -51,9 +57,10 @@ pub enum Change {
     Changed(Vec<(String, String, String)>),
 }
 
-/// Every difference between `first` and `other`, bindings first, then mappings, then
-/// certificates, each sorted by name. Mappings and certificates are only compared when both
-/// machines know them (a machine folder without netsh output is not "missing every mapping").
+/// Every difference between `first` and `other`, bindings first, then mappings, certificates,
+/// URL reservations and excluded port ranges, each sorted by name. All but bindings are only
+/// compared when both machines know them (a machine folder without netsh output is not
+/// "missing every mapping").
 pub fn diff(first: &Machine, other: &Machine) -> Vec<Difference> {
     let mut differences = Vec::new();
     compare(Subject::Binding, &bindings(first), &bindings(other), &mut differences);
@@ -62,6 +69,12 @@ pub fn diff(first: &Machine, other: &Machine) -> Vec<Difference> {
     }
     if first.certificates_known && other.certificates_known {
         compare(Subject::Certificate, &certificates(first), &certificates(other), &mut differences);
+    }
+    if first.url_reservations_known && other.url_reservations_known {
+        compare(Subject::UrlReservation, &reservations(first), &reservations(other), &mut differences);
+    }
+    if first.excluded_ports_known && other.excluded_ports_known {
+        compare(Subject::ExcludedPorts, &port_ranges(first), &port_ranges(other), &mut differences);
     }
     differences
 }
@@ -150,6 +163,56 @@ fn certificates(machine: &Machine) -> BTreeMap<String, Fields> {
         .map(|certificate| {
             let store = certificate.store.clone().unwrap_or_default().to_ascii_uppercase();
             (certificate.thumbprint.to_string(), Fields::from([("store", store)]))
+        })
+        .collect()
+}
+
+fn reservations(machine: &Machine) -> BTreeMap<String, Fields> {
+    machine
+        .url_reservations
+        .iter()
+        .map(|reservation| {
+            // The parsed form, so that `https://HOST/` and `https://host:443/` are one name.
+            let name =
+                reservation.prefix.as_ref().map_or_else(|| reservation.url.clone(), ToString::to_string);
+            let yes_no = |right: Option<bool>| match right {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "?",
+            };
+            // A binary descriptor from the registry shows neither users nor SDDL.
+            let unknown = reservation.sddl.is_none() && reservation.users.is_empty();
+            let users = if unknown {
+                "?".to_owned()
+            } else {
+                let mut users: Vec<String> = reservation
+                    .users
+                    .iter()
+                    .map(|user| {
+                        format!(
+                            "{} (listen {}, delegate {})",
+                            user.name,
+                            yes_no(user.listen),
+                            yes_no(user.delegate)
+                        )
+                    })
+                    .collect();
+                users.sort();
+                users.join("; ")
+            };
+            let sddl = reservation.sddl.clone().unwrap_or_else(|| "?".to_owned());
+            (name.to_lowercase(), Fields::from([("users", users), ("sddl", sddl)]))
+        })
+        .collect()
+}
+
+fn port_ranges(machine: &Machine) -> BTreeMap<String, Fields> {
+    machine
+        .excluded_ports
+        .iter()
+        .map(|range| {
+            let name = format!("{}-{}", range.start, range.end);
+            (name, Fields::from([("administered", range.administered.to_string())]))
         })
         .collect()
 }

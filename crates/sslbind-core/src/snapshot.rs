@@ -18,6 +18,7 @@ use crate::iis::read_config;
 use crate::model::ids::{AppId, Thumbprint};
 use crate::model::machine::{CcsSettings, ConfigFile, Machine, ServerFlavor};
 use crate::model::mapping::{DefaultFlags, ExtendedProperty, Mapping, MappingKey, MappingParams};
+use crate::model::reservation::{ExcludedPortRange, ReservationUser, UrlReservation};
 use crate::model::source::{Location, Origin, SourceError, SourceWarning};
 use crate::text::Encoding;
 
@@ -71,7 +72,39 @@ struct Document {
     certificates_known: bool,
     certificates: Vec<CertificateDocument>,
     ccs_settings: Option<CcsDocument>,
+    // Added after version 1 without a version bump: optional, so that older snapshots read.
+    #[serde(default)]
+    url_reservations_known: bool,
+    #[serde(default)]
+    url_reservations: Vec<ReservationDocument>,
+    #[serde(default)]
+    excluded_ports_known: bool,
+    #[serde(default)]
+    excluded_ports: Vec<PortRangeDocument>,
     warnings: Vec<WarningDocument>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ReservationDocument {
+    url: String,
+    users: Vec<ReservationUserDocument>,
+    sddl: Option<String>,
+    source: OriginDocument,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ReservationUserDocument {
+    name: String,
+    listen: Option<bool>,
+    delegate: Option<bool>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PortRangeDocument {
+    start: u16,
+    end: u16,
+    administered: bool,
+    source: OriginDocument,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -225,6 +258,36 @@ pub fn write_snapshot(machine: &Machine, configs: &[ConfigSource], meta: &Snapsh
             private_key_password_set: settings.private_key_password_set,
             source: OriginDocument::of(&settings.origin),
         }),
+        url_reservations_known: machine.url_reservations_known,
+        url_reservations: machine
+            .url_reservations
+            .iter()
+            .map(|reservation| ReservationDocument {
+                url: reservation.url.clone(),
+                users: reservation
+                    .users
+                    .iter()
+                    .map(|user| ReservationUserDocument {
+                        name: user.name.clone(),
+                        listen: user.listen,
+                        delegate: user.delegate,
+                    })
+                    .collect(),
+                sddl: reservation.sddl.clone(),
+                source: OriginDocument::of(&reservation.origin),
+            })
+            .collect(),
+        excluded_ports_known: machine.excluded_ports_known,
+        excluded_ports: machine
+            .excluded_ports
+            .iter()
+            .map(|range| PortRangeDocument {
+                start: range.start,
+                end: range.end,
+                administered: range.administered,
+                source: OriginDocument::of(&range.origin),
+            })
+            .collect(),
         warnings: machine
             .warnings
             .iter()
@@ -319,8 +382,43 @@ pub fn read_snapshot(path: &Arc<str>, bytes: &[u8]) -> Result<SnapshotRead, Sour
     let mut machine = Machine {
         mappings_known: document.mappings_known,
         certificates_known: document.certificates_known,
+        url_reservations_known: document.url_reservations_known,
+        excluded_ports_known: document.excluded_ports_known,
         ..Machine::default()
     };
+    machine.url_reservations = document
+        .url_reservations
+        .iter()
+        .map(|reservation| UrlReservation {
+            url: reservation.url.clone(),
+            prefix: crate::httpsys::parse_url_prefix(&reservation.url).ok(),
+            users: reservation
+                .users
+                .iter()
+                .map(|user| ReservationUser {
+                    name: user.name.clone(),
+                    listen: user.listen,
+                    delegate: user.delegate,
+                })
+                .collect(),
+            sddl: reservation.sddl.clone(),
+            origin: reservation.source.origin(),
+        })
+        .collect();
+    for range in &document.excluded_ports {
+        if range.start > range.end {
+            return Err(invalid(format!(
+                "excluded port range {}-{} ends before it starts",
+                range.start, range.end
+            )));
+        }
+        machine.excluded_ports.push(ExcludedPortRange {
+            start: range.start,
+            end: range.end,
+            administered: range.administered,
+            origin: range.source.origin(),
+        });
+    }
     let mut config_texts = Vec::new();
     for config in &document.configs {
         let flavor = match config.server.as_str() {

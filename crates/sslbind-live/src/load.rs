@@ -4,8 +4,9 @@
 //! A machine folder is recognised by file names, so that users can drop what they collected
 //! from a server into one folder without flags: `*.config` are IIS configs, `sslcert.txt`
 //! (or any `*sslcert*.txt`) is saved netsh output, `*.reg`, `SYSTEM` and `SOFTWARE` are
-//! registry exports and hives, `*.snapshot.json` is a snapshot, and `certs/` or certificate
-//! files at the top level are certificates.
+//! registry exports and hives, `*.snapshot.json` is a snapshot, `urlacl*.txt` is saved
+//! `netsh http show urlacl` output, `excludedport*.txt` is saved `excludedportrange` output,
+//! and `certs/` or certificate files at the top level are certificates.
 //!
 //! The same fact may come from two sources (a mapping in both `sslcert.txt` and a `.reg`
 //! export, a certificate as a file and in a SOFTWARE hive): the first source given wins, and a
@@ -17,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sslbind_core::analysis::selection::CcsFolder;
-use sslbind_core::model::{Certificate, Machine, Mapping, ServerFlavor};
+use sslbind_core::model::{Certificate, Machine, Mapping, ServerFlavor, UrlReservation};
 use sslbind_core::registry::{hive, interpret, reg};
 use sslbind_core::{SourceError, SourceWarning, certs, httpsys, iis, snapshot};
 
@@ -38,6 +39,10 @@ pub struct Sources {
     pub registry: Vec<PathBuf>,
     /// `--snapshot`.
     pub snapshot: Option<PathBuf>,
+    /// `--urlacl`: saved `netsh http show urlacl` output.
+    pub urlacl: Option<PathBuf>,
+    /// `--excluded-ports`: saved `netsh int ipv4|ipv6 show excludedportrange` output.
+    pub excluded_ports: Option<PathBuf>,
     /// The positional machine folder, or a snapshot file.
     pub machine: Option<PathBuf>,
 }
@@ -50,6 +55,8 @@ impl Sources {
             && self.certs.is_empty()
             && self.registry.is_empty()
             && self.snapshot.is_none()
+            && self.urlacl.is_none()
+            && self.excluded_ports.is_none()
             && self.machine.is_none()
     }
 }
@@ -70,8 +77,8 @@ pub enum LoadError {
     Source(#[from] SourceError),
     /// A machine folder holds nothing sslbind reads.
     #[error(
-        "{} holds nothing sslbind reads: *.config, sslcert.txt, *.reg, SYSTEM, SOFTWARE, \
-         *.snapshot.json or certificates",
+        "{} holds nothing sslbind reads: *.config, sslcert.txt, urlacl.txt, excludedportrange.txt, \
+         *.reg, SYSTEM, SOFTWARE, *.snapshot.json or certificates",
         path.display()
     )]
     EmptyMachineFolder {
@@ -148,6 +155,18 @@ pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadE
     for path in &expanded.registry {
         load_registry(path, &mut machine)?;
     }
+    if let Some(path) = &expanded.urlacl {
+        let read = httpsys::read_urlacl(&name_of(path), &read(path)?)?;
+        machine.url_reservations_known = true;
+        machine.warnings.extend(read.warnings);
+        merge_reservations(&mut machine, read.reservations);
+    }
+    if let Some(path) = &expanded.excluded_ports {
+        let read = httpsys::read_excluded_ports(&name_of(path), &read(path)?)?;
+        machine.excluded_ports_known = true;
+        machine.warnings.extend(read.warnings);
+        machine.excluded_ports = read.ranges;
+    }
     for path in &expanded.certs {
         load_certificates(path, sources.pfx_password.as_deref(), true, &mut machine)?;
     }
@@ -185,7 +204,39 @@ fn load_registry(path: &Path, machine: &mut Machine) -> Result<(), LoadError> {
     if read.ccs_settings.is_some() {
         machine.ccs_settings = read.ccs_settings;
     }
+    if read.url_reservations_found {
+        machine.url_reservations_known = true;
+        merge_reservations(machine, read.url_reservations);
+    }
     Ok(())
+}
+
+/// Adds `reservations`, keeping the first copy of a URL that two sources both hold (netsh
+/// output names users, the registry only has SIDs); a later copy with another SDDL is reported.
+fn merge_reservations(machine: &mut Machine, reservations: Vec<UrlReservation>) {
+    for reservation in reservations {
+        let same = |existing: &&UrlReservation| match (&existing.prefix, &reservation.prefix) {
+            (Some(a), Some(b)) => a.to_string().eq_ignore_ascii_case(&b.to_string()),
+            _ => existing.url.eq_ignore_ascii_case(&reservation.url),
+        };
+        match machine.url_reservations.iter().find(same) {
+            None => machine.url_reservations.push(reservation),
+            Some(existing) => {
+                let differs = existing.sddl.is_some()
+                    && reservation.sddl.is_some()
+                    && existing.sddl != reservation.sddl;
+                if let (true, Some(location)) = (differs, reservation.origin.location()) {
+                    machine.warnings.push(SourceWarning {
+                        location: location.clone(),
+                        message: format!(
+                            "URL reservation `{}` differs from the one read earlier at {}; the earlier one is kept",
+                            reservation.url, existing.origin
+                        ),
+                    });
+                }
+            }
+        }
+    }
 }
 
 /// Adds `mappings`, keeping the first copy of a key that two sources both hold.
@@ -259,6 +310,13 @@ fn add_machine_folder(folder: &Path, sources: &mut Sources) -> Result<(), LoadEr
             sources.configs.push(path);
         } else if name.ends_with(".txt") && name.contains("sslcert") && sources.sslcert.is_none() {
             sources.sslcert = Some(path);
+        } else if name.ends_with(".txt") && name.starts_with("urlacl") && sources.urlacl.is_none() {
+            sources.urlacl = Some(path);
+        } else if name.ends_with(".txt")
+            && name.starts_with("excludedport")
+            && sources.excluded_ports.is_none()
+        {
+            sources.excluded_ports = Some(path);
         } else if name.ends_with(".reg") || name == "system" || name == "software" {
             sources.registry.push(path);
         } else if name.ends_with(".snapshot.json") && sources.snapshot.is_none() {

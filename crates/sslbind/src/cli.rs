@@ -74,6 +74,11 @@ pub enum Command {
         sslbind probe --config applicationHost.config --sslcert sslcert.txt --timeout 2000\n  \
         sslbind probe https://www.example.com/")]
     Probe(ProbeArgs),
+    /// List every HTTP.sys URL reservation with its users and rights, and the bindings that
+    /// need or use it.
+    #[command(after_help = "Examples:\n  sslbind reservations MACHINE\n  \
+        sslbind reservations --urlacl urlacl.txt --config applicationHost.config --format json")]
+    Reservations(ListArgs),
 }
 
 /// Arguments of `sslbind doctor`.
@@ -478,6 +483,12 @@ pub struct SourceArgs {
     /// A snapshot written by `sslbind snapshot`.
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
+    /// Saved `netsh http show urlacl` output: the HTTP.sys URL reservations.
+    #[arg(long, value_name = "FILE")]
+    pub urlacl: Option<PathBuf>,
+    /// Saved `netsh int ipv4 show excludedportrange protocol=tcp` output (or ipv6).
+    #[arg(long, value_name = "FILE")]
+    pub excluded_ports: Option<PathBuf>,
     /// The password of the .pfx files given (the empty password is tried without it).
     #[arg(long, value_name = "PASSWORD")]
     pub pfx_password: Option<String>,

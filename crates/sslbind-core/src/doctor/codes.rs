@@ -130,6 +130,12 @@ codes! {
         "sslbind probe: the live server reset the TLS handshake or ended it with an alert";
     ProbeCertificateExpired = "probe-certificate-expired", Error,
         "sslbind probe: the live server presented a certificate that is expired or not valid yet";
+    MissingUrlReservation = "missing-url-reservation", Warning,
+        "An IIS Express binding on a host other than localhost has no URL reservation to listen with";
+    UrlReservationConflict = "url-reservation-conflict", Error,
+        "The URL reservation matching an IIS Express binding lets no user, or only service accounts, listen";
+    PortExcluded = "port-excluded", Error,
+        "An http or https binding's port lies in a range Windows has excluded";
 }
 
 impl Code {

@@ -1,10 +1,15 @@
-//! The HTTP.sys SSL store as collected from a machine.
+//! The HTTP.sys SSL store, URL reservations and excluded port ranges as collected from a
+//! machine.
 //!
 //! HTTP.sys keeps its certificate mappings out of sight of IIS; users can only show them to
 //! sslbind through what they collect from the machine. Each reader here turns one such
-//! collection into [`Mapping`](crate::model::Mapping) values with warnings beside them, and
-//! keeps the origin of every record so that findings can point at the line to look at.
+//! collection into model values with warnings beside them, and keeps the origin of every
+//! record so that findings can point at the line to look at.
 
+pub mod excluded_ports;
 mod netsh;
+pub mod urlacl;
 
+pub use excluded_ports::{ExcludedPortsRead, read_excluded_ports};
 pub use netsh::{NetshRead, read_netsh};
+pub use urlacl::{UrlAclRead, best_reservation, parse_url_prefix, read_urlacl};

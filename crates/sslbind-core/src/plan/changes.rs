@@ -21,7 +21,7 @@ use crate::model::machine::{ConfigFile, Machine, ServerFlavor};
 use crate::model::mapping::{Mapping, MappingKey};
 use crate::model::source::{Origin, SourceError};
 use crate::owners::Owner;
-use crate::plan::ops::MappingOp;
+use crate::plan::ops::{MappingOp, UrlAclOp, reservation_url};
 use crate::uncertain::SelectionAssumptions;
 
 /// One change a user asks for.
@@ -132,6 +132,9 @@ pub struct Plan {
     pub configs: Vec<ConfigChange>,
     /// The mapping operations, in the order to apply them.
     pub ops: Vec<MappingOp>,
+    /// The URL reservation operations, after the mapping operations; planned only when URL
+    /// reservations were given.
+    pub urlacl_ops: Vec<UrlAclOp>,
     /// Remarks: what was left alone and why.
     pub notes: Vec<String>,
     /// What needs `--force`; empty when the plan may be carried out. With `force`, the
@@ -142,7 +145,7 @@ pub struct Plan {
 impl Plan {
     /// Whether the plan changes nothing.
     pub fn is_empty(&self) -> bool {
-        self.configs.is_empty() && self.ops.is_empty()
+        self.configs.is_empty() && self.ops.is_empty() && self.urlacl_ops.is_empty()
     }
 }
 
@@ -207,6 +210,7 @@ pub fn plan(input: &PlanInput<'_>, change: &Change) -> Result<Plan, PlanError> {
     let mut after = Machine { configs: after_configs, ..machine.clone() };
     planner.plan_mappings(change, &mut after)?;
     planner.release_unused(change, &after);
+    planner.plan_urlacls(&after);
     Ok(planner.plan)
 }
 
@@ -630,6 +634,60 @@ impl<'a> Planner<'a> {
         }
         if moved == 0 {
             self.plan.notes.push(format!("no mapping uses certificate {from}"));
+        }
+    }
+
+    /// Reserves the URLs IIS Express bindings of `after` newly need and no reservation covers,
+    /// for Everyone, and deletes the reservations of exactly the URLs no binding needs any
+    /// more; only when URL reservations were given.
+    fn plan_urlacls(&mut self, after: &Machine) {
+        let machine = self.machine();
+        if !machine.url_reservations_known {
+            return;
+        }
+        let needed = |configs: &[ConfigFile]| -> BTreeSet<String> {
+            configs
+                .iter()
+                .flat_map(|config| {
+                    config
+                        .sites
+                        .iter()
+                        .flat_map(|site| &site.bindings)
+                        .map(move |binding| (config.flavor, binding))
+                })
+                .filter_map(|(flavor, binding)| reservation_url(flavor, binding))
+                .collect()
+        };
+        let (before, now) = (needed(&machine.configs), needed(&after.configs));
+        let reservations = &machine.url_reservations;
+        for url in now.difference(&before) {
+            let Ok(prefix) = crate::httpsys::urlacl::parse_url_prefix(url) else { continue };
+            let host =
+                url.split("://").nth(1).and_then(|rest| rest.rsplit_once(':')).map_or("*", |(host, _)| host);
+            let covered = crate::httpsys::urlacl::best_reservation(
+                reservations,
+                &prefix.scheme,
+                host,
+                prefix.port,
+                "/",
+            );
+            match covered {
+                Some(reservation) => self.plan.notes.push(format!(
+                    "URL reservation `{}` already covers `{url}`: no reservation is added",
+                    reservation.url
+                )),
+                None => {
+                    self.plan.urlacl_ops.push(UrlAclOp::Add { url: url.clone(), user: "Everyone".to_owned() })
+                }
+            }
+        }
+        for url in before.difference(&now) {
+            let Ok(prefix) = crate::httpsys::urlacl::parse_url_prefix(url) else { continue };
+            for reservation in
+                reservations.iter().filter(|reservation| reservation.prefix.as_ref() == Some(&prefix))
+            {
+                self.plan.urlacl_ops.push(UrlAclOp::Delete { url: reservation.url.clone() });
+            }
         }
     }
 

@@ -8,4 +8,4 @@ pub mod ops;
 pub mod script;
 
 pub use changes::{Change, ConfigChange, Plan, PlanError, PlanInput, Refusal, apply_ops, plan};
-pub use ops::MappingOp;
+pub use ops::{MappingOp, UrlAclOp};

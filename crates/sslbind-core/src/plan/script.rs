@@ -1,6 +1,7 @@
 //! Scripts that apply a plan's mapping operations on the server: a cmd.exe batch file or a
 //! PowerShell script of `netsh http add|update|delete sslcert` commands that stops at the
-//! first failure, so that a user can read every change before running it elevated.
+//! first failure, so that a user can read every change before running it elevated. URL
+//! reservation changes (`netsh http add|delete urlacl`) follow the mapping operations.
 //!
 //! Quoting differs between the shells. PowerShell parses a bare `{…}` as a script block, so
 //! there the AppId is written `appid='{…}'` (netsh answers "The parameter is incorrect"
@@ -20,7 +21,7 @@
 
 use crate::doctor::fix::{netsh_delete, netsh_key};
 use crate::model::mapping::{DefaultFlags, Mapping, MappingKey};
-use crate::plan::ops::MappingOp;
+use crate::plan::ops::{MappingOp, UrlAclOp};
 
 /// The shell a script is written for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -71,6 +72,12 @@ const DISABLE_SESSION_ID: u32 = 0x4000;
 ///
 /// Lines end with CRLF. A script without operations says so in a comment and does nothing.
 pub fn script(ops: &[MappingOp], shell: Shell) -> String {
+    script_with_urlacls(ops, &[], shell)
+}
+
+/// A script that applies `ops`, then `urlacl_ops` (`netsh http add|delete urlacl`), in order
+/// on the server, stopping at the first failure; [`script`] when `urlacl_ops` is empty.
+pub fn script_with_urlacls(ops: &[MappingOp], urlacl_ops: &[UrlAclOp], shell: Shell) -> String {
     let quoting = match shell {
         Shell::Netsh => Quoting::Batch,
         Shell::PowerShell => Quoting::PowerShell,
@@ -83,7 +90,7 @@ pub fn script(ops: &[MappingOp], shell: Shell) -> String {
     if shell == Shell::Netsh {
         lines.push("@echo off".to_owned());
     }
-    if ops.is_empty() {
+    if ops.is_empty() && urlacl_ops.is_empty() {
         lines.push(format!(
             "{comment}sslbind: no HTTP.sys certificate mapping changes; this script does nothing."
         ));
@@ -93,10 +100,22 @@ pub fn script(ops: &[MappingOp], shell: Shell) -> String {
         return crlf(&lines);
     }
 
-    let count = match ops.len() {
-        1 => "1 HTTP.sys certificate mapping change".to_owned(),
-        n => format!("{n} HTTP.sys certificate mapping changes"),
+    let mapping_count = match ops.len() {
+        0 => None,
+        1 => Some("1 HTTP.sys certificate mapping change".to_owned()),
+        n => Some(format!("{n} HTTP.sys certificate mapping changes")),
     };
+    let urlacl_count = match urlacl_ops.len() {
+        0 => None,
+        1 => Some("1 URL reservation change".to_owned()),
+        n => Some(format!("{n} URL reservation changes")),
+    };
+    let count = match (mapping_count, urlacl_count) {
+        (Some(mappings), Some(urlacls)) => format!("{mappings} and {urlacls}"),
+        (Some(only), None) | (None, Some(only)) => only,
+        (None, None) => String::new(),
+    };
+    let total = ops.len() + urlacl_ops.len();
     match shell {
         Shell::Netsh => {
             lines.push(format!(
@@ -117,7 +136,7 @@ pub fn script(ops: &[MappingOp], shell: Shell) -> String {
     for (index, op) in ops.iter().enumerate() {
         let description = describe(op);
         lines.push(String::new());
-        lines.push(format!("{comment}{}/{}: {description}", index + 1, ops.len()));
+        lines.push(format!("{comment}{}/{total}: {description}", index + 1));
         for limit in netsh_limits(op) {
             lines.push(format!("{comment}note: {}", sanitize(&limit)));
         }
@@ -130,6 +149,27 @@ pub fn script(ops: &[MappingOp], shell: Shell) -> String {
                         "if ($LASTEXITCODE -ne 0) {{ throw \"netsh failed: {description}\" }}"
                     ));
                 }
+            }
+        }
+    }
+    for (index, op) in urlacl_ops.iter().enumerate() {
+        let description = sanitize(&match op {
+            UrlAclOp::Add { url, user } => format!("reserve {url} for {user}"),
+            UrlAclOp::Delete { url } => format!("delete the reservation of {url}"),
+        });
+        lines.push(String::new());
+        lines.push(format!("{comment}{}/{total}: {description}", ops.len() + index + 1));
+        let command = match op {
+            UrlAclOp::Add { url, user } => {
+                format!("netsh http add urlacl url={} user={}", quote(url, quoting), quote(user, quoting))
+            }
+            UrlAclOp::Delete { url } => format!("netsh http delete urlacl url={}", quote(url, quoting)),
+        };
+        match shell {
+            Shell::Netsh => lines.push(format!("{command} || exit /b 1")),
+            Shell::PowerShell => {
+                lines.push(command);
+                lines.push(format!("if ($LASTEXITCODE -ne 0) {{ throw \"netsh failed: {description}\" }}"));
             }
         }
     }

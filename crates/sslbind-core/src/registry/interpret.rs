@@ -16,6 +16,7 @@ use crate::model::Certificate;
 use crate::model::ids::{AppId, Thumbprint};
 use crate::model::machine::CcsSettings;
 use crate::model::mapping::{DefaultFlags, Mapping, MappingKey};
+use crate::model::reservation::UrlReservation;
 use crate::model::source::{Location, Origin, SourceWarning};
 use crate::registry::{RegistryData, RegistryKey, RegistryTree, RegistryValue};
 
@@ -35,6 +36,12 @@ pub struct RegistryRead {
     pub certificates_found: bool,
     /// IIS's Central Certificate Store settings, when the tree has its key.
     pub ccs_settings: Option<CcsSettings>,
+    /// The URL reservations of `…\Services\HTTP\Parameters\UrlAclInfo`: value name the URL,
+    /// data the security descriptor (a REG_SZ SDDL string is kept with the users it grants; a
+    /// REG_BINARY self-relative descriptor is not decoded and is reported).
+    pub url_reservations: Vec<UrlReservation>,
+    /// Whether the tree holds a `UrlAclInfo` key, so that no reservations means "none exist".
+    pub url_reservations_found: bool,
     /// Records, blobs and values that could not be understood, and choices made.
     pub warnings: Vec<SourceWarning>,
 }
@@ -45,7 +52,10 @@ pub fn interpret(tree: &RegistryTree, source: &Arc<str>) -> RegistryRead {
     let (mappings, mappings_found) = interpreter.mappings(tree);
     let (certificates, certificates_found) = interpreter.certificates(tree);
     let ccs_settings = ccs_settings(tree);
+    let (url_reservations, url_reservations_found) = interpreter.url_reservations(tree);
     RegistryRead {
+        url_reservations,
+        url_reservations_found,
         mappings,
         mappings_found,
         certificates,
@@ -116,6 +126,91 @@ impl Interpreter<'_> {
     fn warn(&mut self, origin: &Origin, message: String) {
         let location = origin.location().cloned().unwrap_or_else(|| Location::new(self.source, 0, 0));
         self.warnings.push(SourceWarning { location, message });
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // URL reservations.
+
+    /// The reservations of the `UrlAclInfo` key of `CurrentControlSet`, else of the first
+    /// control set that has one.
+    fn url_reservations(&mut self, tree: &RegistryTree) -> (Vec<UrlReservation>, bool) {
+        let keys: Vec<&RegistryKey> = tree
+            .keys
+            .iter()
+            .filter(|key| {
+                let segments: Vec<&str> = key.path.split('\\').collect();
+                ends_with(&segments, &["Services", "HTTP", "Parameters", "UrlAclInfo"])
+            })
+            .collect();
+        let current = keys.iter().find(|key| {
+            key.path.split('\\').any(|segment| segment.eq_ignore_ascii_case("CurrentControlSet"))
+        });
+        let Some(key) = current.or(keys.first()).copied() else {
+            return (Vec::new(), false);
+        };
+        if keys.len() > 1 {
+            self.warn(
+                &key.origin,
+                format!(
+                    "URL reservations are in {} control sets; those of `{}` are used",
+                    keys.len(),
+                    key.path
+                ),
+            );
+        }
+        let mut reservations = Vec::new();
+        for value in &key.values {
+            if value.name.is_empty() {
+                continue;
+            }
+            let prefix = match crate::httpsys::parse_url_prefix(&value.name) {
+                Ok(prefix) => Some(prefix),
+                Err(why) => {
+                    self.warn(
+                        &value.origin,
+                        format!("reserved URL `{}` is not a URL prefix: {why}", value.name),
+                    );
+                    None
+                }
+            };
+            let (sddl, users) = match &value.data {
+                RegistryData::String(text) | RegistryData::ExpandString(text) => {
+                    let text = text.trim_end_matches('\0').to_owned();
+                    let users = crate::httpsys::urlacl::users_from_sddl(&text);
+                    (Some(text), users)
+                }
+                RegistryData::Binary(bytes) => {
+                    self.warn(
+                        &value.origin,
+                        format!(
+                            "URL reservation `{}` holds a binary self-relative security descriptor ({} bytes); \
+                             its users are not decoded",
+                            value.name,
+                            bytes.len()
+                        ),
+                    );
+                    (None, Vec::new())
+                }
+                _ => {
+                    self.warn(
+                        &value.origin,
+                        format!(
+                            "URL reservation `{}` holds neither a string SDDL nor a binary descriptor; its users are unknown",
+                            value.name
+                        ),
+                    );
+                    (None, Vec::new())
+                }
+            };
+            reservations.push(UrlReservation {
+                url: value.name.clone(),
+                prefix,
+                users,
+                sddl,
+                origin: value.origin.clone(),
+            });
+        }
+        (reservations, true)
     }
 
     // -----------------------------------------------------------------------------------------

@@ -15,3 +15,4 @@ mod registry;
 mod resolve;
 mod script;
 mod support;
+mod urlacl;

@@ -492,3 +492,124 @@ mod properties {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// URL reservations: planned for IIS Express bindings off localhost, only when given.
+
+fn urlacl_plan_of(
+    builder: MachineBuilder,
+    reservations: Vec<sslbind_core::model::UrlReservation>,
+    known: bool,
+    change: &Change,
+) -> Plan {
+    let text = builder.config_xml();
+    let mut machine = builder.build();
+    machine.url_reservations = reservations;
+    machine.url_reservations_known = known;
+    let texts = vec![text];
+    let input = PlanInput { machine: &machine, config_texts: &texts, force: false };
+    plan(&input, change).expect("the change can be planned")
+}
+
+fn urlacl_ops(plan: &Plan) -> Vec<String> {
+    plan.urlacl_ops.iter().map(sslbind_core::plan::UrlAclOp::netsh_command).collect()
+}
+
+fn add_https(information: &str) -> Change {
+    Change::AddBinding {
+        site: "php".into(),
+        protocol: "https".into(),
+        information: information.into(),
+        sni: true,
+        ccs: false,
+        certificate: None,
+        store: None,
+    }
+}
+
+#[test]
+fn adding_an_express_binding_off_localhost_reserves_its_url() {
+    let builder = || MachineBuilder::new().binding("php", "http", "*:8080:localhost", 0).iis_express();
+    let plan = urlacl_plan_of(builder(), Vec::new(), true, &add_https("*:4431:lextudio.com"));
+    assert_eq!(urlacl_ops(&plan), ["netsh http add urlacl url=https://lextudio.com:4431/ user=Everyone"]);
+    assert!(!plan.is_empty());
+    let script = sslbind_core::plan::script::script_with_urlacls(
+        &plan.ops,
+        &plan.urlacl_ops,
+        sslbind_core::plan::script::Shell::Netsh,
+    );
+    assert!(
+        script.contains(
+            "rem 1/1: reserve https://lextudio.com:4431/ for Everyone\r\n\
+             netsh http add urlacl url=\"https://lextudio.com:4431/\" user=Everyone || exit /b 1\r\n"
+        ),
+        "{script}"
+    );
+    assert!(script.contains("applies 1 URL reservation change with netsh"), "{script}");
+
+    let unknown = urlacl_plan_of(builder(), Vec::new(), false, &add_https("*:4431:lextudio.com"));
+    assert!(unknown.urlacl_ops.is_empty());
+
+    let localhost = urlacl_plan_of(builder(), Vec::new(), true, &add_https("*:44301:localhost"));
+    assert!(localhost.urlacl_ops.is_empty());
+
+    let iis = urlacl_plan_of(
+        MachineBuilder::new().binding("php", "http", "*:80:", 0),
+        Vec::new(),
+        true,
+        &add_https("*:443:lextudio.com"),
+    );
+    assert!(iis.urlacl_ops.is_empty());
+
+    let covered = urlacl_plan_of(
+        builder(),
+        vec![crate::support::url_reservation("https://*:4431/", &[("\\Everyone", true)])],
+        true,
+        &add_https("*:4431:lextudio.com"),
+    );
+    assert!(covered.urlacl_ops.is_empty());
+    assert!(
+        covered.notes.iter().any(|note| note.contains("`https://*:4431/` already covers")),
+        "{:?}",
+        covered.notes
+    );
+}
+
+#[test]
+fn removing_the_last_express_binding_of_a_url_deletes_its_reservation() {
+    let reservations = || {
+        vec![
+            crate::support::url_reservation("https://lextudio.com:4431/", &[("\\Everyone", true)]),
+            crate::support::url_reservation("https://*:4431/", &[("\\Everyone", true)]),
+        ]
+    };
+    let remove = Change::RemoveBinding {
+        site: "php".into(),
+        protocol: "https".into(),
+        information: "*:4431:lextudio.com".into(),
+    };
+    let last = urlacl_plan_of(
+        MachineBuilder::new().binding("php", "https", "*:4431:lextudio.com", 1).iis_express(),
+        reservations(),
+        true,
+        &remove,
+    );
+    assert_eq!(urlacl_ops(&last), ["netsh http delete urlacl url=https://lextudio.com:4431/"]);
+    let script = sslbind_core::plan::script::script_with_urlacls(
+        &last.ops,
+        &last.urlacl_ops,
+        sslbind_core::plan::script::Shell::PowerShell,
+    );
+    assert!(script.contains("netsh http delete urlacl url='https://lextudio.com:4431/'\r\n"), "{script}");
+
+    let shared = urlacl_plan_of(
+        MachineBuilder::new()
+            .binding("php", "https", "*:4431:lextudio.com", 1)
+            .binding("other", "https", "*:4431:lextudio.com", 1)
+            .iis_express(),
+        reservations(),
+        true,
+        &remove,
+    );
+    assert!(shared.urlacl_ops.is_empty(), "{:?}", shared.urlacl_ops);
+}

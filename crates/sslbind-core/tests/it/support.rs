@@ -315,3 +315,56 @@ pub fn certificate_from_params(params: &CertificateParams, name: &str) -> Certif
     let origin = Origin::File(Location::new(&Arc::from(format!("certs/{name}.cer")), 1, 1));
     certificate_from_der(&der, origin).expect("the certificate reads")
 }
+
+// ---------------------------------------------------------------------------------------------
+// URL reservations and excluded port ranges, put into built machines directly.
+
+/// A URL reservation of `url` (parsed with the real prefix parser) granting each
+/// `(user, listen)`, as if from line 1 of `urlacl.txt`.
+pub fn url_reservation(
+    url: &str,
+    users: &[(&str, bool)],
+) -> sslbind_core::model::reservation::UrlReservation {
+    use sslbind_core::model::reservation::{ReservationUser, UrlReservation};
+    UrlReservation {
+        url: url.to_owned(),
+        prefix: httpsys::parse_url_prefix(url).ok(),
+        users: users
+            .iter()
+            .map(|&(name, listen)| ReservationUser {
+                name: name.to_owned(),
+                listen: Some(listen),
+                delegate: Some(false),
+            })
+            .collect(),
+        sddl: None,
+        origin: Origin::File(Location::new(&Arc::from("urlacl.txt"), 1, 1)),
+    }
+}
+
+/// `machine` with `reservations` as its known URL reservations.
+pub fn with_url_reservations(
+    mut machine: Machine,
+    reservations: Vec<sslbind_core::model::reservation::UrlReservation>,
+) -> Machine {
+    machine.url_reservations = reservations;
+    machine.url_reservations_known = true;
+    machine
+}
+
+/// `machine` with the excluded port ranges `(start, end, administered)` as known, as if from
+/// `excludedportrange.txt`.
+pub fn with_excluded_ports(mut machine: Machine, ranges: &[(u16, u16, bool)]) -> Machine {
+    use sslbind_core::model::reservation::ExcludedPortRange;
+    machine.excluded_ports = ranges
+        .iter()
+        .map(|&(start, end, administered)| ExcludedPortRange {
+            start,
+            end,
+            administered,
+            origin: Origin::File(Location::new(&Arc::from("excludedportrange.txt"), 1, 1)),
+        })
+        .collect();
+    machine.excluded_ports_known = true;
+    machine
+}

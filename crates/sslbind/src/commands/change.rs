@@ -13,6 +13,7 @@ use sslbind_core::text;
 
 use crate::cli::{BindingCommand, ChangeArgs, Emit, Format, MappingCommand, MappingSelector, SiteCommand};
 use crate::commands::listing::{is_live, load};
+use crate::render::plan::Outcome;
 use crate::render::{self, Style};
 
 /// `sslbind binding add|remove|set`.
@@ -163,6 +164,11 @@ fn run(args: &ChangeArgs, change: &Change) -> anyhow::Result<ExitCode> {
         }
     }
 
+    let outcome = match (args.write && !refused, live) {
+        (false, _) => Outcome::Shown,
+        (true, false) => Outcome::ConfigsWritten,
+        (true, true) => Outcome::Applied,
+    };
     let mut stdout = io::stdout().lock();
     let style = Style::for_stdout();
     match (args.emit, args.format) {
@@ -171,12 +177,12 @@ fn run(args: &ChangeArgs, change: &Change) -> anyhow::Result<ExitCode> {
                 Emit::Netsh => Shell::Netsh,
                 Emit::Powershell => Shell::PowerShell,
             };
-            stdout.write_all(script::script(&plan.ops, shell).as_bytes())?;
+            stdout.write_all(script::script_with_urlacls(&plan.ops, &plan.urlacl_ops, shell).as_bytes())?;
             let mut stderr = io::stderr().lock();
-            render::plan::table(&mut stderr, &plan, &written, args.write, &Style { colour: false, ..style })?;
+            render::plan::table(&mut stderr, &plan, &written, outcome, &Style { colour: false, ..style })?;
         }
         (None, Format::Json) => render::json::write(&mut stdout, &render::plan::json(&plan, &written))?,
-        (None, Format::Table) => render::plan::table(&mut stdout, &plan, &written, args.write, &style)?,
+        (None, Format::Table) => render::plan::table(&mut stdout, &plan, &written, outcome, &style)?,
     }
     stdout.flush()?;
     if refused {

@@ -107,6 +107,8 @@ pub fn sources_of(args: &SourceArgs) -> anyhow::Result<Sources> {
         certs: args.certs.clone(),
         registry: args.registry.clone(),
         snapshot: args.snapshot.clone(),
+        urlacl: args.urlacl.clone(),
+        excluded_ports: args.excluded_ports.clone(),
         pfx_password: args.pfx_password.clone(),
         iis_express,
         machine: args.machine.clone(),

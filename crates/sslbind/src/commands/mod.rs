@@ -6,6 +6,7 @@ mod doctor;
 mod explain;
 mod listing;
 mod probe;
+mod reservations;
 mod resolve;
 mod snapshot;
 
@@ -27,5 +28,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Explain(args) => explain::run(&args),
         Command::Resolve(args) => resolve::run(&args),
         Command::Probe(args) => probe::run(&args),
+        Command::Reservations(args) => reservations::run(&args),
     }
 }

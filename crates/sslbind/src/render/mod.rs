@@ -5,6 +5,7 @@ pub mod findings;
 pub mod json;
 pub mod plan;
 pub mod probe;
+pub mod reservations;
 pub mod resolve;
 pub mod sarif;
 pub mod table;

@@ -8,7 +8,7 @@ use similar::TextDiff;
 use sslbind_core::model::Mapping;
 use sslbind_core::owners::Owner;
 use sslbind_core::plan::script::netsh_commands;
-use sslbind_core::plan::{MappingOp, Plan};
+use sslbind_core::plan::{MappingOp, Plan, UrlAclOp};
 use sslbind_live::write::Written;
 
 use crate::render::{Colour, Style};
@@ -22,12 +22,23 @@ fn diff(path: &str, before: &str, after: &str) -> String {
         .to_string()
 }
 
+/// What became of a plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Only shown (no `--write`, or refused).
+    Shown,
+    /// The configs were written; the HTTP.sys operations are for the server to run.
+    ConfigsWritten,
+    /// The configs were written and the operations applied to the live HTTP.sys.
+    Applied,
+}
+
 /// Prints the plan for people.
 pub fn table(
     out: &mut impl Write,
     plan: &Plan,
     written: &[Written],
-    write: bool,
+    outcome: Outcome,
     style: &Style,
 ) -> io::Result<()> {
     if plan.is_empty() {
@@ -64,6 +75,17 @@ pub fn table(
             }
         }
     }
+    if !plan.urlacl_ops.is_empty() {
+        writeln!(out, "\n{}", style.paint(Colour::Bold, "HTTP.sys URL reservation operations:"))?;
+        for op in &plan.urlacl_ops {
+            let (verb, colour, detail) = match op {
+                UrlAclOp::Add { url, user } => ("add", Colour::Green, format!("{url}: listen for {user}")),
+                UrlAclOp::Delete { url } => ("delete", Colour::Red, url.clone()),
+            };
+            writeln!(out, "  {} urlacl {detail}", style.paint(colour, &format!("{verb:<7}")))?;
+            writeln!(out, "      {}", style.paint(Colour::Dim, &op.netsh_command()))?;
+        }
+    }
     for note in &plan.notes {
         writeln!(out, "{} {note}", style.paint(Colour::Dim, "note:"))?;
     }
@@ -77,13 +99,21 @@ pub fn table(
         }
     }
     if !plan.is_empty() {
-        let footer = if !write {
-            "Nothing was changed: run again with --write to edit the configs; --emit netsh|powershell prints \
-             the mapping operations as a script for the server."
-        } else if cfg!(windows) {
-            "The mapping operations were not applied: run the --emit script elevated on this machine."
-        } else {
-            "The configs were written; HTTP.sys lives on the server: run the --emit script there, elevated."
+        let footer = match outcome {
+            Outcome::Shown => {
+                "Nothing was changed: run again with --write to apply it; --emit netsh|powershell prints \
+                 the HTTP.sys operations as a script for the server."
+            }
+            Outcome::ConfigsWritten => {
+                "The configs were written; HTTP.sys lives on the server: run the --emit script there, elevated."
+            }
+            Outcome::Applied if plan.urlacl_ops.is_empty() => {
+                "The configs were written and the HTTP.sys mapping operations applied."
+            }
+            Outcome::Applied => {
+                "The configs were written and the HTTP.sys mapping operations applied; the URL \
+                 reservation operations are not applied live: run the --emit script, elevated."
+            }
         };
         writeln!(out, "\n{}", style.paint(Colour::Dim, footer))?;
     }
@@ -106,11 +136,14 @@ fn describe(mapping: &Mapping) -> String {
     format!("{}, owner {owner}", certificate_of(mapping))
 }
 
-/// `{"configs": [...], "operations": [...], "notes": [...], "refusals": [...], "written": [...]}`.
+/// `{"configs": [...], "operations": [...], "urlacl_operations": [...] (only when there are
+/// some), "notes": [...], "refusals": [...], "written": [...]}`.
 #[derive(Serialize)]
 pub struct PlanJson {
     configs: Vec<ConfigJson>,
     operations: Vec<OperationJson>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    urlacl_operations: Vec<UrlAclJson>,
     notes: Vec<String>,
     refusals: Vec<String>,
     written: Vec<WrittenJson>,
@@ -132,6 +165,15 @@ struct OperationJson {
     app_id: Option<String>,
     previous_certificate_hash: Option<String>,
     netsh: Vec<String>,
+}
+
+/// `{"op": "add", "url": "https://lextudio.com:4431/", "user": "Everyone", "netsh": "…"}`.
+#[derive(Serialize)]
+struct UrlAclJson {
+    op: &'static str,
+    url: String,
+    user: Option<String>,
+    netsh: String,
 }
 
 #[derive(Serialize)]
@@ -172,6 +214,22 @@ pub fn json(plan: &Plan, written: &[Written]) -> PlanJson {
                         .map(|hash| hash.to_string()),
                     netsh: netsh_commands(op),
                 }
+            })
+            .collect(),
+        urlacl_operations: plan
+            .urlacl_ops
+            .iter()
+            .map(|op| UrlAclJson {
+                op: match op {
+                    UrlAclOp::Add { .. } => "add",
+                    UrlAclOp::Delete { .. } => "delete",
+                },
+                url: op.url().to_owned(),
+                user: match op {
+                    UrlAclOp::Add { user, .. } => Some(user.clone()),
+                    UrlAclOp::Delete { .. } => None,
+                },
+                netsh: op.netsh_command(),
             })
             .collect(),
         notes: plan.notes.clone(),

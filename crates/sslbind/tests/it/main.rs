@@ -8,6 +8,7 @@ mod doctor;
 mod example;
 mod probe;
 mod registry;
+mod reservations;
 mod resolve;
 mod snapshot;
 mod tidy;

@@ -13,7 +13,9 @@ mod foreign_mapping_in_use;
 mod idle_mapping;
 mod invalid_binding;
 mod missing_mapping;
+mod missing_url_reservation;
 mod no_fallback_certificate;
+mod port_excluded;
 mod private_key_missing;
 mod probe_certificate_expired;
 mod probe_certificate_mismatch;
@@ -23,6 +25,7 @@ mod shared_endpoint_certificate;
 mod sni_without_host;
 mod specific_ip_shadows_sni;
 mod store_mismatch;
+mod url_reservation_conflict;
 mod weak_certificate;
 
 use crate::analysis::BindingAnalysis;
@@ -35,7 +38,7 @@ use crate::owners::Owner;
 
 /// Runs every rule.
 pub fn run_all(context: &Context<'_>, findings: &mut Vec<Finding>) {
-    let rules: [fn(&Context<'_>, &mut Vec<Finding>); 20] = [
+    let rules: [fn(&Context<'_>, &mut Vec<Finding>); 23] = [
         missing_mapping::check,
         certificate_not_found::check,
         certificate_expired::check,
@@ -56,6 +59,9 @@ pub fn run_all(context: &Context<'_>, findings: &mut Vec<Finding>) {
         private_key_missing::check,
         weak_certificate::check,
         certificate_not_for_server_auth::check,
+        missing_url_reservation::check,
+        url_reservation_conflict::check,
+        port_excluded::check,
     ];
     for rule in rules {
         rule(context, findings);
@@ -88,6 +94,9 @@ pub fn explanation(code: Code) -> &'static str {
         Code::ProbeCertificateMismatch => probe_certificate_mismatch::EXPLANATION,
         Code::ProbeConnectionReset => probe_connection_reset::EXPLANATION,
         Code::ProbeCertificateExpired => probe_certificate_expired::EXPLANATION,
+        Code::MissingUrlReservation => missing_url_reservation::EXPLANATION,
+        Code::UrlReservationConflict => url_reservation_conflict::EXPLANATION,
+        Code::PortExcluded => port_excluded::EXPLANATION,
     }
 }
 

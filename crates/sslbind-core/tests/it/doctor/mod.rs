@@ -13,7 +13,9 @@ mod foreign_mapping_in_use;
 mod idle_mapping;
 mod invalid_binding;
 mod missing_mapping;
+mod missing_url_reservation;
 mod no_fallback_certificate;
+mod port_excluded;
 mod private_key_missing;
 mod probe;
 mod registry;
@@ -22,6 +24,7 @@ mod shared_endpoint_certificate;
 mod sni_without_host;
 mod specific_ip_shadows_sni;
 mod store_mismatch;
+mod url_reservation_conflict;
 mod weak_certificate;
 
 use sslbind_core::analysis::analyze;

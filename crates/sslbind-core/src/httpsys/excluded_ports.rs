@@ -1,0 +1,120 @@
+//! The reader for saved `netsh int ipv4 show excludedportrange protocol=tcp` output (and its
+//! `ipv6` twin).
+//!
+//! Windows keeps excluded port ranges from every program: Hyper-V and WinNAT take blocks of
+//! dynamic ports at boot, and an IIS binding on a port inside one fails to start with no
+//! better hint than "the process cannot access the file". The output's headings and footer
+//! are localised, so this reader relies on the numeric rows alone (`start end`, optionally
+//! followed by the `*` that marks an administered exclusion). Headings (text lines without
+//! digits followed by the table), rules and the `*` footer are skipped silently; anything else
+//! is skipped with a warning.
+
+use std::sync::Arc;
+
+use crate::httpsys::urlacl::{first_column, is_prompt, is_rule, quote, to_u32};
+use crate::model::reservation::ExcludedPortRange;
+use crate::model::source::{Location, Origin, SourceError, SourceWarning};
+use crate::text;
+
+/// The ranges found in saved `excludedportrange` output, with what was skipped.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExcludedPortsRead {
+    /// One range per numeric row, in the order of the file.
+    pub ranges: Vec<ExcludedPortRange>,
+    /// Noise skipped and rows not understood, ordered by line.
+    pub warnings: Vec<SourceWarning>,
+}
+
+/// How many noise warnings are listed before the rest are only counted.
+const LINE_WARNING_LIMIT: usize = 100;
+
+/// Reads saved `netsh int ipv4|ipv6 show excludedportrange protocol=tcp` output; several
+/// outputs pasted one after another are read as one list.
+///
+/// `path` names the source in locations; `bytes` is the file as saved, in any encoding
+/// `text::decode` knows. Never fails today: the `Result` leaves room for refusing input that
+/// could only be read by guessing, as the other readers do.
+pub fn read_excluded_ports(path: &Arc<str>, bytes: &[u8]) -> Result<ExcludedPortsRead, SourceError> {
+    let decoded = text::decode(bytes);
+    let mut read = ExcludedPortsRead::default();
+    let mut noise: Vec<(u32, u32, String)> = Vec::new();
+    // Text lines without digits: a heading when the table (a rule or a row) follows them,
+    // noise otherwise.
+    let mut pending: Vec<(u32, u32, String)> = Vec::new();
+    if decoded.lossy {
+        noise.push((
+            1,
+            1,
+            "the file is not valid UTF-8 or UTF-16: invalid bytes were replaced with U+FFFD".to_owned(),
+        ));
+    }
+    for (index, raw) in decoded.text.split('\n').enumerate() {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let trimmed = line.trim();
+        let number = to_u32(index.saturating_add(1));
+        let column = first_column(line);
+        if trimmed.is_empty() {
+            continue;
+        }
+        if is_rule(trimmed) {
+            pending.clear();
+            continue;
+        }
+        if trimmed.starts_with('*') {
+            // The footer: `* - Administered port exclusions.` in any language.
+            continue;
+        }
+        if is_prompt(trimmed) {
+            noise.append(&mut pending);
+            noise.push((number, column, format!("command prompt skipped: `{}`", quote(trimmed))));
+            continue;
+        }
+        let fields: Vec<&str> = trimmed.split_whitespace().collect();
+        let numbers: Vec<Option<u16>> = fields.iter().take(2).map(|field| port(field)).collect();
+        match (numbers.as_slice(), fields.get(2..).unwrap_or_default()) {
+            ([Some(start), Some(end)], rest) if rest.is_empty() || rest == ["*"] => {
+                pending.clear();
+                if start > end {
+                    noise.push((
+                        number,
+                        column,
+                        format!("range `{}` ends before it starts, skipped", quote(trimmed)),
+                    ));
+                    continue;
+                }
+                read.ranges.push(ExcludedPortRange {
+                    start: *start,
+                    end: *end,
+                    administered: rest == ["*"],
+                    origin: Origin::File(Location::new(path, number, column)),
+                });
+            }
+            _ if !trimmed.contains(|c: char| c.is_ascii_digit()) => {
+                pending.push((number, column, format!("not a port range, skipped: `{}`", quote(trimmed))));
+            }
+            _ => {
+                noise.append(&mut pending);
+                noise.push((number, column, format!("not a port range, skipped: `{}`", quote(trimmed))));
+            }
+        }
+    }
+    noise.append(&mut pending);
+    noise.sort_by_key(|(line, column, _)| (*line, *column));
+    let extra = noise.len().saturating_sub(LINE_WARNING_LIMIT);
+    for (line, column, message) in noise.into_iter().take(LINE_WARNING_LIMIT) {
+        read.warnings.push(SourceWarning { location: Location::new(path, line, column), message });
+    }
+    if extra > 0 {
+        read.warnings.push(SourceWarning {
+            location: Location::new(path, 1, 1),
+            message: format!("{extra} more lines of noise were skipped without a warning each"),
+        });
+    }
+    Ok(read)
+}
+
+/// A port written as digits only, 0 to 65535 (netsh prints ranges starting at 0 never, but
+/// a 0 is kept rather than refused).
+fn port(field: &str) -> Option<u16> {
+    field.bytes().all(|b| b.is_ascii_digit()).then(|| field.parse().ok()).flatten()
+}
