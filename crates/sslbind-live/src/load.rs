@@ -137,9 +137,9 @@ pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadE
         }
         machine = read.machine;
     }
-    let flavor = sources.iis_express.then_some(ServerFlavor::IisExpress);
     for path in &expanded.configs {
         let bytes = read(path)?;
+        let flavor = (sources.iis_express || in_iis_express_folder(path)).then_some(ServerFlavor::IisExpress);
         let read = iis::read_config(&name_of(path), &bytes, flavor)?;
         machine.configs.push(read.config);
         machine.warnings.extend(read.warnings);
@@ -174,6 +174,18 @@ pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadE
     // otherwise (registry keys) are put in that order, each kind keeping its source order.
     machine.mappings.sort_by_key(|mapping| mapping.key.kind());
     Ok(LoadedMachine { machine, config_files })
+}
+
+/// Whether `path` is where IIS Express keeps its configs: `Documents\IISExpress\config` or a
+/// Visual Studio solution's `.vs\…\config` folder. Such a config is IIS Express's even when
+/// its content carries none of IIS Express's markers.
+fn in_iis_express_folder(path: &Path) -> bool {
+    let parts: Vec<String> = path
+        .components()
+        .map(|component| component.as_os_str().to_string_lossy().to_ascii_lowercase())
+        .collect();
+    let in_config_folder = parts.len() >= 2 && parts[parts.len() - 2] == "config";
+    in_config_folder && parts.iter().any(|part| part == "iisexpress" || part == ".vs")
 }
 
 /// Reads a `.reg` export or an offline hive (told apart by the hive's `regf` signature).

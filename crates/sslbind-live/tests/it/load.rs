@@ -152,3 +152,21 @@ fn the_same_mapping_from_two_sources_is_kept_once_and_a_disagreement_is_reported
         machine.warnings
     );
 }
+
+#[test]
+fn a_config_in_an_iis_express_folder_is_iis_express_whatever_its_content() {
+    use sslbind_core::model::ServerFlavor;
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    for (place, flavor) in [
+        ("Documents/IISExpress/config/applicationhost.config", ServerFlavor::IisExpress),
+        ("solution/.vs/app/config/applicationhost.config", ServerFlavor::IisExpress),
+        ("inetsrv/config/applicationHost.config", ServerFlavor::Iis),
+        ("IISExpress/applicationhost.config", ServerFlavor::Iis),
+    ] {
+        write(folder.path(), place, CONFIG.as_bytes());
+        let machine =
+            load_machine(&Sources { configs: vec![folder.path().join(place)], ..Sources::default() })
+                .expect("the config loads");
+        assert_eq!(machine.configs[0].flavor, flavor, "{place}");
+    }
+}
