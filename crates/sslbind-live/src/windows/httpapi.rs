@@ -11,14 +11,14 @@
 use std::mem::size_of;
 use std::ptr;
 
-use sslbind_core::model::{Mapping, MappingKind};
+use sslbind_core::model::{Mapping, MappingKind, UrlReservation};
 use windows_sys::Win32::Networking::HttpServer::{
     HTTP_INITIALIZE_CONFIG, HTTP_SERVICE_CONFIG_ID, HTTP_SERVICE_CONFIG_SSL_CCS_QUERY,
     HTTP_SERVICE_CONFIG_SSL_CCS_QUERY_EX, HTTP_SERVICE_CONFIG_SSL_QUERY, HTTP_SERVICE_CONFIG_SSL_QUERY_EX,
     HTTP_SERVICE_CONFIG_SSL_SNI_QUERY, HTTP_SERVICE_CONFIG_SSL_SNI_QUERY_EX,
-    HTTP_SSL_SERVICE_CONFIG_EX_PARAM_TYPE, HTTPAPI_VERSION, HttpDeleteServiceConfiguration, HttpInitialize,
-    HttpQueryServiceConfiguration, HttpServiceConfigQueryNext, HttpSetServiceConfiguration, HttpTerminate,
-    HttpUpdateServiceConfiguration,
+    HTTP_SERVICE_CONFIG_URLACL_QUERY, HTTP_SSL_SERVICE_CONFIG_EX_PARAM_TYPE, HTTPAPI_VERSION,
+    HttpDeleteServiceConfiguration, HttpInitialize, HttpQueryServiceConfiguration,
+    HttpServiceConfigQueryNext, HttpSetServiceConfiguration, HttpTerminate, HttpUpdateServiceConfiguration,
 };
 
 use crate::windows::apply::MappingWriter;
@@ -27,7 +27,8 @@ use crate::windows::error::{
     Win32Error,
 };
 use crate::windows::marshal::{
-    self, EX_PARAM_TYPES, EncodedRecord, KINDS, decode_ex_record, decode_record, encode_delete, encode_set,
+    self, EX_PARAM_TYPES, EncodedRecord, KINDS, URLACL_CONFIG_ID, decode_ex_record, decode_record,
+    decode_urlacl_record, encode_delete, encode_set,
 };
 use crate::windows::os_error;
 
@@ -112,6 +113,32 @@ impl HttpApi {
             mappings.extend(found);
         }
         Ok((mappings, warnings))
+    }
+
+    /// Every URL reservation (`HttpServiceConfigUrlAclInfo`), in HTTP.sys's order, and the
+    /// warnings met on the way (records skipped, prefixes that do not parse).
+    pub(super) fn read_url_reservations(&self) -> Result<(Vec<UrlReservation>, Vec<String>), Win32Error> {
+        let mut reservations = Vec::new();
+        let mut warnings = Vec::new();
+        for token in 0..=u32::MAX {
+            let query = HTTP_SERVICE_CONFIG_URLACL_QUERY {
+                QueryDesc: HttpServiceConfigQueryNext,
+                dwToken: token,
+                ..Default::default()
+            };
+            match self.query(URLACL_CONFIG_ID, &query) {
+                Ok((bytes, base)) => match decode_urlacl_record(&bytes, base) {
+                    Ok(decoded) => {
+                        warnings.extend(decoded.warnings);
+                        reservations.push(decoded.reservation);
+                    }
+                    Err(error) => warnings.push(format!("an HTTP.sys URL reservation was skipped: {error}")),
+                },
+                Err(ERROR_NO_MORE_ITEMS) => break,
+                Err(code) => return Err(os_error(code)),
+            }
+        }
+        Ok((reservations, warnings))
     }
 
     /// Lists the records of `kind` (its `…Ex` ID with `param_type`), calling `each` with the

@@ -6,9 +6,11 @@ use std::env;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 
-use sslbind_core::model::Machine;
+use sslbind_core::httpsys::read_excluded_ports;
+use sslbind_core::model::{ExcludedPortRange, Machine};
 use sslbind_core::plan::ops::MappingOp;
 use sslbind_core::{Location, SourceWarning, iis, text};
 
@@ -26,7 +28,9 @@ const LIVE_SOURCE: &str = "live";
 /// redirection), the user's IIS Express config and, with `iis_express_solution`, the configs
 /// Visual Studio keeps in that solution's `.vs` folder; every HTTP.sys SSL record through the
 /// HTTP Server API; the certificates of `LocalMachine\MY`, `LocalMachine\WebHosting` and every
-/// store a mapping names; and the Central Certificate Store settings.
+/// store a mapping names; the Central Certificate Store settings; and, when they can be
+/// read (otherwise a warning says why), HTTP.sys's URL reservations and the excluded TCP port
+/// ranges (from `netsh`).
 ///
 /// Reading IIS's config needs an elevated prompt (its folder is readable by administrators
 /// only); the error then says so.
@@ -65,10 +69,26 @@ pub fn load_live_machine(iis_express_solution: Option<&Path>) -> Result<LoadedMa
     let mut notes = Vec::new();
     let api = HttpApi::initialize()?;
     let (mappings, warnings) = api.read_mappings()?;
-    drop(api);
     notes.extend(warnings);
     machine.mappings = mappings;
     machine.mappings_known = true;
+    match api.read_url_reservations() {
+        Ok((reservations, warnings)) => {
+            notes.extend(warnings);
+            machine.url_reservations = reservations;
+            machine.url_reservations_known = true;
+        }
+        Err(error) => notes.push(format!("the URL reservations of HTTP.sys could not be read: {error}")),
+    }
+    drop(api);
+    match read_excluded_port_ranges() {
+        Ok((ranges, warnings)) => {
+            notes.extend(warnings);
+            machine.excluded_ports = ranges;
+            machine.excluded_ports_known = true;
+        }
+        Err(message) => notes.push(format!("the excluded port ranges could not be read: {message}")),
+    }
 
     let mut stores: Vec<String> = vec!["MY".to_owned(), "WebHosting".to_owned()];
     let named: BTreeSet<String> =
@@ -101,6 +121,32 @@ pub fn apply_ops(ops: &[MappingOp]) -> Result<(), LiveError> {
     let api = HttpApi::initialize()?;
     let mut writer = HttpSysWriter { api: &api };
     apply_with_undo(&mut writer, ops)
+}
+
+/// The TCP port ranges Windows has excluded, from `netsh int ipv4|ipv6 show
+/// excludedportrange protocol=tcp` run as child processes, with the reader's warnings as
+/// sentences; the error says which command failed and how.
+fn read_excluded_port_ranges() -> Result<(Vec<ExcludedPortRange>, Vec<String>), String> {
+    let mut ranges = Vec::new();
+    let mut warnings = Vec::new();
+    for family in ["ipv4", "ipv6"] {
+        let command = format!("netsh int {family} show excludedportrange protocol=tcp");
+        let output = Command::new("netsh")
+            .args(["int", family, "show", "excludedportrange", "protocol=tcp"])
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+            .map_err(|error| format!("`{command}` could not be run: {error}"))?;
+        if !output.status.success() {
+            return Err(format!("`{command}` failed ({})", output.status));
+        }
+        let source: Arc<str> = Arc::from(command.as_str());
+        let read = read_excluded_ports(&source, &output.stdout)
+            .map_err(|error| format!("the output of `{command}` could not be read: {error}"))?;
+        warnings.extend(read.warnings.into_iter().map(|warning| format!("`{command}`: {}", warning.message)));
+        ranges.extend(read.ranges);
+    }
+    Ok((ranges, warnings))
 }
 
 /// The bytes of `path`, or `None` when it does not exist.

@@ -28,8 +28,11 @@ use std::mem::{offset_of, size_of};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
 use sslbind_core::Origin;
+use sslbind_core::httpsys::parse_url_prefix;
+use sslbind_core::httpsys::urlacl::users_from_sddl;
 use sslbind_core::model::{
     AppId, DefaultFlags, ExtendedProperty, Mapping, MappingKey, MappingKind, MappingParams, Thumbprint,
+    UrlReservation,
 };
 use windows_sys::Win32::Networking::HttpServer::{
     ExParamTypeErrorHeaders, ExParamTypeHttp2SettingsLimits, ExParamTypeHttp2Window,
@@ -38,12 +41,13 @@ use windows_sys::Win32::Networking::HttpServer::{
     HTTP_SERVICE_CONFIG_SSL_CCS_KEY, HTTP_SERVICE_CONFIG_SSL_CCS_SET, HTTP_SERVICE_CONFIG_SSL_CCS_SET_EX,
     HTTP_SERVICE_CONFIG_SSL_KEY, HTTP_SERVICE_CONFIG_SSL_KEY_EX, HTTP_SERVICE_CONFIG_SSL_PARAM_EX,
     HTTP_SERVICE_CONFIG_SSL_SET, HTTP_SERVICE_CONFIG_SSL_SET_EX, HTTP_SERVICE_CONFIG_SSL_SNI_KEY,
-    HTTP_SERVICE_CONFIG_SSL_SNI_SET, HTTP_SERVICE_CONFIG_SSL_SNI_SET_EX,
-    HTTP_SSL_SERVICE_CONFIG_EX_PARAM_TYPE, HTTP_TLS_RESTRICTIONS_PARAM, HTTP_TLS_SESSION_TICKET_KEYS_PARAM,
-    HTTP_UNKNOWN_HEADER, HTTP2_SETTINGS_LIMITS_PARAM, HTTP2_WINDOW_SIZE_PARAM, HttpServiceConfigSSLCertInfo,
+    HTTP_SERVICE_CONFIG_SSL_SNI_SET, HTTP_SERVICE_CONFIG_SSL_SNI_SET_EX, HTTP_SERVICE_CONFIG_URLACL_KEY,
+    HTTP_SERVICE_CONFIG_URLACL_PARAM, HTTP_SERVICE_CONFIG_URLACL_SET, HTTP_SSL_SERVICE_CONFIG_EX_PARAM_TYPE,
+    HTTP_TLS_RESTRICTIONS_PARAM, HTTP_TLS_SESSION_TICKET_KEYS_PARAM, HTTP_UNKNOWN_HEADER,
+    HTTP2_SETTINGS_LIMITS_PARAM, HTTP2_WINDOW_SIZE_PARAM, HttpServiceConfigSSLCertInfo,
     HttpServiceConfigSslCcsCertInfo, HttpServiceConfigSslCcsCertInfoEx, HttpServiceConfigSslCertInfoEx,
     HttpServiceConfigSslScopedCcsCertInfo, HttpServiceConfigSslScopedCcsCertInfoEx,
-    HttpServiceConfigSslSniCertInfo, HttpServiceConfigSslSniCertInfoEx,
+    HttpServiceConfigSslSniCertInfo, HttpServiceConfigSslSniCertInfoEx, HttpServiceConfigUrlAclInfo,
 };
 use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKADDR_IN, SOCKADDR_IN6};
 use windows_sys::core::GUID;
@@ -80,6 +84,9 @@ pub fn config_id(kind: MappingKind) -> HTTP_SERVICE_CONFIG_ID {
         MappingKind::ScopedCcs => HttpServiceConfigSslScopedCcsCertInfo,
     }
 }
+
+/// The config ID of URL reservations (`HttpServiceConfigUrlAclInfo`, 2).
+pub const URLACL_CONFIG_ID: HTTP_SERVICE_CONFIG_ID = HttpServiceConfigUrlAclInfo;
 
 /// The `…Ex` config ID of `kind`, whose records carry one extended parameter each.
 pub fn ex_config_id(kind: MappingKind) -> HTTP_SERVICE_CONFIG_ID {
@@ -497,6 +504,59 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Bounds-checked reads from a buffer whose pointers are relative to `base`.
+/// A URL reservation read from an `HTTP_SERVICE_CONFIG_URLACL_SET` buffer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodedReservation {
+    /// The reservation, with `origin` [`Origin::Live`].
+    pub reservation: UrlReservation,
+    /// Things kept but worth saying (a prefix that does not parse, a string that is not
+    /// valid UTF-16), as sentence fragments.
+    pub warnings: Vec<String>,
+}
+
+/// Reads the `HTTP_SERVICE_CONFIG_URLACL_SET` structure at the start of `buffer`, whose
+/// pointers are relative to `base`: the URL prefix (`KeyDesc.pUrlPrefix`) and the security
+/// descriptor in SDDL (`ParamDesc.pStringSecurityDescriptor`), whose users are read as
+/// `netsh http show urlacl` shows them.
+pub fn decode_urlacl_record(buffer: &[u8], base: usize) -> Result<DecodedReservation, DecodeError> {
+    let reader = Reader { buffer, base };
+    reader.need("HTTP_SERVICE_CONFIG_URLACL_SET", size_of::<HTTP_SERVICE_CONFIG_URLACL_SET>())?;
+    let mut warnings = Vec::new();
+    let url_at = offset_of!(HTTP_SERVICE_CONFIG_URLACL_SET, KeyDesc)
+        + offset_of!(HTTP_SERVICE_CONFIG_URLACL_KEY, pUrlPrefix);
+    let sddl_at = offset_of!(HTTP_SERVICE_CONFIG_URLACL_SET, ParamDesc)
+        + offset_of!(HTTP_SERVICE_CONFIG_URLACL_PARAM, pStringSecurityDescriptor);
+    let url = reader
+        .wide_string(url_at, "pUrlPrefix", &mut warnings)?
+        .ok_or(DecodeError::NullPointer { field: "pUrlPrefix" })?;
+    if url.is_empty() {
+        return Err(DecodeError::Invalid {
+            field: "pUrlPrefix",
+            reason: "the URL prefix is empty".to_owned(),
+        });
+    }
+    let sddl = reader.wide_string(sddl_at, "pStringSecurityDescriptor", &mut warnings)?;
+    let prefix = match parse_url_prefix(&url) {
+        Ok(prefix) => Some(prefix),
+        Err(reason) => {
+            warnings
+                .push(format!("the reserved URL `{url}` is not a URL prefix ({reason}); it is kept as text"));
+            None
+        }
+    };
+    let users = match &sddl {
+        Some(sddl) => users_from_sddl(sddl),
+        None => {
+            warnings.push(format!("the reservation of `{url}` has no security descriptor"));
+            Vec::new()
+        }
+    };
+    Ok(DecodedReservation {
+        reservation: UrlReservation { url, prefix, users, sddl, origin: Origin::Live },
+        warnings,
+    })
+}
+
 struct Reader<'b> {
     buffer: &'b [u8],
     base: usize,
@@ -1448,5 +1508,85 @@ mod tests {
         assert!(matches!(encode_set(&nul), Err(EncodeError::NulInString { .. })));
         let empty = MappingKey::Sni { host: String::new(), port: 443 };
         assert_eq!(encode_delete(&empty).err(), Some(EncodeError::EmptyHost));
+    }
+
+    /// `HTTP_SERVICE_CONFIG_URLACL_SET` on 64-bit Windows: `pUrlPrefix` at 0,
+    /// `pStringSecurityDescriptor` at 8, 16 bytes.
+    const URLACL_SDDL: usize = 8;
+    const URLACL_SET_SIZE: usize = 16;
+    const SDDL: &str = "D:(A;;GX;;;WD)(A;;GA;;;S-1-5-80-1234)";
+
+    fn urlacl_buffer(url: &str, sddl: &str) -> Buffer {
+        let mut buffer = Buffer::new(URLACL_SET_SIZE);
+        buffer.wide(0, url);
+        buffer.wide(URLACL_SDDL, sddl);
+        buffer
+    }
+
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn a_url_reservation_decodes() {
+        assert_eq!(size_of::<HTTP_SERVICE_CONFIG_URLACL_SET>(), URLACL_SET_SIZE);
+        let buffer = urlacl_buffer("https://+:443/ReportServer/", SDDL);
+        let decoded = decode_urlacl_record(&buffer.0, BASE).expect("a reservation");
+        assert!(decoded.warnings.is_empty(), "{:?}", decoded.warnings);
+        let reservation = decoded.reservation;
+        assert_eq!(reservation.url, "https://+:443/ReportServer/");
+        assert_eq!(reservation.prefix, parse_url_prefix("https://+:443/ReportServer/").ok());
+        assert!(reservation.prefix.is_some());
+        assert_eq!(reservation.sddl.as_deref(), Some(SDDL));
+        assert_eq!(reservation.users, users_from_sddl(SDDL));
+        assert!(!reservation.users.is_empty());
+        assert_eq!(reservation.origin, Origin::Live);
+
+        let odd = urlacl_buffer("not a prefix", SDDL);
+        let decoded = decode_urlacl_record(&odd.0, BASE).expect("kept as text");
+        assert_eq!(decoded.reservation.prefix, None);
+        assert_eq!(decoded.warnings.len(), 1, "{:?}", decoded.warnings);
+    }
+
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn url_reservation_pointers_outside_the_buffer_are_errors() {
+        let mut buffer = urlacl_buffer("http://+:80/", SDDL);
+        let length = buffer.0.len();
+        buffer.pointer(URLACL_SDDL, BASE + length);
+        let error = decode_urlacl_record(&buffer.0, BASE).expect_err("outside");
+        assert!(
+            matches!(error, DecodeError::PointerOutside { field: "pStringSecurityDescriptor", .. }),
+            "{error}"
+        );
+
+        let mut below = urlacl_buffer("http://+:80/", SDDL);
+        below.pointer(0, BASE - 2);
+        let error = decode_urlacl_record(&below.0, BASE).expect_err("below");
+        assert!(matches!(error, DecodeError::PointerOutside { field: "pUrlPrefix", .. }), "{error}");
+
+        let mut null = urlacl_buffer("http://+:80/", SDDL);
+        null.pointer(0, 0);
+        assert_eq!(
+            decode_urlacl_record(&null.0, BASE),
+            Err(DecodeError::NullPointer { field: "pUrlPrefix" })
+        );
+
+        assert!(matches!(decode_urlacl_record(&[0u8; 8], BASE), Err(DecodeError::TooShort { .. })));
+    }
+
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn url_reservation_strings_without_their_nul_are_errors() {
+        let mut buffer = urlacl_buffer("http://+:80/", SDDL);
+        let at = buffer.append(&[b'D', 0, b':', 0]);
+        buffer.pointer(URLACL_SDDL, BASE + at);
+        assert_eq!(
+            decode_urlacl_record(&buffer.0, BASE),
+            Err(DecodeError::MissingNul { field: "pStringSecurityDescriptor" })
+        );
+
+        let mut url = Buffer::new(URLACL_SET_SIZE);
+        url.wide(URLACL_SDDL, SDDL);
+        let at = url.append(&[b'h', 0, b't', 0, b't']);
+        url.pointer(0, BASE + at);
+        assert_eq!(decode_urlacl_record(&url.0, BASE), Err(DecodeError::MissingNul { field: "pUrlPrefix" }));
     }
 }
