@@ -83,8 +83,21 @@ pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
     (to_u32(line), to_u32(column))
 }
 
-fn to_u32(n: usize) -> u32 {
+/// `n` as a `u32` for a line or column number, saturating: positions past 4 G only occur in
+/// hostile input, where "very far" is the honest answer.
+pub fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The longest piece of source text a message quotes, in characters.
+pub const QUOTE_LENGTH: usize = 60;
+
+/// `text` as a message quotes it: cut to [`QUOTE_LENGTH`] characters, ending in `…` when cut,
+/// so that a warning about one endless line stays one short line.
+pub fn quote(text: &str) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(QUOTE_LENGTH).collect();
+    if chars.next().is_some() { format!("{head}…") } else { head }
 }
 
 fn utf8(bytes: &[u8]) -> (String, bool) {

@@ -11,10 +11,12 @@
 
 use std::sync::Arc;
 
-use crate::httpsys::urlacl::{first_column, is_prompt, is_rule, quote, to_u32};
+use crate::httpsys::netsh::{is_prompt, is_rule};
+use crate::httpsys::urlacl::first_column;
 use crate::model::reservation::ExcludedPortRange;
 use crate::model::source::{Location, Origin, SourceError, SourceWarning};
 use crate::text;
+use crate::text::{quote, to_u32};
 
 /// The ranges found in saved `excludedportrange` output, with what was skipped.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

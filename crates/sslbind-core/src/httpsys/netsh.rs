@@ -20,7 +20,7 @@ use std::sync::{Arc, LazyLock};
 use crate::model::ids::{AppId, Thumbprint};
 use crate::model::mapping::{DefaultFlags, ExtendedProperty, Mapping, MappingKey, MappingKind};
 use crate::model::source::{Location, Origin, SourceError, SourceWarning};
-use crate::text;
+use crate::text::{self, quote, to_u32};
 
 /// The mappings found in saved `netsh http show sslcert` output, with everything that was
 /// skipped or could not be understood on the way.
@@ -67,8 +67,6 @@ const LINE_WARNING_LIMIT: usize = 100;
 const WARNING_LIMIT: usize = 1000;
 /// How deeply nested Markdown quoting (`> > …`) is undone.
 const MAX_QUOTE_DEPTH: usize = 4;
-/// How much of a line or value is quoted in a message.
-const QUOTE_LENGTH: usize = 60;
 
 // ---------------------------------------------------------------------------------------------
 // Cleaning: the wrapping that travelled with the output (Markdown quoting, a stream prefix).
@@ -171,10 +169,6 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
 
 fn line_number(index: usize) -> u32 {
     to_u32(index.saturating_add(1))
-}
-
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// `line` with up to `depth` levels of Markdown quoting (`>` and one optional space) removed.
@@ -287,7 +281,8 @@ fn split_field(trimmed: &str) -> Option<(&str, &str)> {
     None
 }
 
-fn is_prompt(trimmed: &str) -> bool {
+/// A command prompt (`C:\>netsh …`, `PS C:\> …`, `netsh>`) pasted with the output.
+pub(crate) fn is_prompt(trimmed: &str) -> bool {
     if (trimmed.starts_with("PS ") || trimmed.starts_with("PS>")) && trimmed.contains('>') {
         return true;
     }
@@ -306,7 +301,8 @@ fn is_prompt(trimmed: &str) -> bool {
             .is_some_and(|rest| rest.chars().next().is_none_or(|c| c.is_whitespace() || c == '>' || c == '.'))
 }
 
-fn is_rule(trimmed: &str) -> bool {
+/// A line of dashes or equals signs under a heading.
+pub(crate) fn is_rule(trimmed: &str) -> bool {
     trimmed.chars().nth(2).is_some()
         && trimmed.chars().all(|c| matches!(c, '-' | '=' | '_' | '—' | '–' | '─'))
 }
@@ -636,13 +632,6 @@ fn is_guid_shaped(token: &str) -> bool {
             .iter()
             .zip([8, 4, 4, 4, 12])
             .all(|(group, length)| group.len() == length && group.chars().all(|c| c.is_ascii_alphanumeric()))
-}
-
-/// A value quoted for a message, shortened.
-fn quote(text: &str) -> String {
-    let mut chars = text.chars();
-    let head: String = chars.by_ref().take(QUOTE_LENGTH).collect();
-    if chars.next().is_some() { format!("{head}…") } else { head }
 }
 
 /// The column (one-based, in characters) at which `part`, a slice of `raw`, starts.

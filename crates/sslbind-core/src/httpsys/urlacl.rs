@@ -11,9 +11,10 @@
 use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Arc;
 
+use crate::httpsys::netsh::{is_prompt, is_rule};
 use crate::model::reservation::{PrefixHost, ReservationUser, UrlPrefix, UrlReservation};
 use crate::model::source::{Location, Origin, SourceError, SourceWarning};
-use crate::text;
+use crate::text::{self, quote, to_u32};
 
 /// The reservations found in saved `netsh http show urlacl` output, with everything that was
 /// skipped or could not be understood on the way.
@@ -27,8 +28,6 @@ pub struct UrlAclRead {
 
 /// How many noise warnings are listed before the rest are only counted.
 const LINE_WARNING_LIMIT: usize = 100;
-/// How much of a line is quoted in a message.
-const QUOTE_LENGTH: usize = 60;
 
 /// Reads saved `netsh http show urlacl` output.
 ///
@@ -303,44 +302,6 @@ fn yes_no(value: &str) -> Option<bool> {
         "no" | "nein" | "non" | "não" | "nie" | "нет" | "否" | "いいえ" => Some(false),
         _ => None,
     }
-}
-
-/// A command prompt (`C:\>netsh …`, `PS C:\> …`, `netsh>`), as the sslcert reader sees one.
-pub(crate) fn is_prompt(trimmed: &str) -> bool {
-    if (trimmed.starts_with("PS ") || trimmed.starts_with("PS>")) && trimmed.contains('>') {
-        return true;
-    }
-    let mut chars = trimmed.chars();
-    if let (Some(drive), Some(':'), Some('\\' | '/')) = (chars.next(), chars.next(), chars.next()) {
-        if drive.is_ascii_alphabetic() && trimmed.contains('>') {
-            return true;
-        }
-    }
-    let command = trimmed.trim_start_matches(['$', '#', '>', ' ']);
-    command.get(..5).is_some_and(|word| word.eq_ignore_ascii_case("netsh"))
-        && command
-            .get(5..)
-            .is_some_and(|rest| rest.chars().next().is_none_or(|c| c.is_whitespace() || c == '>' || c == '.'))
-}
-
-/// A line of dashes or equals signs under a heading.
-pub(crate) fn is_rule(trimmed: &str) -> bool {
-    trimmed.chars().nth(2).is_some()
-        && trimmed.chars().all(|c| matches!(c, '-' | '=' | '_' | '—' | '–' | '─'))
-}
-
-/// `text` cut to a length fit for a message.
-pub(crate) fn quote(text: &str) -> String {
-    if text.chars().count() <= QUOTE_LENGTH {
-        text.to_owned()
-    } else {
-        let cut: String = text.chars().take(QUOTE_LENGTH).collect();
-        format!("{cut}…")
-    }
-}
-
-pub(crate) fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The one-based column (in characters) of the first non-blank character of `line`.

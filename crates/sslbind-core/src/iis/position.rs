@@ -6,7 +6,7 @@
 //! document order (as the reader does) costs one pass over the text in total. It counts the
 //! same way: one-based lines split at `\n`, one-based columns in characters.
 
-use crate::text::line_column;
+use crate::text::{line_column, to_u32};
 
 /// A cursor over `text` that remembers the last position it computed.
 pub(crate) struct Positions<'t> {
@@ -66,10 +66,6 @@ impl<'t> Positions<'t> {
         self.column = self.column.saturating_sub(to_u32(passed.chars().count())).max(1);
         true
     }
-}
-
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use crate::model::source::{Location, Origin, SourceError, SourceWarning};
 use crate::registry::{RegistryData, RegistryKey, RegistryTree, RegistryValue};
-use crate::text::{self, Encoding};
+use crate::text::{self, Encoding, quote, to_u32};
 
 /// What a `.reg` file holds, with everything that was skipped or not understood.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -69,8 +69,6 @@ pub fn read_reg(path: &Arc<str>, bytes: &[u8]) -> Result<RegRead, SourceError> {
 /// How many warnings are listed before the rest are only counted: a megabyte of garbage after
 /// a valid header must not become a million warnings.
 const WARNING_LIMIT: usize = 1000;
-/// How much of a line or name is quoted in a message.
-const QUOTE_LENGTH: usize = 60;
 
 /// The two export formats; they differ in how `hex(2)`, `hex(7)` and `hex(1)` data is encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -234,16 +232,6 @@ fn logical_line(lines: &[&str], index: usize) -> (Logical, usize) {
 
 fn line_number(index: usize) -> u32 {
     to_u32(index.saturating_add(1))
-}
-
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-fn quote(text: &str) -> String {
-    let mut chars = text.chars();
-    let head: String = chars.by_ref().take(QUOTE_LENGTH).collect();
-    if chars.next().is_some() { format!("{head}…") } else { head }
 }
 
 // ---------------------------------------------------------------------------------------------

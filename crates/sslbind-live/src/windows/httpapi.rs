@@ -265,49 +265,38 @@ impl HttpApi {
     }
 
     fn set(&self, record: &EncodedRecord) -> Result<(), Win32Error> {
-        // SAFETY: `record` owns the structure and everything its pointers point to in one
-        // allocation (see `EncodedRecord`) and outlives this synchronous call, which reads
-        // `struct_size` bytes at `as_ptr` and the address, hash and strings they point to;
-        // the reserved handle and the OVERLAPPED pointer are null.
-        let code = unsafe {
-            HttpSetServiceConfiguration(
-                ptr::null_mut(),
-                record.config_id(),
-                record.as_ptr(),
-                record.struct_size(),
-                ptr::null(),
-            )
-        };
-        result(code)
+        call_with_record(HttpSetServiceConfiguration, record)
     }
 
     fn update(&self, record: &EncodedRecord) -> Result<(), Win32Error> {
-        // SAFETY: as in `set`: an owned, self-contained structure that outlives the call.
-        let code = unsafe {
-            HttpUpdateServiceConfiguration(
-                ptr::null_mut(),
-                record.config_id(),
-                record.as_ptr(),
-                record.struct_size(),
-                ptr::null(),
-            )
-        };
-        result(code)
+        call_with_record(HttpUpdateServiceConfiguration, record)
     }
 
     fn delete(&self, record: &EncodedRecord) -> Result<(), Win32Error> {
-        // SAFETY: as in `set`: an owned, self-contained structure that outlives the call.
-        let code = unsafe {
-            HttpDeleteServiceConfiguration(
-                ptr::null_mut(),
-                record.config_id(),
-                record.as_ptr(),
-                record.struct_size(),
-                ptr::null(),
-            )
-        };
-        result(code)
+        call_with_record(HttpDeleteServiceConfiguration, record)
     }
+}
+
+/// The signature Set, Update and Delete share: reserved handle, config ID, the structure and
+/// its size, and an OVERLAPPED pointer that must be null.
+type ConfigCall = unsafe extern "system" fn(
+    windows_sys::Win32::Foundation::HANDLE,
+    HTTP_SERVICE_CONFIG_ID,
+    *const core::ffi::c_void,
+    u32,
+    *const windows_sys::Win32::System::IO::OVERLAPPED,
+) -> u32;
+
+/// Calls `function` with `record`.
+fn call_with_record(function: ConfigCall, record: &EncodedRecord) -> Result<(), Win32Error> {
+    // SAFETY: `record` owns the structure and everything its pointers point to in one
+    // allocation (see `EncodedRecord`) and outlives this synchronous call, which reads
+    // `struct_size` bytes at `as_ptr` and the address, hash and strings they point to; the
+    // reserved handle and the OVERLAPPED pointer are null, as all three functions require.
+    let code = unsafe {
+        function(ptr::null_mut(), record.config_id(), record.as_ptr(), record.struct_size(), ptr::null())
+    };
+    result(code)
 }
 
 impl Drop for HttpApi {
