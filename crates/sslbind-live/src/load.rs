@@ -12,13 +12,16 @@
 //! export, a certificate as a file and in a SOFTWARE hive): the first source given wins, and a
 //! later copy that disagrees is reported.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sslbind_core::analysis::selection::CcsFolder;
-use sslbind_core::model::{Certificate, Machine, Mapping, ServerFlavor, UrlReservation};
+use sslbind_core::model::{
+    Certificate, Machine, Mapping, MappingKey, ServerFlavor, Thumbprint, UrlReservation,
+};
 use sslbind_core::registry::{hive, interpret, reg};
 use sslbind_core::{SourceError, SourceWarning, certs, httpsys, iis, snapshot};
 
@@ -123,6 +126,50 @@ pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadE
             add_machine_folder(machine, &mut expanded)?;
         }
     }
+    // The netsh text and the certificates (tens of megabytes and thousands of files on a
+    // hosting server) are read on a second thread while this one reads the configs; the
+    // results are merged below in the order of the sources, as if read one after another.
+    let password = sources.pfx_password.as_deref();
+    let expanded = &expanded;
+    let sslcert = expanded.sslcert.as_deref();
+    let certificate_paths = expanded.certs.as_slice();
+    let (machine, config_files) = std::thread::scope(|scope| {
+        let side = scope.spawn(move || {
+            let netsh = sslcert.map(|path| -> Result<_, LoadError> {
+                Ok(httpsys::read_netsh(&name_of(path), &read(path)?)?)
+            });
+            (netsh, load_certificate_sources(certificate_paths, password))
+        });
+        let main = read_in_order(sources, expanded);
+        // A panic on the side thread is a bug: it is passed on rather than hidden.
+        let (netsh, certificates) = side.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (mut machine, config_files) = main?;
+        if let Some(netsh) = netsh {
+            let read = netsh?;
+            machine.mappings_known = true;
+            machine.warnings.extend(read.warnings);
+            merge_mappings(&mut machine, read.mappings);
+        }
+        if !expanded.certs.is_empty() {
+            let loaded = certificates?;
+            machine.certificates_known = true;
+            machine.warnings.extend(loaded.warnings);
+            merge_certificates(&mut machine, loaded.certificates);
+        }
+        Ok::<_, LoadError>((machine, config_files))
+    })?;
+    let mut machine = read_the_rest(expanded, machine)?;
+    // HTTP.sys lists IP records, then SNI, then CCS (netsh's order); sources that group them
+    // otherwise (registry keys) are put in that order, each kind keeping its source order.
+    machine.mappings.sort_by_key(|mapping| mapping.key.kind());
+    Ok(LoadedMachine { machine, config_files })
+}
+
+/// The snapshot and the configs, which come first in the merge order.
+fn read_in_order(
+    sources: &Sources,
+    expanded: &Sources,
+) -> Result<(Machine, Vec<ConfigFileBytes>), LoadError> {
     let mut machine = Machine::default();
     let mut config_files = Vec::new();
     if let Some(path) = &expanded.snapshot {
@@ -145,13 +192,11 @@ pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadE
         machine.warnings.extend(read.warnings);
         config_files.push(ConfigFileBytes { path: path.clone(), bytes, from_snapshot: false });
     }
-    if let Some(path) = &expanded.sslcert {
-        let bytes = read(path)?;
-        let read = httpsys::read_netsh(&name_of(path), &bytes)?;
-        machine.mappings_known = true;
-        machine.warnings.extend(read.warnings);
-        merge_mappings(&mut machine, read.mappings);
-    }
+    Ok((machine, config_files))
+}
+
+/// The registry, URL reservations and excluded ports, which come after the netsh text.
+fn read_the_rest(expanded: &Sources, mut machine: Machine) -> Result<Machine, LoadError> {
     for path in &expanded.registry {
         load_registry(path, &mut machine)?;
     }
@@ -167,13 +212,7 @@ pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadE
         machine.warnings.extend(read.warnings);
         machine.excluded_ports = read.ranges;
     }
-    for path in &expanded.certs {
-        load_certificates(path, sources.pfx_password.as_deref(), true, &mut machine)?;
-    }
-    // HTTP.sys lists IP records, then SNI, then CCS (netsh's order); sources that group them
-    // otherwise (registry keys) are put in that order, each kind keeping its source order.
-    machine.mappings.sort_by_key(|mapping| mapping.key.kind());
-    Ok(LoadedMachine { machine, config_files })
+    Ok(machine)
 }
 
 /// Whether `path` is where IIS Express keeps its configs: `Documents\IISExpress\config` or a
@@ -253,9 +292,17 @@ fn merge_reservations(machine: &mut Machine, reservations: Vec<UrlReservation>) 
 
 /// Adds `mappings`, keeping the first copy of a key that two sources both hold.
 fn merge_mappings(machine: &mut Machine, mappings: Vec<Mapping>) {
+    let mut known: HashMap<MappingKey, usize> =
+        HashMap::with_capacity(machine.mappings.len() + mappings.len());
+    for (position, existing) in machine.mappings.iter().enumerate() {
+        known.entry(existing.key.normalized()).or_insert(position);
+    }
     for mapping in mappings {
-        match machine.mappings.iter().find(|existing| existing.key.same_record(&mapping.key)) {
-            None => machine.mappings.push(mapping),
+        match known.get(&mapping.key.normalized()).map(|&position| &machine.mappings[position]) {
+            None => {
+                known.insert(mapping.key.normalized(), machine.mappings.len());
+                machine.mappings.push(mapping);
+            }
             Some(existing) => {
                 let differs = existing.certificate_hash != mapping.certificate_hash
                     || existing.app_id != mapping.app_id
@@ -277,9 +324,19 @@ fn merge_mappings(machine: &mut Machine, mappings: Vec<Mapping>) {
 /// Adds `certificates`, keeping one copy per thumbprint and filling in what a later copy
 /// knows (its store, whether it has a private key).
 fn merge_certificates(machine: &mut Machine, certificates: Vec<Certificate>) {
+    let mut known: HashMap<Thumbprint, usize> = machine
+        .certificates
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(position, certificate)| (certificate.thumbprint, position))
+        .collect();
     for certificate in certificates {
-        match machine.certificates.iter_mut().find(|existing| existing.thumbprint == certificate.thumbprint) {
-            None => machine.certificates.push(certificate),
+        match known.get(&certificate.thumbprint).map(|&position| &mut machine.certificates[position]) {
+            None => {
+                known.insert(certificate.thumbprint, machine.certificates.len());
+                machine.certificates.push(certificate);
+            }
             Some(existing) => {
                 existing.store = existing.store.take().or(certificate.store);
                 existing.has_private_key = existing.has_private_key.or(certificate.has_private_key);
@@ -343,18 +400,36 @@ fn add_machine_folder(folder: &Path, sources: &mut Sources) -> Result<(), LoadEr
     if found_any { Ok(()) } else { Err(LoadError::EmptyMachineFolder { path: folder.to_owned() }) }
 }
 
+/// Certificates read from `--certs` files and folders, with what was skipped.
+#[derive(Default)]
+struct CertificatesLoaded {
+    certificates: Vec<Certificate>,
+    warnings: Vec<SourceWarning>,
+}
+
+/// Reads every `--certs` file and folder, for one merge at the end.
+fn load_certificate_sources(
+    paths: &[PathBuf],
+    password: Option<&str>,
+) -> Result<CertificatesLoaded, LoadError> {
+    let mut loaded = CertificatesLoaded::default();
+    for path in paths {
+        load_certificates(path, password, true, &mut loaded)?;
+    }
+    Ok(loaded)
+}
+
 fn load_certificates(
     path: &Path,
     password: Option<&str>,
     strict: bool,
-    machine: &mut Machine,
+    loaded: &mut CertificatesLoaded,
 ) -> Result<(), LoadError> {
-    machine.certificates_known = true;
     if path.is_dir() {
         for entry in sorted_entries(path)? {
             let name = file_name_lowercase(&entry);
             if entry.is_dir() || has_certificate_extension(&name) {
-                load_certificates(&entry, password, false, machine)?;
+                load_certificates(&entry, password, false, loaded)?;
             }
         }
         return Ok(());
@@ -362,14 +437,14 @@ fn load_certificates(
     let bytes = read(path)?;
     match certs::read_certificates(&name_of(path), &bytes, password) {
         Ok(read) => {
-            merge_certificates(machine, read.certificates);
-            machine.warnings.extend(read.warnings);
+            loaded.certificates.extend(read.certificates);
+            loaded.warnings.extend(read.warnings);
             Ok(())
         }
         // A folder may hold a key file or a stray export beside the certificates; one bad
         // member should not hide the rest, so it becomes a warning there.
         Err(error) if !strict => {
-            machine.warnings.push(SourceWarning {
+            loaded.warnings.push(SourceWarning {
                 location: error.location,
                 message: format!("{} (skipped)", error.message),
             });

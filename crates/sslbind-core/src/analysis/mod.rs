@@ -11,6 +11,8 @@ pub mod selection;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
+use crate::certs::CertificateNames;
+
 use crate::model::binding::{Binding, BindingAddress, BindingEndpoint, HttpEndpoint};
 use crate::model::ids::Thumbprint;
 use crate::model::machine::Machine;
@@ -106,6 +108,8 @@ pub struct Analysis {
     pub mappings: Vec<MappingAnalysis>,
     /// The mapping index, for further lookups (resolve, doctor).
     pub index: MappingIndex,
+    /// The certificates by the names they cover, for rules looking for a better one.
+    pub certificate_names: CertificateNames,
 }
 
 /// Analyses every binding and mapping of `machine`.
@@ -173,7 +177,7 @@ pub fn analyze(machine: &Machine, ccs_files: &dyn CcsFiles, assumptions: &Select
             MappingAnalysis { mapping: position, owner, status, used_by: users, certificate }
         })
         .collect();
-    Analysis { bindings, mappings, index }
+    Analysis { bindings, mappings, index, certificate_names: CertificateNames::new(&machine.certificates) }
 }
 
 /// The mapping IIS Manager creates for an https binding (reference §5.2): CCS bit -> the CCS

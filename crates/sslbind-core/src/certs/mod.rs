@@ -8,8 +8,10 @@
 
 mod der;
 mod hostname;
+mod names;
 mod read;
 
 pub use der::{CertificateError, certificate_from_der};
 pub use hostname::{covers_host, dns_identities, dns_name_matches};
+pub use names::CertificateNames;
 pub use read::{CertificatesRead, read_certificates};

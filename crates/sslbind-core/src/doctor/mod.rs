@@ -102,12 +102,19 @@ impl Finding {
         self
     }
 
-    /// Adds a source.
+    /// Adds a source, unless the finding already has [`MAX_SOURCES`]: a finding about one
+    /// mapping that thousands of bindings use points at the first of them, and its message
+    /// counts the rest.
     pub fn with_source(mut self, origin: &Origin) -> Finding {
-        self.sources.push(origin.clone());
+        if self.sources.len() < MAX_SOURCES {
+            self.sources.push(origin.clone());
+        }
         self
     }
 }
+
+/// The most source locations [`Finding::with_source`] keeps.
+pub const MAX_SOURCES: usize = 20;
 
 /// The knobs of a doctor run.
 #[derive(Clone, Debug)]
@@ -133,6 +140,7 @@ pub struct Context<'a> {
 }
 
 /// One https binding with a parsed end point, ready for rules.
+#[derive(Clone, Copy)]
 pub struct HttpsBinding<'a> {
     /// The analysis of it.
     pub analysis: &'a BindingAnalysis,

@@ -317,6 +317,11 @@ fn is_elision(trimmed: &str) -> bool {
 /// A label lowercased without whitespace, so that `Disable TLS1.2`, `disable  tls1.2` and a
 /// label padded with non-breaking spaces compare equal.
 fn normalize(label: &str) -> String {
+    // Every line of a large file comes here: ASCII labels (all of netsh's English ones) skip
+    // the Unicode case mapping.
+    if label.is_ascii() {
+        return squeezed_ascii(label).map(char::from).collect();
+    }
     squeezed(label).collect()
 }
 
@@ -324,11 +329,25 @@ fn squeezed(text: &str) -> impl Iterator<Item = char> + '_ {
     text.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase)
 }
 
+/// [`squeezed`] of an ASCII text, byte by byte. The whitespace is `char::is_whitespace`'s
+/// ASCII set, which unlike `u8::is_ascii_whitespace` includes the vertical tab.
+fn squeezed_ascii(text: &str) -> impl Iterator<Item = u8> + '_ {
+    text.bytes()
+        .filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'))
+        .map(|b| b.to_ascii_lowercase())
+}
+
 /// Whether `text` is `label` up to case and whitespace, without allocating: it runs on every
 /// line.
 fn same_label(text: &str, label: &str) -> bool {
     // Labels are short; a long line cannot match and is not worth squeezing.
-    text.len() <= label.len() * 4 && squeezed(text).eq(squeezed(label))
+    if text.len() > label.len() * 4 {
+        return false;
+    }
+    if text.is_ascii() && label.is_ascii() {
+        return squeezed_ascii(text).eq(squeezed_ascii(label));
+    }
+    squeezed(text).eq(squeezed(label))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,9 +413,13 @@ static KNOWN_FIELDS: LazyLock<Vec<(String, FieldId)>> = LazyLock::new(|| {
     params.chain(flags).collect()
 });
 
+/// [`KNOWN_FIELDS`] by label, for the lookup of every field line.
+static FIELDS_BY_LABEL: LazyLock<HashMap<String, FieldId>> =
+    LazyLock::new(|| KNOWN_FIELDS.iter().rev().map(|(label, id)| (label.clone(), *id)).collect());
+
 /// The field a normalised label names.
 fn field_named(norm: &str) -> Option<FieldId> {
-    KNOWN_FIELDS.iter().find(|(known, _)| known == norm).map(|(_, id)| *id)
+    FIELDS_BY_LABEL.get(norm).copied()
 }
 
 /// The label netsh prints for a field, for messages.

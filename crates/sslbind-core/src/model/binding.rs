@@ -101,6 +101,19 @@ impl HttpEndpoint {
     }
 }
 
+impl fmt::Display for HttpEndpoint {
+    /// The `bindingInformation` text IIS would store: `IP:port:host`, with an empty address
+    /// kept empty (unlike [`BindingAddress`]'s display, which shows it as `*`), IPv6 in
+    /// brackets and the port without leading zeros. Parsing it gives this end point back.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.address {
+            BindingAddress::Empty => {}
+            address => write!(f, "{address}")?,
+        }
+        write!(f, ":{}:{}", self.port, self.host)
+    }
+}
+
 /// The address part of `IP:port:host`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BindingAddress {

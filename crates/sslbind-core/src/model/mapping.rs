@@ -119,6 +119,20 @@ impl MappingKey {
         }
     }
 
+    /// The key with its host in lowercase: two keys are [`same_record`](Self::same_record)
+    /// exactly when their normalized keys are equal, so this is the key for hash maps.
+    pub fn normalized(&self) -> MappingKey {
+        match self {
+            MappingKey::Sni { host, port } => {
+                MappingKey::Sni { host: host.to_ascii_lowercase(), port: *port }
+            }
+            MappingKey::ScopedCcs { host, port } => {
+                MappingKey::ScopedCcs { host: host.to_ascii_lowercase(), port: *port }
+            }
+            other => other.clone(),
+        }
+    }
+
     /// Whether this is a wildcard IP record (`0.0.0.0:port` or `[::]:port`).
     pub fn is_wildcard_ip(&self) -> bool {
         matches!(self, MappingKey::Ip(address) if address.ip().is_unspecified())

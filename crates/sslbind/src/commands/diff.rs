@@ -55,7 +55,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
     let results: Vec<Vec<Difference>> = others.iter().map(|other| diff::diff(first, other)).collect();
     let differ = results.iter().any(|differences| !differences.is_empty());
 
-    let mut out = io::stdout().lock();
+    let mut out = render::stdout();
     match args.format {
         Format::Json => {
             let json = DiffJson {

@@ -42,7 +42,7 @@ pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     let context = doctor::Context { machine: &machine, analysis: &analysis, ccs_files, options: &options };
     let findings = doctor::diagnose(&context, &overrides);
 
-    let mut out = io::stdout().lock();
+    let mut out = render::stdout();
     match args.format {
         DoctorFormat::Table => render::findings::table(&mut out, &machine, &findings, &Style::for_stdout())?,
         DoctorFormat::Json => render::json::write(&mut out, &render::findings::json(&findings))?,

@@ -14,7 +14,7 @@ use crate::render::{self, Style};
 /// `sslbind bindings`.
 pub fn bindings(args: &ListArgs) -> anyhow::Result<ExitCode> {
     let (machine, analysis) = load_and_analyze(&args.sources)?;
-    let mut out = io::stdout().lock();
+    let mut out = render::stdout();
     match args.format {
         Format::Table => render::table::bindings(&mut out, &machine, &analysis, &Style::for_stdout())?,
         Format::Json => render::json::write(&mut out, &render::json::bindings(&machine, &analysis))?,
@@ -26,7 +26,7 @@ pub fn bindings(args: &ListArgs) -> anyhow::Result<ExitCode> {
 /// `sslbind mappings`.
 pub fn mappings(args: &ListArgs) -> anyhow::Result<ExitCode> {
     let (machine, analysis) = load_and_analyze(&args.sources)?;
-    let mut out = io::stdout().lock();
+    let mut out = render::stdout();
     match args.format {
         Format::Table => render::table::mappings(&mut out, &machine, &analysis, &Style::for_stdout())?,
         Format::Json => render::json::write(&mut out, &render::json::mappings(&machine, &analysis))?,

@@ -19,7 +19,7 @@ pub fn run(args: &ListArgs) -> anyhow::Result<ExitCode> {
              .reg export with --registry, or a snapshot"
         );
     }
-    let mut out = io::stdout().lock();
+    let mut out = render::stdout();
     match args.format {
         Format::Table => render::reservations::table(&mut out, &machine, &Style::for_stdout())?,
         Format::Json => render::json::write(&mut out, &render::reservations::json(&machine))?,

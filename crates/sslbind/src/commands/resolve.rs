@@ -51,7 +51,7 @@ pub fn run(args: &ResolveArgs) -> anyhow::Result<ExitCode> {
     let request = Request::new(&host, port, local_ip, args.no_sni);
     let resolution = resolve::resolve(&machine, &analysis, &request, ccs_files, &assumptions);
 
-    let mut out = io::stdout().lock();
+    let mut out = render::stdout();
     match args.format {
         Format::Table => {
             render::resolve::table(&mut out, &machine, &args.url, &resolution, &Style::for_stdout())?;

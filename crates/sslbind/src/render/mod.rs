@@ -14,6 +14,13 @@ use std::io::{self, IsTerminal, Write};
 
 use sslbind_core::SourceWarning;
 
+/// Standard output, buffered: Rust's own stdout flushes at every line end, which on a server
+/// with thousands of findings turns one report into tens of thousands of writes. Callers
+/// flush it when done so that a write error is reported, not lost in a drop.
+pub fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
+    io::BufWriter::with_capacity(64 * 1024, io::stdout().lock())
+}
+
 /// How to print for people: colours, and the width to fit.
 #[derive(Clone, Debug)]
 pub struct Style {

@@ -29,7 +29,6 @@ mod url_reservation_conflict;
 mod weak_certificate;
 
 use crate::analysis::BindingAnalysis;
-use crate::certs::covers_host;
 use crate::doctor::{Code, Context, Finding};
 use crate::model::certificate::Certificate;
 use crate::model::ids::AppId;
@@ -134,11 +133,14 @@ pub fn describe_served(context: &Context<'_>, analysis: &BindingAnalysis) -> Str
 /// The given certificate a fix should map for `host`: one that covers it and is valid now,
 /// the one valid longest; `None` when no given certificate fits.
 pub fn replacement_certificate<'a>(context: &Context<'a>, host: &str) -> Option<&'a Certificate> {
+    let certificates = &context.machine.certificates;
     context
-        .machine
-        .certificates
-        .iter()
-        .filter(|certificate| certificate.is_valid_at(context.options.now) && covers_host(certificate, host))
+        .analysis
+        .certificate_names
+        .covering(certificates, host)
+        .into_iter()
+        .map(|position| &certificates[position])
+        .filter(|certificate| certificate.is_valid_at(context.options.now))
         .max_by_key(|certificate| certificate.not_after)
 }
 
@@ -171,11 +173,27 @@ pub fn appcmd_set_site(config: &ConfigFile, site: &crate::model::binding::Site, 
     }
 }
 
-/// `a`, `a and b`, `a, b and c` (with `conjunction` in place of "and").
+/// The most items [`word_list`] names one by one.
+pub const LISTED_ITEMS: usize = 10;
+
+/// `a`, `a and b`, `a, b and c` (with `conjunction` in place of "and"). Past
+/// [`LISTED_ITEMS`] the rest are counted, `a, b, …, i and 991 more`, so that a finding about
+/// one mapping on a server with thousands of sites stays a readable paragraph instead of
+/// growing with the server.
 pub fn word_list(items: &[String], conjunction: &str) -> String {
-    match items {
+    counted_list(&items[..items.len().min(LISTED_ITEMS)], items.len(), conjunction)
+}
+
+/// [`word_list`] of a list of `total` items of which only the first `shown` (at least
+/// [`LISTED_ITEMS`] of them, or all) were written out, for callers that do not format the rest.
+pub fn counted_list(shown: &[String], total: usize, conjunction: &str) -> String {
+    match shown {
         [] => String::new(),
-        [only] => only.clone(),
+        [only] if total == 1 => only.clone(),
+        _ if total > LISTED_ITEMS || total > shown.len() => {
+            let listed = (LISTED_ITEMS - 1).min(shown.len());
+            format!("{} {conjunction} {} more", shown[..listed].join(", "), total - listed)
+        }
         [rest @ .., last] => format!("{} {conjunction} {last}", rest.join(", ")),
     }
 }

@@ -55,13 +55,14 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
 /// name `old` covers; the one lasting longest.
 fn successor<'a>(context: &Context<'a>, old: &Certificate) -> Option<&'a Certificate> {
     let names = dns_identities(old);
-    if names.is_empty() {
-        return None;
-    }
+    let first = names.first()?;
+    let certificates = &context.machine.certificates;
     context
-        .machine
-        .certificates
-        .iter()
+        .analysis
+        .certificate_names
+        .covering(certificates, first)
+        .into_iter()
+        .map(|position| &certificates[position])
         .filter(|candidate| {
             candidate.thumbprint != old.thumbprint
                 && candidate.is_valid_at(context.options.now)

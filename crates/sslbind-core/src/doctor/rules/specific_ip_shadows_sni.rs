@@ -1,14 +1,15 @@
 //! `specific-ip-shadows-sni`: a mapping for one local address and port answers before the
 //! SNI and CCS mappings of the bindings on that port (assumed order).
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 
 use crate::doctor::fix::{Fix, netsh_add, netsh_delete};
 use crate::doctor::rules::{
-    app_id_for, appcmd_binding_selector, appcmd_set_site, mapping_certificate_name, replacement_certificate,
-    with_mapping_certificate, word_list,
+    LISTED_ITEMS, app_id_for, appcmd_binding_selector, appcmd_set_site, counted_list,
+    mapping_certificate_name, replacement_certificate, with_mapping_certificate, word_list,
 };
-use crate::doctor::{Code, Context, Finding, HttpsBinding};
+use crate::doctor::{Code, Context, Finding, HttpsBinding, MAX_SOURCES};
 use crate::model::binding::{BindingAddress, SslFlags};
 use crate::model::mapping::{Mapping, MappingKey};
 
@@ -27,27 +28,48 @@ needs it, or make the bindings that use it SNI first.";
 
 /// Reports each specific-address mapping on a port with SNI or CCS bindings it can shadow.
 pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    // A hosting server has thousands of SNI bindings on 443 and may have hundreds of IP
+    // mappings there: the bindings are grouped once, by port for those on all addresses and
+    // by address and port for the others, instead of being scanned once per mapping.
+    let mut on_all_addresses: HashMap<u16, Vec<(usize, HttpsBinding<'_>)>> = HashMap::new();
+    let mut on_one_address: HashMap<SocketAddr, Vec<(usize, HttpsBinding<'_>)>> = HashMap::new();
+    let mut needing: HashMap<usize, Vec<HttpsBinding<'_>>> = HashMap::new();
+    for (order, https) in context.https_bindings().enumerate() {
+        if let Some(position) =
+            https.analysis.expected.as_ref().and_then(|key| context.analysis.index.get(key))
+        {
+            needing.entry(position).or_default().push(https);
+        }
+        let flags = https.binding.ssl_flags;
+        if !(flags.sni() || flags.central_cert_store()) {
+            continue;
+        }
+        match https.endpoint.address {
+            BindingAddress::AllUnassigned | BindingAddress::Empty => {
+                on_all_addresses.entry(https.endpoint.port).or_default().push((order, https));
+            }
+            BindingAddress::Ip(ip) => {
+                on_one_address
+                    .entry(SocketAddr::new(ip, https.endpoint.port))
+                    .or_default()
+                    .push((order, https));
+            }
+        }
+    }
     for (position, mapping) in context.machine.mappings.iter().enumerate() {
         let MappingKey::Ip(address) = mapping.key else { continue };
         // A repeated key (overlapping sources) is one record: report it once.
         if address.ip().is_unspecified() || context.analysis.index.get(&mapping.key) != Some(position) {
             continue;
         }
-        let shadowed: Vec<HttpsBinding<'_>> = context
-            .https_bindings()
-            .filter(|https| {
-                let flags = https.binding.ssl_flags;
-                https.endpoint.port == address.port()
-                    && (flags.sni() || flags.central_cert_store())
-                    && match https.endpoint.address {
-                        BindingAddress::AllUnassigned | BindingAddress::Empty => true,
-                        BindingAddress::Ip(ip) => ip == address.ip(),
-                    }
-            })
-            .collect();
+        let shadowed = in_document_order(
+            on_all_addresses.get(&address.port()).map_or(&[], Vec::as_slice),
+            on_one_address.get(&address).map_or(&[], Vec::as_slice),
+        );
         let Some(first) = shadowed.first() else { continue };
         let named: Vec<String> = shadowed
             .iter()
+            .take(LISTED_ITEMS)
             .map(|https| format!("site `{}`, binding `{}`", https.site.name, https.binding.information))
             .collect();
         let all_sni = shadowed.iter().all(|https| https.binding.ssl_flags.sni());
@@ -67,7 +89,7 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
              {} {kind} certificate",
             address.ip(),
             address.port(),
-            word_list(&named, "and"),
+            counted_list(&named, shadowed.len(), "and"),
             if shadowed.len() == 1 { "s" } else { "" },
             if shadowed.len() == 1 { "its" } else { "their" },
         );
@@ -75,21 +97,45 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
             .with_binding(first.site, first.binding)
             .with_mapping(mapping);
         finding = with_mapping_certificate(finding, context, position);
-        for https in shadowed.iter().skip(1) {
+        for https in shadowed.iter().skip(1).take(MAX_SOURCES) {
             finding = finding.with_source(&https.binding.origin);
         }
-        findings.push(finding.with_fix(fix(context, position, mapping, address)));
+        let needing = needing.get(&position).map_or(&[][..], Vec::as_slice);
+        findings.push(finding.with_fix(fix(context, position, mapping, address, needing)));
     }
+}
+
+/// Two lists of bindings tagged with their document order, merged in that order.
+fn in_document_order<'a, 'c>(
+    first: &'c [(usize, HttpsBinding<'a>)],
+    second: &'c [(usize, HttpsBinding<'a>)],
+) -> Vec<&'c HttpsBinding<'a>> {
+    let mut merged = Vec::with_capacity(first.len() + second.len());
+    let (mut a, mut b) = (first.iter().peekable(), second.iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x.0 <= y.0 => a.next(),
+            (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, None) => break,
+        };
+        if let Some((_, https)) = next {
+            merged.push(https);
+        }
+    }
+    merged
 }
 
 /// Deletes the mapping when no binding needs it; otherwise makes the bindings that need it
 /// SNI with mappings of their own first.
-fn fix(context: &Context<'_>, position: usize, mapping: &Mapping, address: SocketAddr) -> Fix {
+fn fix(
+    context: &Context<'_>,
+    position: usize,
+    mapping: &Mapping,
+    address: SocketAddr,
+    needing: &[HttpsBinding<'_>],
+) -> Fix {
     let owner = context.analysis.mappings.get(position).and_then(|analysis| analysis.owner);
-    let needing: Vec<HttpsBinding<'_>> = context
-        .https_bindings()
-        .filter(|https| https.analysis.expected.as_ref().is_some_and(|key| key.same_record(&mapping.key)))
-        .collect();
     if needing.is_empty() {
         let title = match (owner, mapping.app_id) {
             (Some(owner), _) if owner.is_iis_family() => {
@@ -108,7 +154,7 @@ fn fix(context: &Context<'_>, position: usize, mapping: &Mapping, address: Socke
     let mut mappings = Vec::new();
     let mut flags = Vec::new();
     let mut stuck = Vec::new();
-    for https in &needing {
+    for https in needing {
         let host = https.endpoint.specific_host().filter(|host| host.parse::<IpAddr>().is_err());
         let (Some(host), Some(selector)) = (host, appcmd_binding_selector(https.binding)) else {
             stuck.push(format!("site `{}`, binding `{}`", https.site.name, https.binding.information));

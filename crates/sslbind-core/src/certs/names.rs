@@ -1,0 +1,61 @@
+//! Which certificates cover a host, answered from an index instead of a scan.
+//!
+//! Rules that look for a better certificate ask this once per finding; on a hosting server
+//! with thousands of certificates a scan per question made `doctor` quadratic. The index only
+//! narrows the candidates: each one is still checked with [`covers_host`], so the answer is
+//! exactly the scan's.
+
+use std::collections::HashMap;
+
+use crate::certs::{covers_host, dns_identities};
+use crate::model::Certificate;
+
+/// Certificates by the names they present, as positions in the list they were built from.
+#[derive(Clone, Debug, Default)]
+pub struct CertificateNames {
+    /// Lowercase identity (`www.example.com`, `*.example.com`, without a trailing dot) to the
+    /// certificates presenting it, in list order.
+    by_identity: HashMap<String, Vec<usize>>,
+    /// Certificates with SAN IP addresses, for IP literal hosts.
+    with_addresses: Vec<usize>,
+}
+
+impl CertificateNames {
+    /// Indexes `certificates`.
+    pub fn new(certificates: &[Certificate]) -> CertificateNames {
+        let mut names = CertificateNames::default();
+        for (position, certificate) in certificates.iter().enumerate() {
+            for identity in dns_identities(certificate) {
+                let list = names.by_identity.entry(normalized(identity)).or_default();
+                if list.last() != Some(&position) {
+                    list.push(position);
+                }
+            }
+            if !certificate.ip_addresses.is_empty() {
+                names.with_addresses.push(position);
+            }
+        }
+        names
+    }
+
+    /// The positions of the certificates in `certificates` (the list the index was built
+    /// from) that cover `host`, in list order.
+    pub fn covering(&self, certificates: &[Certificate], host: &str) -> Vec<usize> {
+        let host_key = normalized(host);
+        let mut candidates: Vec<usize> = Vec::new();
+        let mut add = |list: Option<&Vec<usize>>| candidates.extend(list.into_iter().flatten());
+        add(self.by_identity.get(&host_key));
+        if let Some((_, parent)) = host_key.split_once('.') {
+            add(self.by_identity.get(&format!("*.{parent}")));
+        }
+        candidates.extend(&self.with_addresses);
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates.retain(|&position| certificates.get(position).is_some_and(|c| covers_host(c, host)));
+        candidates
+    }
+}
+
+fn normalized(name: &str) -> String {
+    name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase()
+}

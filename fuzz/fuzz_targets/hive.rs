@@ -1,0 +1,8 @@
+//! cargo-fuzz target: see `checks::hive` for what it asserts.
+
+#![no_main]
+
+#[path = "../checks.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::hive(data));

@@ -1,0 +1,8 @@
+//! cargo-fuzz target: see `checks::reg` for what it asserts.
+
+#![no_main]
+
+#[path = "../checks.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::reg(data));
