@@ -73,6 +73,23 @@ pub fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
     }
 }
 
+/// The text of `bytes` without a copy, when [`decode`] would give exactly it unchanged: valid
+/// UTF-8 with or without its BOM (which is left out). `None` for UTF-16 and for bytes that
+/// need replacement characters; call [`decode`] then. A 100 MB config is then held once, not
+/// twice, while it is parsed.
+pub fn as_utf8(bytes: &[u8]) -> Option<(&str, Encoding)> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return None;
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return std::str::from_utf8(rest).ok().map(|text| (text, Encoding::Utf8Bom));
+    }
+    if looks_like_bomless_utf16le(bytes) {
+        return None;
+    }
+    std::str::from_utf8(bytes).ok().map(|text| (text, Encoding::Utf8))
+}
+
 /// One-based line and column (in characters) of byte offset `offset` in `text`.
 pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
     let offset = offset.min(text.len());
@@ -181,6 +198,31 @@ mod tests {
                 bytes.push(0x41);
             }
             proptest::prop_assert_eq!(utf16(&bytes, u16::from_le_bytes), reference_utf16(&bytes));
+        }
+    }
+
+    #[test]
+    fn as_utf8_is_decode_without_the_copy() {
+        let cases: [&[u8]; 7] = [
+            b"plain",
+            b"\xEF\xBB\xBFwith bom",
+            b"\xFF\xFEa\x00",
+            b"\xFE\xFF\x00a",
+            b"a\x00b\x00c\x00d\x00e\x00",
+            b"bad \xC3",
+            b"",
+        ];
+        for bytes in cases {
+            let decoded = decode(bytes);
+            match as_utf8(bytes) {
+                Some((text, encoding)) => {
+                    assert_eq!((text, encoding), (decoded.text.as_str(), decoded.encoding));
+                    assert!(!decoded.lossy);
+                }
+                None => assert!(
+                    decoded.lossy || matches!(decoded.encoding, Encoding::Utf16Le | Encoding::Utf16Be)
+                ),
+            }
         }
     }
 

@@ -676,6 +676,8 @@ struct RawRecord<'t> {
     /// Labels seen outside extended-property blocks: a label seen twice means the lines no
     /// longer belong to this record.
     seen: HashSet<String>,
+    /// The fields of the known labels among them.
+    seen_fields: Vec<FieldId>,
     in_extended: bool,
     /// The last line of the file is a label cut before its colon.
     cut: bool,
@@ -705,7 +707,16 @@ impl<'t> RawRecord<'t> {
         let in_extended = self.in_extended && id.is_none();
         if !in_extended {
             self.in_extended = false;
-            if !self.seen.insert(field.norm.clone()) {
+            // Known labels (nearly all) are told apart by their field, without a copy.
+            let new = match id {
+                Some(id) if !self.seen_fields.contains(&id) => {
+                    self.seen_fields.push(id);
+                    true
+                }
+                Some(_) => false,
+                None => self.seen.insert(field.norm.clone()),
+            };
+            if !new {
                 return false;
             }
         }
@@ -760,15 +771,16 @@ enum KeyStart {
 }
 
 fn key_start(field: &FieldLine<'_>) -> Option<KeyStart> {
+    // No key label is a known field label: most lines stop here.
+    if field.id.is_some() {
+        return None;
+    }
     let (token, rest) = split_token(field.value);
     if let Some(kind) = key_kind(&field.norm) {
         return Some(match parse_key(kind, token) {
             Some(key) => KeyStart::Valid { key, localised: false, annotation: rest.to_owned() },
             None => KeyStart::Invalid { kind, token: token.to_owned() },
         });
-    }
-    if field.id.is_some() {
-        return None;
     }
     localised_key(field.label, token).map(|key| KeyStart::Valid {
         key,
@@ -976,6 +988,7 @@ impl<'p> Reader<'p> {
                     column,
                     fields: Vec::new(),
                     seen: HashSet::new(),
+                    seen_fields: Vec::new(),
                     in_extended: false,
                     cut: false,
                     elided: false,

@@ -40,10 +40,17 @@ pub fn read_config(
     bytes: &[u8],
     flavor: Option<ServerFlavor>,
 ) -> Result<ConfigRead, SourceError> {
-    let decoded = text::decode(bytes);
-    let text = decoded.text.as_str();
+    // Valid UTF-8 (nearly every config) is parsed where it lies instead of copied.
+    let owned;
+    let (text, lossy_encoding) = match text::as_utf8(bytes) {
+        Some((text, _)) => (text, None),
+        None => {
+            owned = text::decode(bytes);
+            (owned.text.as_str(), owned.lossy.then_some(owned.encoding))
+        }
+    };
     let mut warnings = Vec::new();
-    if decoded.lossy {
+    if let Some(encoding) = lossy_encoding {
         // The first replacement character is the best guess at where the damage is.
         let offset = text.find(char::REPLACEMENT_CHARACTER).unwrap_or(text.len());
         let (line, column) = line_column(text, offset);
@@ -51,7 +58,7 @@ pub fn read_config(
             location: Location::new(path, line, column),
             message: format!(
                 "not valid {}: undecodable bytes were replaced with U+FFFD",
-                encoding_name(decoded.encoding)
+                encoding_name(encoding)
             ),
         });
     }

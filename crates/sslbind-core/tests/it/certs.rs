@@ -632,3 +632,50 @@ fn generated_certificate_matches_end_to_end() {
     assert!(covers_host(c, "127.0.0.1"));
     assert!(!covers_host(c, "localhost"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The certificate index answers exactly what a scan with covers_host answers.
+
+mod names_index {
+    use proptest::prelude::*;
+    use sslbind_core::certs::{CertificateNames, covers_host};
+
+    use crate::support::certificate;
+
+    const NAMES: [&str; 8] = [
+        "a.example.com",
+        "*.example.com",
+        "B.Example.Com",
+        "example.com",
+        "*.b.example.com",
+        "c.example.org.",
+        "*.com",
+        "x*.example.com",
+    ];
+    const HOSTS: [&str; 10] = [
+        "a.example.com",
+        "b.example.com",
+        "A.EXAMPLE.COM.",
+        "example.com",
+        "deep.b.example.com",
+        "c.example.org",
+        "com",
+        "x1.example.com",
+        "*.example.com",
+        "10.0.0.1",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn the_index_agrees_with_a_scan(sets in proptest::collection::vec(proptest::sample::subsequence(NAMES.to_vec(), 1..4), 1..5)) {
+            let certificates: Vec<_> =
+                sets.iter().map(|names| certificate(names, (2025, 1, 1), (2030, 1, 1))).collect();
+            let index = CertificateNames::new(&certificates);
+            for host in HOSTS {
+                let scanned: Vec<usize> = (0..certificates.len()).filter(|&i| covers_host(&certificates[i], host)).collect();
+                prop_assert_eq!(index.covering(&certificates, host), scanned, "host {}", host);
+            }
+        }
+    }
+}

@@ -3,9 +3,11 @@
 //! files come in, the errors for what cannot be read, and (with `SSLBIND_CORPUS`) the shared
 //! corpus of real configs checked against rows written out by hand.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use proptest::prelude::*;
 
 use sslbind_core::iis::{
     ConfigRead, detect_flavor, invalid_binding_errors, parse_binding_information, read_config,
@@ -931,4 +933,77 @@ fn corpus_truncated_config_fails_at_its_end() {
     assert!(error.location.line >= 1133, "{error}");
     assert!(error.message.starts_with("malformed XML: unexpected end"), "{error}");
     println!("corpus: read the truncated config: {error}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// bindingInformation: format and parse are inverses.
+
+/// A DNS label as hosts in bindings have them: letters, digits, inner hyphens.
+fn label() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9]([a-zA-Z0-9-]{0,10}[a-zA-Z0-9])?"
+}
+
+fn host() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("*".to_owned()),
+        proptest::collection::vec(label(), 1..4).prop_map(|labels| labels.join(".")),
+        proptest::collection::vec(label(), 2..4).prop_map(|labels| format!("*.{}", labels.join("."))),
+        Just("localhost".to_owned()),
+    ]
+}
+
+fn address() -> impl Strategy<Value = BindingAddress> {
+    prop_oneof![
+        Just(BindingAddress::AllUnassigned),
+        Just(BindingAddress::Empty),
+        any::<[u8; 4]>().prop_map(|octets| BindingAddress::Ip(IpAddr::V4(Ipv4Addr::from(octets)))),
+        any::<[u16; 8]>().prop_map(|segments| BindingAddress::Ip(IpAddr::V6(Ipv6Addr::from(segments)))),
+    ]
+}
+
+fn endpoint() -> impl Strategy<Value = HttpEndpoint> {
+    (address(), 1u16..=65535, host()).prop_map(|(address, port, host)| HttpEndpoint { address, port, host })
+}
+
+proptest! {
+    /// Every end point IIS can hold formats to a `bindingInformation` that parses back to it,
+    /// for http, https and ftp alike.
+    #[test]
+    fn binding_information_formats_and_parses_back(endpoint in endpoint(), protocol in prop_oneof![Just("https"), Just("HTTP"), Just("ftp")]) {
+        let text = endpoint.to_string();
+        prop_assert_eq!(parse_binding_information(protocol, &text), BindingEndpoint::Http(endpoint));
+    }
+
+    /// Whatever text parses, its formatted form parses to the same end point and formats the
+    /// same again: formatting is the canonical form (IPv6 compressed, no leading zeros).
+    #[test]
+    fn parsed_binding_information_formats_canonically(text in "[\\[\\]*0-9a-fA-F:.]{0,12}:[0-9]{1,6}:[a-z*.-]{0,12}") {
+        if let BindingEndpoint::Http(endpoint) = parse_binding_information("https", &text) {
+            let formatted = endpoint.to_string();
+            let again = parse_binding_information("https", &formatted);
+            prop_assert_eq!(&again, &BindingEndpoint::Http(endpoint));
+            if let BindingEndpoint::Http(again) = again {
+                prop_assert_eq!(again.to_string(), formatted);
+            }
+        }
+    }
+}
+
+#[test]
+fn binding_information_keeps_an_empty_address_empty() {
+    let endpoint = HttpEndpoint { address: BindingAddress::Empty, port: 8080, host: "localhost".to_owned() };
+    assert_eq!(endpoint.to_string(), ":8080:localhost");
+    let endpoint = HttpEndpoint {
+        address: BindingAddress::Ip("2001:db8::1".parse().expect("an address")),
+        port: 443,
+        host: String::new(),
+    };
+    assert_eq!(endpoint.to_string(), "[2001:db8::1]:443:");
+    assert_eq!(
+        parse_binding_information("https", "010.0.0.1:443:"),
+        BindingEndpoint::Invalid {
+            reason: "address `010.0.0.1` is not `*`, an IPv4 address or a bracketed IPv6 address".to_owned()
+        }
+    );
 }

@@ -7,6 +7,7 @@ mod analysis;
 mod certs;
 mod doctor;
 mod edit;
+mod fuzz;
 mod hive;
 mod iis;
 mod netsh;

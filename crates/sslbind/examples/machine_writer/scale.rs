@@ -98,7 +98,7 @@ fn ipv4(i: usize) -> String {
 }
 
 fn ipv6(i: usize) -> String {
-    format!("[2001:db8::{:x}]", i)
+    format!("[2001:db8::{:x}:{:x}]", (i >> 16) & 0xFFFF, i & 0xFFFF)
 }
 
 /// A thumbprint no certificate on the machine has (deterministic per site).

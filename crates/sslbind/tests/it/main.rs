@@ -6,6 +6,7 @@ mod cli;
 mod corpus;
 mod doctor;
 mod example;
+mod hostile;
 mod probe;
 mod registry;
 mod reservations;

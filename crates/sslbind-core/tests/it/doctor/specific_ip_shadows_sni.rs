@@ -123,3 +123,40 @@ fn near_misses_other_ports_wildcard_mappings_and_no_sni_on_the_port() {
         .mapping("IP:port", "0.0.0.0:443", IIS);
     assert_eq!(report(&findings(no_sni), Code::SpecificIpShadowsSni), "");
 }
+
+#[test]
+fn a_mapping_shadowing_hundreds_of_bindings_names_ten_and_counts_the_rest() {
+    let mut builder = MachineBuilder::new();
+    for site in 0..300 {
+        builder = builder.binding(&format!("s{site}"), "https", &format!("*:443:s{site}.example.com"), 1);
+    }
+    let builder = builder.mapping("IP:port", "10.0.0.5:443", IIS);
+    let found = findings(builder);
+    let finding = found.iter().find(|finding| finding.code == Code::SpecificIpShadowsSni).unwrap();
+    let named: Vec<&str> = finding.message.matches("site `s").collect();
+    assert_eq!(named.len(), 9, "{}", finding.message);
+    assert!(
+        finding
+            .message
+            .contains("site `s8`, binding `*:443:s8.example.com` and 291 more get that certificate"),
+        "{}",
+        finding.message
+    );
+    assert_eq!(finding.sources.len(), sslbind_core::doctor::MAX_SOURCES);
+}
+
+#[test]
+fn ten_shadowed_bindings_are_all_named() {
+    let mut builder = MachineBuilder::new();
+    for site in 0..10 {
+        builder = builder.binding(&format!("s{site}"), "https", &format!("*:443:s{site}.example.com"), 1);
+    }
+    let found = findings(builder.mapping("IP:port", "10.0.0.5:443", IIS));
+    let finding = found.iter().find(|finding| finding.code == Code::SpecificIpShadowsSni).unwrap();
+    assert!(
+        finding.message.contains("site `s8`, binding `*:443:s8.example.com` and site `s9`"),
+        "{}",
+        finding.message
+    );
+    assert!(!finding.message.contains("more"), "{}", finding.message);
+}
