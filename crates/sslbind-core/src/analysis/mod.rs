@@ -11,7 +11,7 @@ pub mod selection;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use crate::certs::CertificateNames;
+use crate::certs::CertificateIndex;
 
 use crate::model::binding::{Binding, BindingAddress, BindingEndpoint, HttpEndpoint};
 use crate::model::ids::Thumbprint;
@@ -109,7 +109,7 @@ pub struct Analysis {
     /// The mapping index, for further lookups (resolve, doctor).
     pub index: MappingIndex,
     /// The certificates by the names they cover, for rules looking for a better one.
-    pub certificate_names: CertificateNames,
+    pub certificate_index: CertificateIndex,
 }
 
 /// Analyses every binding and mapping of `machine`.
@@ -177,7 +177,7 @@ pub fn analyze(machine: &Machine, ccs_files: &dyn CcsFiles, assumptions: &Select
             MappingAnalysis { mapping: position, owner, status, used_by: users, certificate }
         })
         .collect();
-    Analysis { bindings, mappings, index, certificate_names: CertificateNames::new(&machine.certificates) }
+    Analysis { bindings, mappings, index, certificate_index: CertificateIndex::new(&machine.certificates) }
 }
 
 /// The mapping IIS Manager creates for an https binding (reference §5.2): CCS bit -> the CCS

@@ -8,10 +8,10 @@
 
 mod der;
 mod hostname;
-mod names;
+mod index;
 mod read;
 
 pub use der::{CertificateError, certificate_from_der};
 pub use hostname::{covers_host, dns_identities, dns_name_matches};
-pub use names::CertificateNames;
+pub use index::CertificateIndex;
 pub use read::{CertificatesRead, read_certificates};

@@ -636,9 +636,9 @@ fn generated_certificate_matches_end_to_end() {
 // ---------------------------------------------------------------------------------------------
 // The certificate index answers exactly what a scan with covers_host answers.
 
-mod names_index {
+mod certificate_index {
     use proptest::prelude::*;
-    use sslbind_core::certs::{CertificateNames, covers_host};
+    use sslbind_core::certs::{CertificateIndex, covers_host};
 
     use crate::support::certificate;
 
@@ -671,7 +671,7 @@ mod names_index {
         fn the_index_agrees_with_a_scan(sets in proptest::collection::vec(proptest::sample::subsequence(NAMES.to_vec(), 1..4), 1..5)) {
             let certificates: Vec<_> =
                 sets.iter().map(|names| certificate(names, (2025, 1, 1), (2030, 1, 1))).collect();
-            let index = CertificateNames::new(&certificates);
+            let index = CertificateIndex::new(&certificates);
             for host in HOSTS {
                 let scanned: Vec<usize> = (0..certificates.len()).filter(|&i| covers_host(&certificates[i], host)).collect();
                 prop_assert_eq!(index.covering(&certificates, host), scanned, "host {}", host);

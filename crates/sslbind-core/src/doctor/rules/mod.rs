@@ -136,7 +136,7 @@ pub fn replacement_certificate<'a>(context: &Context<'a>, host: &str) -> Option<
     let certificates = &context.machine.certificates;
     context
         .analysis
-        .certificate_names
+        .certificate_index
         .covering(certificates, host)
         .into_iter()
         .map(|position| &certificates[position])
@@ -312,8 +312,13 @@ impl<'a> MappedCertificate<'a> {
     /// Every given certificate with this thumbprint (the same certificate found in several
     /// sources or stores).
     pub fn copies(&self, context: &Context<'a>) -> impl Iterator<Item = &'a Certificate> + use<'a> {
-        let hash = self.hash;
-        context.machine.certificates.iter().filter(move |certificate| certificate.thumbprint == hash)
+        let certificates = &context.machine.certificates;
+        context
+            .analysis
+            .certificate_index
+            .with_thumbprint(&self.hash)
+            .iter()
+            .map(move |&position| &certificates[position])
     }
 
     /// The bindings that use any of the mappings, in document order, each once.

@@ -59,7 +59,7 @@ fn successor<'a>(context: &Context<'a>, old: &Certificate) -> Option<&'a Certifi
     let certificates = &context.machine.certificates;
     context
         .analysis
-        .certificate_names
+        .certificate_index
         .covering(certificates, first)
         .into_iter()
         .map(|position| &certificates[position])

@@ -31,8 +31,8 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     // A hosting server has thousands of SNI bindings on 443 and may have hundreds of IP
     // mappings there: the bindings are grouped once, by port for those on all addresses and
     // by address and port for the others, instead of being scanned once per mapping.
-    let mut on_all_addresses: HashMap<u16, Vec<(usize, HttpsBinding<'_>)>> = HashMap::new();
-    let mut on_one_address: HashMap<SocketAddr, Vec<(usize, HttpsBinding<'_>)>> = HashMap::new();
+    let mut on_all_addresses: HashMap<u16, Group<'_>> = HashMap::new();
+    let mut on_one_address: HashMap<SocketAddr, Group<'_>> = HashMap::new();
     let mut needing: HashMap<usize, Vec<HttpsBinding<'_>>> = HashMap::new();
     for (order, https) in context.https_bindings().enumerate() {
         if let Some(position) =
@@ -44,37 +44,35 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         if !(flags.sni() || flags.central_cert_store()) {
             continue;
         }
-        match https.endpoint.address {
+        let group = match https.endpoint.address {
             BindingAddress::AllUnassigned | BindingAddress::Empty => {
-                on_all_addresses.entry(https.endpoint.port).or_default().push((order, https));
+                on_all_addresses.entry(https.endpoint.port).or_insert_with(Group::new)
             }
             BindingAddress::Ip(ip) => {
-                on_one_address
-                    .entry(SocketAddr::new(ip, https.endpoint.port))
-                    .or_default()
-                    .push((order, https));
+                on_one_address.entry(SocketAddr::new(ip, https.endpoint.port)).or_insert_with(Group::new)
             }
-        }
+        };
+        group.add(order, https);
     }
+    let empty = Group::new();
     for (position, mapping) in context.machine.mappings.iter().enumerate() {
         let MappingKey::Ip(address) = mapping.key else { continue };
         // A repeated key (overlapping sources) is one record: report it once.
         if address.ip().is_unspecified() || context.analysis.index.get(&mapping.key) != Some(position) {
             continue;
         }
-        let shadowed = in_document_order(
-            on_all_addresses.get(&address.port()).map_or(&[], Vec::as_slice),
-            on_one_address.get(&address).map_or(&[], Vec::as_slice),
-        );
+        let wide = on_all_addresses.get(&address.port()).unwrap_or(&empty);
+        let narrow = on_one_address.get(&address).unwrap_or(&empty);
+        let total = wide.bindings.len() + narrow.bindings.len();
+        // Only the bindings the finding names or points at are put in order.
+        let shadowed = in_document_order(&wide.bindings, &narrow.bindings, LISTED_ITEMS.max(MAX_SOURCES + 1));
         let Some(first) = shadowed.first() else { continue };
         let named: Vec<String> = shadowed
             .iter()
             .take(LISTED_ITEMS)
             .map(|https| format!("site `{}`, binding `{}`", https.site.name, https.binding.information))
             .collect();
-        let all_sni = shadowed.iter().all(|https| https.binding.ssl_flags.sni());
-        let all_ccs = shadowed.iter().all(|https| !https.binding.ssl_flags.sni());
-        let kind = match (all_sni, all_ccs) {
+        let kind = match (wide.all_sni && narrow.all_sni, wide.all_ccs && narrow.all_ccs) {
             (true, _) => "SNI",
             (_, true) => "CCS",
             _ => "SNI or CCS",
@@ -89,9 +87,9 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
              {} {kind} certificate",
             address.ip(),
             address.port(),
-            counted_list(&named, shadowed.len(), "and"),
-            if shadowed.len() == 1 { "s" } else { "" },
-            if shadowed.len() == 1 { "its" } else { "their" },
+            counted_list(&named, total, "and"),
+            if total == 1 { "s" } else { "" },
+            if total == 1 { "its" } else { "their" },
         );
         let mut finding = Finding::new(Code::SpecificIpShadowsSni, message)
             .with_binding(first.site, first.binding)
@@ -105,14 +103,36 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     }
 }
 
-/// Two lists of bindings tagged with their document order, merged in that order.
+/// The SNI and CCS bindings on one port (all addresses) or one address and port, with their
+/// place in the document, and what kinds they are.
+struct Group<'a> {
+    bindings: Vec<(usize, HttpsBinding<'a>)>,
+    all_sni: bool,
+    all_ccs: bool,
+}
+
+impl<'a> Group<'a> {
+    fn new() -> Group<'a> {
+        Group { bindings: Vec::new(), all_sni: true, all_ccs: true }
+    }
+
+    fn add(&mut self, order: usize, https: HttpsBinding<'a>) {
+        let sni = https.binding.ssl_flags.sni();
+        self.all_sni &= sni;
+        self.all_ccs &= !sni;
+        self.bindings.push((order, https));
+    }
+}
+
+/// The first `limit` bindings of two lists tagged with their document order, in that order.
 fn in_document_order<'a, 'c>(
     first: &'c [(usize, HttpsBinding<'a>)],
     second: &'c [(usize, HttpsBinding<'a>)],
+    limit: usize,
 ) -> Vec<&'c HttpsBinding<'a>> {
-    let mut merged = Vec::with_capacity(first.len() + second.len());
+    let mut merged = Vec::with_capacity(limit.min(first.len() + second.len()));
     let (mut a, mut b) = (first.iter().peekable(), second.iter().peekable());
-    loop {
+    while merged.len() < limit {
         let next = match (a.peek(), b.peek()) {
             (Some(x), Some(y)) if x.0 <= y.0 => a.next(),
             (Some(_), Some(_)) | (None, Some(_)) => b.next(),

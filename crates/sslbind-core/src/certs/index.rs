@@ -1,18 +1,22 @@
-//! Which certificates cover a host, answered from an index instead of a scan.
+//! Which certificates cover a host, and which are copies of one thumbprint, answered from an
+//! index instead of a scan.
 //!
-//! Rules that look for a better certificate ask this once per finding; on a hosting server
-//! with thousands of certificates a scan per question made `doctor` quadratic. The index only
-//! narrows the candidates: each one is still checked with [`covers_host`], so the answer is
-//! exactly the scan's.
+//! Rules ask such questions once per finding or per mapped certificate; on a hosting server
+//! with thousands of certificates a scan per question made `doctor` quadratic. For hosts the
+//! index only narrows the candidates: each one is still checked with [`covers_host`], so the
+//! answer is exactly the scan's.
 
 use std::collections::HashMap;
 
 use crate::certs::{covers_host, dns_identities};
-use crate::model::Certificate;
+use crate::model::{Certificate, Thumbprint};
 
-/// Certificates by the names they present, as positions in the list they were built from.
+/// Certificates by the names they present and by thumbprint, as positions in the list they
+/// were built from.
 #[derive(Clone, Debug, Default)]
-pub struct CertificateNames {
+pub struct CertificateIndex {
+    /// Thumbprint to every certificate with it (the same certificate from several sources).
+    by_thumbprint: HashMap<Thumbprint, Vec<usize>>,
     /// Lowercase identity (`www.example.com`, `*.example.com`, without a trailing dot) to the
     /// certificates presenting it, in list order.
     by_identity: HashMap<String, Vec<usize>>,
@@ -20,11 +24,12 @@ pub struct CertificateNames {
     with_addresses: Vec<usize>,
 }
 
-impl CertificateNames {
+impl CertificateIndex {
     /// Indexes `certificates`.
-    pub fn new(certificates: &[Certificate]) -> CertificateNames {
-        let mut names = CertificateNames::default();
+    pub fn new(certificates: &[Certificate]) -> CertificateIndex {
+        let mut names = CertificateIndex::default();
         for (position, certificate) in certificates.iter().enumerate() {
+            names.by_thumbprint.entry(certificate.thumbprint).or_default().push(position);
             for identity in dns_identities(certificate) {
                 let list = names.by_identity.entry(normalized(identity)).or_default();
                 if list.last() != Some(&position) {
@@ -36,6 +41,11 @@ impl CertificateNames {
             }
         }
         names
+    }
+
+    /// The positions of the certificates with `thumbprint`, in list order.
+    pub fn with_thumbprint(&self, thumbprint: &Thumbprint) -> &[usize] {
+        self.by_thumbprint.get(thumbprint).map_or(&[], Vec::as_slice)
     }
 
     /// The positions of the certificates in `certificates` (the list the index was built
