@@ -9,7 +9,8 @@
 //! A plain `main` rather than a harness: the questions are ratios and growth, measured in one
 //! run on a shared machine where absolute times are noise. Run it with
 //! `cargo bench -p sslbind --bench scale` (or `-- 20000` for chosen sizes; needs xmllint from
-//! Debian's libxml2-utils); `docs/performance.md` records the numbers.
+//! Debian's libxml2-utils, and GNU time, Debian's `time`); `docs/performance.md` records the
+//! numbers.
 
 #[path = "../examples/machine_writer/mod.rs"]
 #[allow(dead_code)]
@@ -37,10 +38,6 @@ const ROUNDS: usize = 5;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if let Some(position) = args.iter().position(|arg| arg == PEAK_OF) {
-        measure_child(&args[position + 1..]);
-        return;
-    }
     let chosen: Vec<usize> = args.iter().skip(1).filter_map(|arg| arg.parse().ok()).collect();
     let cases: Vec<(usize, usize)> = if chosen.is_empty() {
         vec![(1_000, 10), (10_000, 10), (50_000, 10), (20_000, 10), (20_000, 1)]
@@ -157,74 +154,45 @@ fn stages(machine: &ScaleMachine) -> Vec<(&'static str, Duration)> {
     stages
 }
 
-/// The argument that turns this program into the measuring parent of one child (see
-/// [`run_process`]).
-const PEAK_OF: &str = "--peak-of";
-
 /// The median wall time of `program args` over [`ROUNDS`] runs, with its output discarded,
 /// and the largest peak resident set of those runs.
 ///
-/// Each run goes through a copy of this program started with [`PEAK_OF`]: Linux carries the
-/// peak memory of a process that spawns a child over into the child's own figure (the child
-/// shares the parent's memory until it executes the program), and this process holds whole
-/// machines in memory. The small helper spawns the child instead, so the figure is the
-/// child's own.
+/// The peak comes from GNU time (`/usr/bin/time -f %M`, Debian's `time`), which forks the
+/// program itself: Linux carries a parent's peak memory over into a child it spawns directly,
+/// and this process holds whole machines in memory, so its own children's figures would be
+/// its own. The wall time is measured here, to the microsecond.
 fn run_process(program: &str, args: &[&str]) -> Process {
+    let report = std::env::temp_dir().join(format!("sslbind-scale-peak-{}", std::process::id()));
     let mut walls = Vec::new();
     let mut peak_kib = 0;
-    let helper = std::env::current_exe().unwrap_or_else(|error| panic!("cannot find this program: {error}"));
     for _ in 0..ROUNDS {
-        let output = Command::new(&helper)
-            .arg(PEAK_OF)
+        let start = Instant::now();
+        let status = Command::new("/usr/bin/time")
+            .arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(&report)
             .arg(program)
             .args(args)
-            .stderr(Stdio::inherit())
-            .output()
-            .unwrap_or_else(|error| panic!("cannot run {} ({error})", helper.display()));
-        let report = String::from_utf8_lossy(&output.stdout);
-        let fields: Vec<u64> = report.split_whitespace().filter_map(|field| field.parse().ok()).collect();
-        let [status, nanos, peak] = fields[..] else {
-            panic!("{program} {args:?} could not be measured: {report}");
-        };
-        assert!(status == 0 || status == 1, "{program} {args:?} exited with {status}");
-        walls.push(Duration::from_nanos(nanos));
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap_or_else(|error| {
+                panic!("cannot run /usr/bin/time ({error}): install Debian's `time` and `libxml2-utils`")
+            });
+        walls.push(start.elapsed());
+        assert!(matches!(status.code(), Some(0 | 1)), "{program} {args:?} exited with {status}");
+        let text = std::fs::read_to_string(&report).unwrap_or_default();
+        let peak: u64 = text
+            .lines()
+            .last()
+            .and_then(|line| line.trim().parse().ok())
+            .unwrap_or_else(|| panic!("GNU time reported no peak memory for {program}: {text:?}"));
         peak_kib = peak_kib.max(peak);
     }
+    let _ = std::fs::remove_file(&report);
     walls.sort();
     Process { wall: walls[walls.len() / 2], peak_kib }
-}
-
-/// The helper's side of [`run_process`]: runs `command`, prints its exit status, wall time in
-/// nanoseconds and peak resident set in KiB.
-fn measure_child(command: &[String]) {
-    let Some((program, args)) = command.split_first() else {
-        panic!("{PEAK_OF} needs a program");
-    };
-    let start = Instant::now();
-    // Waited for with wait4 below, which std's `Child` does not know about.
-    #[allow(clippy::zombie_processes)]
-    let child =
-        Command::new(program).args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap_or_else(
-            |error| panic!("cannot run {program} ({error}); xmllint is in Debian's libxml2-utils"),
-        );
-    let (status, peak) = wait_with_peak(child.id());
-    println!("{status} {} {peak}", start.elapsed().as_nanos());
-}
-
-/// Waits for child `pid` and returns its exit status and peak resident set in KiB, from
-/// `wait4`'s resource usage (the standard library's `wait` does not return it).
-#[allow(unsafe_code)]
-fn wait_with_peak(pid: u32) -> (i32, u64) {
-    let mut status = 0;
-    // SAFETY: `rusage` is plain old data, so all zeroes is a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = libc::pid_t::try_from(pid).unwrap_or(-1);
-    // SAFETY: both pointers are to live locals of the right types; `pid` is our own child,
-    // which nothing else waits for (its `Child` handle is dropped unwaited, which is allowed).
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4 failed: {}", std::io::Error::last_os_error());
-    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
-    (code, u64::try_from(usage.ru_maxrss).unwrap_or(0))
 }
 
 fn timed<T>(work: impl FnOnce() -> T) -> (Duration, T) {

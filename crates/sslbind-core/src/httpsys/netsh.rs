@@ -13,6 +13,7 @@
 //! missing only those is complete), when its last line is cut off in the middle, or when an
 //! elision (`...`) follows it.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock};
@@ -225,8 +226,10 @@ enum Kind<'t> {
 struct FieldLine<'t> {
     /// The label as written, trimmed.
     label: &'t str,
-    /// The label lowercased without whitespace, for comparison.
-    norm: String,
+    /// The label lowercased without whitespace, for comparison; a known label borrows its
+    /// normalised form from [`KNOWN_FIELDS`], so that the lines of a large file allocate
+    /// nothing here.
+    norm: Cow<'static, str>,
     /// The field the label names, if it is a known one.
     id: Option<FieldId>,
     /// The value as written, trimmed (may be empty).
@@ -255,8 +258,7 @@ fn classify(line: &str) -> Kind<'_> {
     }
     match split_field(trimmed) {
         Some((label, value)) => {
-            let norm = normalize(label);
-            let id = field_named(&norm);
+            let (norm, id) = identify(label);
             Kind::Field(FieldLine { label, norm, value, id })
         }
         None => Kind::Bare,
@@ -420,6 +422,30 @@ static FIELDS_BY_LABEL: LazyLock<HashMap<String, FieldId>> =
 /// The field a normalised label names.
 fn field_named(norm: &str) -> Option<FieldId> {
     FIELDS_BY_LABEL.get(norm).copied()
+}
+
+/// A label's normalised form and the field it names, normalised on the stack when it is a
+/// short ASCII label (every label netsh prints in English).
+fn identify(label: &str) -> (Cow<'static, str>, Option<FieldId>) {
+    const SHORT: usize = 96;
+    if label.is_ascii() && label.len() <= SHORT {
+        let mut buffer = [0u8; SHORT];
+        let mut length = 0;
+        for byte in squeezed_ascii(label) {
+            buffer[length] = byte;
+            length += 1;
+        }
+        let norm = std::str::from_utf8(&buffer[..length]).unwrap_or_default();
+        if let Some((known, id)) =
+            KNOWN_FIELDS.iter().find(|(known, _)| known.len() == norm.len() && known == norm)
+        {
+            return (Cow::Borrowed(known.as_str()), Some(*id));
+        }
+        return (Cow::Owned(norm.to_owned()), None);
+    }
+    let norm = normalize(label);
+    let id = field_named(&norm);
+    (Cow::Owned(norm), id)
 }
 
 /// The label netsh prints for a field, for messages.
@@ -714,7 +740,7 @@ impl<'t> RawRecord<'t> {
                     true
                 }
                 Some(_) => false,
-                None => self.seen.insert(field.norm.clone()),
+                None => self.seen.insert(field.norm.to_string()),
             };
             if !new {
                 return false;
