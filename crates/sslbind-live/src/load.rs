@@ -23,7 +23,8 @@ use sslbind_core::model::{
     Certificate, Machine, Mapping, MappingKey, ServerFlavor, Thumbprint, UrlReservation,
 };
 use sslbind_core::registry::{hive, interpret, reg};
-use sslbind_core::{SourceError, SourceWarning, certs, httpsys, iis, snapshot};
+use sslbind_core::snapshot::ConfigSource;
+use sslbind_core::{SourceError, SourceWarning, certs, httpsys, iis, snapshot, text};
 
 /// The sources a reading command was given.
 #[derive(Clone, Debug, Default)]
@@ -97,6 +98,21 @@ pub struct LoadedMachine {
     pub machine: Machine,
     /// `machine.configs[i]`'s file at position `i`.
     pub config_files: Vec<ConfigFileBytes>,
+}
+
+impl LoadedMachine {
+    /// The configs as a snapshot keeps them: each read config with its decoded text.
+    pub fn config_sources(&self) -> Vec<ConfigSource> {
+        self.machine
+            .configs
+            .iter()
+            .zip(&self.config_files)
+            .map(|(config, file)| {
+                let decoded = text::decode(&file.bytes);
+                ConfigSource { config: config.clone(), text: decoded.text, encoding: decoded.encoding }
+            })
+            .collect()
+    }
 }
 
 /// A config file's path and the exact bytes read from it.

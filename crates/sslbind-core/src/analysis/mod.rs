@@ -115,13 +115,9 @@ pub struct Analysis {
 /// Analyses every binding and mapping of `machine`.
 pub fn analyze(machine: &Machine, ccs_files: &dyn CcsFiles, assumptions: &SelectionAssumptions) -> Analysis {
     let index = MappingIndex::new(&machine.mappings);
-    let certificate_positions: HashMap<Thumbprint, usize> = machine
-        .certificates
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(position, certificate)| (certificate.thumbprint, position))
-        .collect();
+    let certificate_index = CertificateIndex::new(&machine.certificates);
+    // The first copy of a certificate given more than once stands for it.
+    let certificate_position = |hash: &Thumbprint| certificate_index.with_thumbprint(hash).first().copied();
 
     let mut bindings = Vec::new();
     for (config_position, config) in machine.configs.iter().enumerate() {
@@ -140,7 +136,7 @@ pub fn analyze(machine: &Machine, ccs_files: &dyn CcsFiles, assumptions: &Select
                     .as_ref()
                     .and_then(|selection| selection.chosen)
                     .and_then(|chosen| machine.mappings[chosen].certificate_hash);
-                let certificate = certificate_hash.and_then(|hash| certificate_positions.get(&hash).copied());
+                let certificate = certificate_hash.and_then(|hash| certificate_position(&hash));
                 bindings.push(BindingAnalysis {
                     binding: binding_ref,
                     expected,
@@ -172,12 +168,11 @@ pub fn analyze(machine: &Machine, ccs_files: &dyn CcsFiles, assumptions: &Select
         .map(|(position, (mapping, users))| {
             let owner = mapping.app_id.and_then(Owner::of);
             let status = status_of(mapping, owner, !users.is_empty(), &ports);
-            let certificate =
-                mapping.certificate_hash.and_then(|hash| certificate_positions.get(&hash).copied());
+            let certificate = mapping.certificate_hash.and_then(|hash| certificate_position(&hash));
             MappingAnalysis { mapping: position, owner, status, used_by: users, certificate }
         })
         .collect();
-    Analysis { bindings, mappings, index, certificate_index: CertificateIndex::new(&machine.certificates) }
+    Analysis { bindings, mappings, index, certificate_index }
 }
 
 /// The mapping IIS Manager creates for an https binding (reference §5.2): CCS bit -> the CCS

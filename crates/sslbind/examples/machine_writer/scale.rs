@@ -23,8 +23,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use rcgen::{ExtendedKeyUsagePurpose, KeyPair};
-use sslbind_core::snapshot::{ConfigSource, SnapshotMeta, write_snapshot};
-use sslbind_core::text::{self, Encoding, encode};
+use sslbind_core::snapshot::{SnapshotMeta, write_snapshot};
+use sslbind_core::text::{Encoding, encode};
 
 use super::Error;
 use super::app_ids::{IIS, SSTP, WINRM};
@@ -242,16 +242,7 @@ pub fn write_scale_machine(options: ScaleOptions, out: &Path) -> Result<ScaleMac
 fn write_snapshot_of(machine: &ScaleMachine) -> Result<(), Error> {
     let sources = sslbind_live::Sources { machine: Some(machine.folder.clone()), ..Default::default() };
     let loaded = sslbind_live::load_machine_with_files(&sources)?;
-    let configs: Vec<ConfigSource> = loaded
-        .machine
-        .configs
-        .iter()
-        .zip(&loaded.config_files)
-        .map(|(config, file)| {
-            let decoded = text::decode(&file.bytes);
-            ConfigSource { config: config.clone(), text: decoded.text, encoding: decoded.encoding }
-        })
-        .collect();
+    let configs = loaded.config_sources();
     let meta = SnapshotMeta {
         tool: "make_scale_machine".to_owned(),
         created: "2026-01-01T00:00:00Z".to_owned(),

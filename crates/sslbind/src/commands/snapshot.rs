@@ -4,8 +4,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use sslbind_core::snapshot::{ConfigSource, SnapshotMeta, write_snapshot};
-use sslbind_core::text;
+use sslbind_core::snapshot::{SnapshotMeta, write_snapshot};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -17,16 +16,7 @@ use crate::render;
 pub fn run(args: &SnapshotArgs) -> anyhow::Result<ExitCode> {
     let loaded = load(&args.sources)?;
     render::warnings(&mut io::stderr().lock(), &loaded.machine.warnings)?;
-    let configs: Vec<ConfigSource> = loaded
-        .machine
-        .configs
-        .iter()
-        .zip(&loaded.config_files)
-        .map(|(config, file)| {
-            let decoded = text::decode(&file.bytes);
-            ConfigSource { config: config.clone(), text: decoded.text, encoding: decoded.encoding }
-        })
-        .collect();
+    let configs = loaded.config_sources();
     let meta = SnapshotMeta {
         tool: format!("sslbind {}", env!("CARGO_PKG_VERSION")),
         created: OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default(),
