@@ -149,7 +149,7 @@ pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadE
     let expanded = &expanded;
     let sslcert = expanded.sslcert.as_deref();
     let certificate_paths = expanded.certs.as_slice();
-    let (machine, config_files) = std::thread::scope(|scope| {
+    let (machine, config_files, certificates) = std::thread::scope(|scope| {
         let side = scope.spawn(move || {
             let netsh = sslcert.map(|path| -> Result<_, LoadError> {
                 Ok(httpsys::read_netsh(&name_of(path), &read(path)?)?)
@@ -166,15 +166,15 @@ pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadE
             machine.warnings.extend(read.warnings);
             merge_mappings(&mut machine, read.mappings);
         }
-        if !expanded.certs.is_empty() {
-            let loaded = certificates?;
-            machine.certificates_known = true;
-            machine.warnings.extend(loaded.warnings);
-            merge_certificates(&mut machine, loaded.certificates);
-        }
-        Ok::<_, LoadError>((machine, config_files))
+        Ok::<_, LoadError>((machine, config_files, certificates))
     })?;
     let mut machine = read_the_rest(expanded, machine)?;
+    if !expanded.certs.is_empty() {
+        let loaded = certificates?;
+        machine.certificates_known = true;
+        machine.warnings.extend(loaded.warnings);
+        merge_certificates(&mut machine, loaded.certificates);
+    }
     // HTTP.sys lists IP records, then SNI, then CCS (netsh's order); sources that group them
     // otherwise (registry keys) are put in that order, each kind keeping its source order.
     machine.mappings.sort_by_key(|mapping| mapping.key.kind());
@@ -211,7 +211,8 @@ fn read_in_order(
     Ok((machine, config_files))
 }
 
-/// The registry, URL reservations and excluded ports, which come after the netsh text.
+/// The registry, URL reservations and excluded ports, which come after the netsh text and
+/// before the certificate files.
 fn read_the_rest(expanded: &Sources, mut machine: Machine) -> Result<Machine, LoadError> {
     for path in &expanded.registry {
         load_registry(path, &mut machine)?;
