@@ -143,22 +143,23 @@ pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadE
         }
     }
     // The netsh text and the certificates (tens of megabytes and thousands of files on a
-    // hosting server) are read on a second thread while this one reads the configs; the
+    // hosting server) are read on threads of their own while this one reads the configs; the
     // results are merged below in the order of the sources, as if read one after another.
     let password = sources.pfx_password.as_deref();
     let expanded = &expanded;
     let sslcert = expanded.sslcert.as_deref();
     let certificate_paths = expanded.certs.as_slice();
     let (machine, config_files, certificates) = std::thread::scope(|scope| {
-        let side = scope.spawn(move || {
-            let netsh = sslcert.map(|path| -> Result<_, LoadError> {
+        let netsh = scope.spawn(move || {
+            sslcert.map(|path| -> Result<_, LoadError> {
                 Ok(httpsys::read_netsh(&name_of(path), &read(path)?)?)
-            });
-            (netsh, load_certificate_sources(certificate_paths, password))
+            })
         });
+        let certificates = scope.spawn(move || load_certificate_sources(certificate_paths, password));
         let main = read_in_order(sources, expanded);
-        // A panic on the side thread is a bug: it is passed on rather than hidden.
-        let (netsh, certificates) = side.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // A panic on another thread is a bug: it is passed on rather than hidden.
+        let netsh = netsh.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let certificates = certificates.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let (mut machine, config_files) = main?;
         if let Some(netsh) = netsh {
             let read = netsh?;
