@@ -73,7 +73,8 @@ pub struct Selection {
 }
 
 /// Whether a CCS record can serve a host: the `.pfx` files the CCS folder holds, when known.
-pub trait CcsFiles {
+/// `Sync`, because the doctor's rules share it across threads.
+pub trait CcsFiles: Sync {
     /// Whether `file_name` (such as `www.example.com.pfx`) exists in the CCS folder; `None`
     /// when the folder is not known.
     fn contains(&self, file_name: &str) -> Option<bool>;
