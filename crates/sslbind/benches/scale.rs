@@ -253,7 +253,7 @@ fn print_tables(rows: &[Row]) {
     println!();
     let names: Vec<&str> =
         rows.first().map(|row| row.stages.iter().map(|(name, _)| *name).collect()).unwrap_or_default();
-    print!("| stage (one thread) |");
+    print!("| stage (in this process) |");
     for row in rows {
         print!(" {} sites, {} names |", row.machine.sites, row.names);
     }
