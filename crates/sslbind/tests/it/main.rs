@@ -7,6 +7,10 @@ mod corpus;
 mod doctor;
 mod example;
 mod hostile;
+// The writers of the example and scale machines, for tests that need netsh text.
+#[path = "../../examples/machine_writer/mod.rs"]
+#[allow(dead_code)]
+mod machine_writer;
 mod probe;
 mod registry;
 mod reservations;

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair, date_time_ymd};
 use serde_json::Value;
 
+use crate::machine_writer::{app_ids, netsh};
 use crate::util::sslbind;
 
 /// A generated certificate: PEM files for nginx, and its thumbprint as netsh prints it.
@@ -155,27 +156,11 @@ fn start_nginx(folder: &Path, port: u16, a: &Generated, b: &Generated, default: 
     }
 }
 
-/// A netsh record with every field Windows prints.
+/// A netsh record as Windows Server 2022 prints it, owned by IIS, in the `My` store.
 fn record(label: &str, key: &str, thumbprint: &str) -> String {
+    let mut text = String::new();
     let hash = thumbprint.to_ascii_lowercase();
-    let lines = [
-        (label, key),
-        ("Certificate Hash", hash.as_str()),
-        ("Application ID", "{4dc3e181-e14b-4a21-b022-59fc669b0914}"),
-        ("Certificate Store Name", "My"),
-        ("Verify Client Certificate Revocation", "Enabled"),
-        ("Verify Revocation Using Cached Client Certificate Only", "Disabled"),
-        ("Usage Check", "Enabled"),
-        ("Revocation Freshness Time", "0"),
-        ("URL Retrieval Timeout", "0"),
-        ("Ctl Identifier", "(null)"),
-        ("Ctl Store Name", "(null)"),
-        ("DS Mapper Usage", "Disabled"),
-        ("Negotiate Client Certificate", "Disabled"),
-    ];
-    let mut text: String =
-        lines.iter().map(|(label, value)| format!("    {label:<28} : {value}\n")).collect();
-    text.push('\n');
+    netsh::record(&mut text, label, key, Some(&hash), app_ids::IIS, Some("My"));
     text
 }
 
