@@ -111,7 +111,15 @@ fn read_under_every_option(file: &str) {
         for command in ["mappings", "doctor"] {
             let args: Vec<&str> =
                 if option == "MACHINE" { vec![command, file] } else { vec![command, option, file] };
-            run_bounded(&args, SMALL_LIMIT, SMALL_TIME);
+            let output = run_bounded(&args, SMALL_LIMIT, SMALL_TIME);
+            // A refusal is a clear error: it names the file.
+            if output.code == 2 {
+                assert!(
+                    output.stderr.contains(file),
+                    "sslbind {args:?} refused without naming the file:\n{}",
+                    output.stderr
+                );
+            }
         }
     }
 }
