@@ -12,7 +12,6 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use crate::certs::CertificateIndex;
-
 use crate::model::binding::{Binding, BindingAddress, BindingEndpoint, HttpEndpoint};
 use crate::model::ids::Thumbprint;
 use crate::model::machine::Machine;
@@ -108,7 +107,7 @@ pub struct Analysis {
     pub mappings: Vec<MappingAnalysis>,
     /// The mapping index, for further lookups (resolve, doctor).
     pub index: MappingIndex,
-    /// The certificates by the names they cover, for rules looking for a better one.
+    /// The certificates by thumbprint and by the names they cover, for the rules.
     pub certificate_index: CertificateIndex,
 }
 

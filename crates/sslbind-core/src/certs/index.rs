@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use crate::certs::hostname::ip_literal;
 use crate::certs::{covers_host, dns_identities};
 use crate::model::{Certificate, Thumbprint};
 
@@ -51,14 +52,17 @@ impl CertificateIndex {
     /// The positions of the certificates in `certificates` (the list the index was built
     /// from) that cover `host`, in list order.
     pub fn covering(&self, certificates: &[Certificate], host: &str) -> Vec<usize> {
-        let host_key = normalized(host);
         let mut candidates: Vec<usize> = Vec::new();
-        let mut add = |list: Option<&Vec<usize>>| candidates.extend(list.into_iter().flatten());
-        add(self.by_identity.get(&host_key));
-        if let Some((_, parent)) = host_key.split_once('.') {
-            add(self.by_identity.get(&format!("*.{parent}")));
+        if ip_literal(host).is_some() {
+            candidates.extend(&self.with_addresses);
+        } else {
+            let host_key = normalized(host);
+            let mut add = |list: Option<&Vec<usize>>| candidates.extend(list.into_iter().flatten());
+            add(self.by_identity.get(&host_key));
+            if let Some((_, parent)) = host_key.split_once('.') {
+                add(self.by_identity.get(&format!("*.{parent}")));
+            }
         }
-        candidates.extend(&self.with_addresses);
         candidates.sort_unstable();
         candidates.dedup();
         candidates.retain(|&position| certificates.get(position).is_some_and(|c| covers_host(c, host)));

@@ -415,37 +415,33 @@ static KNOWN_FIELDS: LazyLock<Vec<(String, FieldId)>> = LazyLock::new(|| {
     params.chain(flags).collect()
 });
 
-/// [`KNOWN_FIELDS`] by label, for the lookup of every field line.
-static FIELDS_BY_LABEL: LazyLock<HashMap<String, FieldId>> =
-    LazyLock::new(|| KNOWN_FIELDS.iter().rev().map(|(label, id)| (label.clone(), *id)).collect());
+/// [`KNOWN_FIELDS`] by label, for the lookup of every field line; the first of two equal
+/// labels wins, as in the list.
+static FIELDS_BY_LABEL: LazyLock<HashMap<&'static str, FieldId>> =
+    LazyLock::new(|| KNOWN_FIELDS.iter().rev().map(|(label, id)| (label.as_str(), *id)).collect());
 
-/// The field a normalised label names.
-fn field_named(norm: &str) -> Option<FieldId> {
-    FIELDS_BY_LABEL.get(norm).copied()
-}
-
-/// A label's normalised form and the field it names, normalised on the stack when it is a
-/// short ASCII label (every label netsh prints in English).
+/// A label's normalised form and the field it names. A short ASCII label (every label netsh
+/// prints in English) is normalised on the stack, and a known one borrows its normalised form
+/// from [`KNOWN_FIELDS`]: the lines of a large file allocate nothing here.
 fn identify(label: &str) -> (Cow<'static, str>, Option<FieldId>) {
     const SHORT: usize = 96;
-    if label.is_ascii() && label.len() <= SHORT {
-        let mut buffer = [0u8; SHORT];
+    let mut buffer = [0u8; SHORT];
+    let owned;
+    let norm = if label.is_ascii() && label.len() <= SHORT {
         let mut length = 0;
         for byte in squeezed_ascii(label) {
             buffer[length] = byte;
             length += 1;
         }
-        let norm = std::str::from_utf8(&buffer[..length]).unwrap_or_default();
-        if let Some((known, id)) =
-            KNOWN_FIELDS.iter().find(|(known, _)| known.len() == norm.len() && known == norm)
-        {
-            return (Cow::Borrowed(known.as_str()), Some(*id));
-        }
-        return (Cow::Owned(norm.to_owned()), None);
+        std::str::from_utf8(&buffer[..length]).unwrap_or_default()
+    } else {
+        owned = normalize(label);
+        owned.as_str()
+    };
+    match FIELDS_BY_LABEL.get_key_value(norm) {
+        Some((known, id)) => (Cow::Borrowed(*known), Some(*id)),
+        None => (Cow::Owned(norm.to_owned()), None),
     }
-    let norm = normalize(label);
-    let id = field_named(&norm);
-    (Cow::Owned(norm), id)
 }
 
 /// The label netsh prints for a field, for messages.
@@ -1446,7 +1442,7 @@ mod tests {
         assert_eq!(label_of(FieldId::Flag(DS_MAPPER)), "DS Mapper Usage");
         assert_eq!(label_of(FieldId::Flag(NEGOTIATE_CLIENT_CERT)), "Negotiate Client Certificate");
         for id in CLASSIC_ORDER {
-            assert_eq!(field_named(&normalize(label_of(id))), Some(id));
+            assert_eq!(identify(label_of(id)).1, Some(id));
         }
     }
 

@@ -172,7 +172,7 @@ pub fn table(
             let mapping = &machine.mappings[position];
             match resolution.certificate.map(|position| &machine.certificates[position]) {
                 Some(certificate) => {
-                    field(out, "Certificate", &certificate_index(certificate), width)?;
+                    field(out, "Certificate", &certificate_names(certificate), width)?;
                     field(out, "", &format!("expires {}", certificate.not_after.date()), width)?;
                     field(out, "", &format!("thumbprint {}", certificate.thumbprint), width)?;
                 }
@@ -289,7 +289,7 @@ pub fn explanation(machine: &Machine, resolution: &Resolution) -> String {
     };
     let certificate = match resolution.certificate.map(|position| &machine.certificates[position]) {
         Some(certificate) => {
-            format!("the certificate of {} {key} ({})", key.kind(), certificate_index(certificate))
+            format!("the certificate of {} {key} ({})", key.kind(), certificate_names(certificate))
         }
         None => format!("the certificate of {} {key}", key.kind()),
     };
@@ -312,7 +312,7 @@ pub fn explanation(machine: &Machine, resolution: &Resolution) -> String {
     }
 }
 
-fn certificate_index(certificate: &Certificate) -> String {
+fn certificate_names(certificate: &Certificate) -> String {
     if certificate.dns_names.is_empty() {
         certificate.common_name.clone().unwrap_or_else(|| certificate.subject.clone())
     } else {

@@ -198,19 +198,19 @@ pub const LISTED_ITEMS: usize = 10;
 /// one mapping on a server with thousands of sites stays a readable paragraph instead of
 /// growing with the server.
 pub fn word_list(items: &[String], conjunction: &str) -> String {
-    counted_list(&items[..items.len().min(LISTED_ITEMS)], items.len(), conjunction)
+    counted_list(items, items.len(), conjunction)
 }
 
-/// [`word_list`] of a list of `total` items of which only the first `shown` (at least
-/// [`LISTED_ITEMS`] of them, or all) were written out, for callers that do not format the rest.
+/// [`word_list`] of `total` items of which only the first ones were formatted (`shown`: all of
+/// them, or at least [`LISTED_ITEMS`]), for callers that do not format the rest.
 pub fn counted_list(shown: &[String], total: usize, conjunction: &str) -> String {
     match shown {
         [] => String::new(),
-        [only] if total == 1 => only.clone(),
-        _ if total > LISTED_ITEMS || total > shown.len() => {
+        _ if total > shown.len() || total > LISTED_ITEMS => {
             let listed = (LISTED_ITEMS - 1).min(shown.len());
             format!("{} {conjunction} {} more", shown[..listed].join(", "), total - listed)
         }
+        [only] => only.clone(),
         [rest @ .., last] => format!("{} {conjunction} {last}", rest.join(", ")),
     }
 }
