@@ -1,7 +1,10 @@
 //! The fuzz targets' checks (`fuzz/checks.rs`) on stable: every input under
 //! `fuzz/regressions/<target>/` (each one once made a target fail; see `fuzz/README.md`),
-//! then the inputs the fuzzers start from, which are real files: the shared corpus (with
-//! `SSLBIND_CORPUS`) and the example machines.
+//! then the inputs the fuzzers start from, which are real files: the example machines, and
+//! in the `corpus` suite the shared corpus.
+
+// The corpus tests and their helpers are compiled only in the `corpus` suite.
+#![cfg_attr(not(feature = "corpus"), allow(dead_code, unused_imports, unused_mut))]
 
 #[path = "../../../../fuzz/checks.rs"]
 mod checks;
@@ -48,11 +51,22 @@ fn replay(target: &str, check: Check, inputs: &[PathBuf]) {
 #[test]
 fn fuzz_regressions_replay() {
     let mut replayed = 0;
+    let regressions = root().join("fuzz/regressions");
     for (target, check) in TARGETS {
-        let inputs = files(&root().join("fuzz/regressions").join(target));
+        let folder = regressions.join(target);
+        let inputs = files(&folder);
+        // A target with a regression folder has at least one input in it: an emptied folder
+        // must not pass as "replayed".
+        assert!(!folder.exists() || !inputs.is_empty(), "{} holds no inputs", folder.display());
         replay(target, check, &inputs);
         replayed += inputs.len();
     }
+    // Every folder names a target: a misspelt one would never be replayed.
+    for entry in std::fs::read_dir(&regressions).expect("fuzz/regressions is listed") {
+        let name = entry.expect("an entry").file_name().to_string_lossy().into_owned();
+        assert!(TARGETS.iter().any(|(target, _)| *target == name), "fuzz/regressions/{name} is no target");
+    }
+    assert!(replayed > 0, "no regression input was replayed");
     println!("fuzz regressions: replayed {replayed} inputs");
 }
 
@@ -65,7 +79,9 @@ fn fuzz_checks_hold_on_real_files() {
     certificates.extend(files(&root.join("examples/iis-express-dev/certs")));
     let mut netsh = configs.clone();
     let mut hives = Vec::new();
-    if let Some(corpus) = std::env::var_os("SSLBIND_CORPUS").map(PathBuf::from) {
+    #[cfg(feature = "corpus")]
+    {
+        let corpus = crate::shared_corpus::corpus();
         configs.extend(files(&corpus.join("appconfig")));
         for folder in ["netsh", "urlacl", "excludedports"] {
             netsh.extend(files(&corpus.join(folder)));

@@ -1,24 +1,27 @@
 //! Tests of the offline hive reader through sslbind-core's public API.
 //!
-//! The hives are written at test time by an independent implementation of the format: hivex,
-//! through `hivexregedit --merge` over a copy of the empty hive in
+//! Every test runs on hives written at test time, by two writers: sslbind's own
+//! (`crates/sslbind/examples/machine_writer/hive.rs`, in the default suite, so that the tests
+//! need nothing but Rust) and, in the `external-tools` suite, an independent implementation of
+//! the format: hivex, through `hivexregedit --merge` over a copy of the empty hive in
 //! `../shared/fixtures/hive/minimal` (or `$SSLBIND_SHARED_HIVE`). So the reader is checked
-//! against real `regf` files rather than against its own idea of them. The damaged hives are
-//! those files cut short, with bytes flipped, or with offsets patched into loops; the reader
-//! must answer each with an error or warnings, and never panic or hang.
+//! against real `regf` files rather than only against its own idea of them. The damaged hives
+//! are those files cut short, with bytes flipped, or with offsets patched into loops; the
+//! reader must answer each with an error or warnings, and never panic or hang.
 //!
-//! hivexregedit is in the Debian package `libwin-hivex-perl`; without it these tests fail
-//! (they never skip silently).
+//! hivexregedit is in the Debian package `libwin-hivex-perl`; without it the external suite
+//! fails (it never skips).
 
 use std::collections::BTreeSet;
-use std::fs;
-use std::path::PathBuf;
-use std::process::Command;
 use std::sync::Arc;
 
 use sslbind_core::registry::hive::{HiveRead, is_hive, read_hive};
+use sslbind_core::registry::reg::read_reg;
 use sslbind_core::registry::{RegistryData, RegistryKey, RegistryTree, RegistryValue};
 use sslbind_core::{Origin, SourceError};
+
+#[path = "../../../sslbind/examples/machine_writer/hive.rs"]
+mod hive_writer;
 
 const HASH_A: &str = "1B8C2AA4C3D87DA6F0A2C1B5E3D0F9A8B7C6D5E4";
 const HASH_B: &str = "00112233445566778899AABBCCDDEEFF00112233";
@@ -37,44 +40,39 @@ fn reg_hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect::<Vec<_>>().join(",")
 }
 
-/// The empty hive every test hive starts from.
-fn minimal_hive() -> PathBuf {
-    match std::env::var_os("SSLBIND_SHARED_HIVE") {
-        Some(path) => PathBuf::from(path),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/hive/minimal"),
-    }
+/// A string as `REG_SZ`-like data holds it: UTF-16 LE with its terminating NUL.
+fn utf16z(text: &str) -> Vec<u8> {
+    text.encode_utf16().chain([0]).flat_map(u16::to_le_bytes).collect()
 }
 
-/// Writes a hive: a copy of the minimal hive with `reg` merged by hivexregedit.
-fn build_hive(name: &str, reg: &str) -> Vec<u8> {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("hive-tests").join(name);
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("the test directory is created");
-    let minimal = minimal_hive();
-    let empty = fs::read(&minimal).unwrap_or_else(|error| {
-        panic!("cannot read the minimal hive {} ({error}); set SSLBIND_SHARED_HIVE", minimal.display())
-    });
-    // Written anew rather than copied: the fixture is read-only and hivex opens it for writing.
-    let hive = dir.join("hive");
-    fs::write(&hive, empty).expect("the hive copy is written");
-    let reg_file = dir.join("input.reg");
-    fs::write(&reg_file, reg).expect("the .reg file is written");
-    let output = match Command::new("hivexregedit").arg("--merge").arg(&hive).arg(&reg_file).output() {
-        Ok(output) => output,
-        Err(error) => panic!(
-            "cannot run hivexregedit ({error}): install it with `apt-get install libwin-hivex-perl` \
-             (Debian/Ubuntu package libwin-hivex-perl); the hive tests need it to write hives"
-        ),
-    };
-    assert!(
-        output.status.success(),
-        "hivexregedit --merge failed on {}:\n{}",
-        reg_file.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let bytes = fs::read(&hive).expect("the merged hive is read");
-    let _ = fs::remove_dir_all(&dir);
-    bytes
+/// Who writes the test hives.
+#[derive(Clone, Copy, Debug)]
+enum Writer {
+    /// sslbind's own writer, from the keys a `.reg` text gives.
+    Own,
+    /// hivexregedit, merging the `.reg` text into the empty hive of `../shared`.
+    #[cfg(feature = "external-tools")]
+    Hivex,
+}
+
+/// Writes a hive holding the keys and values of `reg` (a `.reg` text; the header may be left
+/// out). `name` names the test's scratch folder.
+fn build_hive(writer: Writer, name: &str, reg: &str) -> Vec<u8> {
+    match writer {
+        Writer::Own => {
+            let header = "Windows Registry Editor Version 5.00\n\n";
+            let text =
+                if reg.starts_with("Windows Registry") { reg.to_owned() } else { format!("{header}{reg}") };
+            let read = read_reg(&Arc::from(name), text.as_bytes()).expect("the test's .reg text reads");
+            // Data of the wrong size is kept raw with a warning, as the hive tests want it; a
+            // value or key the .reg reader skipped would be a mistake in the test.
+            let skipped = read.warnings.iter().filter(|warning| !warning.message.contains("kept as raw"));
+            assert_eq!(skipped.collect::<Vec<_>>(), Vec::<&sslbind_core::SourceWarning>::new());
+            hive_writer::hive(&read.tree)
+        }
+        #[cfg(feature = "external-tools")]
+        Writer::Hivex => crate::hivex::merge(name, reg),
+    }
 }
 
 fn parse(hive_name: &str, bytes: &[u8]) -> Result<HiveRead, SourceError> {
@@ -182,12 +180,11 @@ fn system_reg() -> String {
     reg
 }
 
-#[test]
-fn system_hive_gives_every_key_and_value_with_its_type() {
+fn system_hive_gives_every_key_and_value_with_its_type(writer: Writer) {
     let reg = system_reg();
-    let bytes = build_hive("system", &reg);
+    let bytes = build_hive(writer, "system", &reg);
     assert!(is_hive(&bytes));
-    let read = parse("SYSTEM", &bytes).unwrap();
+    let read = parse("SYSTEM", &bytes).expect("the hive reads");
     assert_eq!(read.warnings, vec![], "a clean hive reads without warnings");
     let tree = &read.tree;
 
@@ -240,8 +237,7 @@ fn system_hive_gives_every_key_and_value_with_its_type() {
     assert_eq!(offsets.len(), tree.keys.len());
 }
 
-#[test]
-fn software_hive_gives_certificate_blobs_and_central_certificate_store_settings() {
+fn software_hive_gives_certificate_blobs_and_central_certificate_store_settings(writer: Writer) {
     // A serialized store element: a SHA-1 property, then the (here made-up) DER certificate.
     let mut blob = Vec::new();
     for (id, data) in [(3u32, hash_bytes(HASH_A)), (32, (0..1500u32).map(|i| (i * 7 % 256) as u8).collect())]
@@ -284,8 +280,8 @@ fn software_hive_gives_certificate_blobs_and_central_certificate_store_settings(
         blob = reg_hex(&blob),
         small = reg_hex(&blob[..12]),
     );
-    let bytes = build_hive("software", &reg);
-    let read = parse("SOFTWARE", &bytes).unwrap();
+    let bytes = build_hive(writer, "software", &reg);
+    let read = parse("SOFTWARE", &bytes).expect("the hive reads");
     assert_eq!(read.warnings, vec![]);
     let tree = &read.tree;
     assert_eq!(
@@ -307,15 +303,14 @@ fn software_hive_gives_certificate_blobs_and_central_certificate_store_settings(
     assert_origins(tree, &bytes);
 }
 
-#[test]
-fn every_value_type_maps_to_its_registry_data() {
+fn every_value_type_maps_to_its_registry_data(writer: Writer) {
     let big: Vec<u8> = (0..40_000u32).map(|i| (i % 251) as u8).collect();
     let reg = format!(
         r#"[\Types]
 @="the default"
 "Sz"="plain"
 "EmptySz"=""
-"Expand"=str(2):"%SystemRoot%\\system32"
+"Expand"=hex(2):{expand}
 "Multi"=hex(7):41,00,00,00,42,00,43,00,00,00,00,00
 "EmptyMulti"=hex(7):00,00
 "Binary"=hex:de,ad,be,ef,01
@@ -326,17 +321,18 @@ fn every_value_type_maps_to_its_registry_data() {
 "None"=hex(0):
 "ResourceList"=hex(8):01,02,03
 "Custom"=hex(ffff0012):09
-"LongString"=str(1):"{long}"
+"LongString"="{long}"
 "Big"=hex:{big}
 
 [\Ünïcødé 日本]
 
 "#,
+        expand = reg_hex(&utf16z(r"%SystemRoot%\system32")),
         long = "x".repeat(9000),
         big = reg_hex(&big),
     );
-    let bytes = build_hive("types", &reg);
-    let read = parse("SOFTWARE", &bytes).unwrap();
+    let bytes = build_hive(writer, "types", &reg);
+    let read = parse("SOFTWARE", &bytes).expect("the hive reads");
     assert_eq!(read.warnings, vec![]);
     let tree = &read.tree;
     let types = r"SOFTWARE\Types";
@@ -361,29 +357,28 @@ fn every_value_type_maps_to_its_registry_data() {
     assert_origins(tree, &bytes);
 }
 
-#[test]
-fn data_of_the_wrong_size_is_kept_raw_with_a_warning() {
-    let bytes = build_hive("wrong-size", "[\\Odd]\n\"ShortDword\"=hex(4):01,02\n\"LongQword\"=hex(b):01\n\n");
-    let read = parse("SYSTEM", &bytes).unwrap();
+fn data_of_the_wrong_size_is_kept_raw_with_a_warning(writer: Writer) {
+    let bytes =
+        build_hive(writer, "wrong-size", "[\\Odd]\n\"ShortDword\"=hex(4):01,02\n\"LongQword\"=hex(b):01\n\n");
+    let read = parse("SYSTEM", &bytes).expect("the hive reads");
     let odd = r"SYSTEM\Odd";
     assert_eq!(data(&read.tree, odd, "ShortDword"), &RegistryData::Other { kind: 4, bytes: vec![1, 2] });
     assert_eq!(data(&read.tree, odd, "LongQword"), &RegistryData::Other { kind: 11, bytes: vec![1] });
     let messages: Vec<&str> = read.warnings.iter().map(|warning| warning.message.as_str()).collect();
     assert_eq!(messages.len(), 2, "{messages:#?}");
     assert!(messages[0].contains("\"ShortDword\"") && messages[0].contains("REG_DWORD data of 2 bytes"));
-    let value = key(&read.tree, odd).value("ShortDword").unwrap();
+    let value = key(&read.tree, odd).value("ShortDword").expect("the value");
     assert_eq!(read.warnings[0].location.column as usize, offset(&value.origin));
 }
 
-#[test]
-fn an_empty_hive_gives_its_root_alone_and_an_empty_name_gives_inner_paths() {
-    let bytes = fs::read(minimal_hive()).unwrap();
-    let read = parse("SYSTEM", &bytes).unwrap();
+fn an_empty_hive_gives_its_root_alone_and_an_empty_name_gives_inner_paths(writer: Writer) {
+    let bytes = build_hive(writer, "empty", "");
+    let read = parse("SYSTEM", &bytes).expect("the hive reads");
     assert_eq!(read.tree.keys.len(), 1);
     assert_eq!(read.tree.keys[0].path, "SYSTEM");
 
-    let bytes = build_hive("no-name", "[\\A]\n\n[\\A\\B]\n\n");
-    let read = parse("", &bytes).unwrap();
+    let bytes = build_hive(writer, "no-name", "[\\A]\n\n[\\A\\B]\n\n");
+    let read = parse("", &bytes).expect("the hive reads");
     let paths: Vec<&str> = read.tree.keys.iter().map(|key| key.path.as_str()).collect();
     assert_eq!(paths, ["", "A", r"A\B"]);
 }
@@ -462,10 +457,9 @@ fn cell_offset(file_offset: usize) -> u32 {
     (file_offset - 4096) as u32
 }
 
-#[test]
-fn hives_cut_short_anywhere_give_an_error_or_warnings() {
-    let bytes = build_hive("system-truncated", &system_reg());
-    let complete = parse("SYSTEM", &bytes).unwrap().tree.keys.len();
+fn hives_cut_short_anywhere_give_an_error_or_warnings(writer: Writer) {
+    let bytes = build_hive(writer, "system-truncated", &system_reg());
+    let complete = parse("SYSTEM", &bytes).expect("the hive reads").tree.keys.len();
     for len in 0..bytes.len() {
         let result = outcome(&bytes[..len]);
         if len < 4096 {
@@ -482,9 +476,8 @@ fn hives_cut_short_anywhere_give_an_error_or_warnings() {
     assert!(error(&bytes[..4096]).message.contains("root key"));
 }
 
-#[test]
-fn flipped_bytes_anywhere_never_panic() {
-    let bytes = build_hive("system-flipped", &system_reg());
+fn flipped_bytes_anywhere_never_panic(writer: Writer) {
+    let bytes = build_hive(writer, "system-flipped", &system_reg());
     let mut damaged = bytes.clone();
     for at in 0..bytes.len() {
         for flip in [0x01, 0x80] {
@@ -500,9 +493,8 @@ fn flipped_bytes_anywhere_never_panic() {
     }
 }
 
-#[test]
-fn damaged_headers_are_errors_or_warnings_at_their_offset() {
-    let bytes = build_hive("system-header", &system_reg());
+fn damaged_headers_are_errors_or_warnings_at_their_offset(writer: Writer) {
+    let bytes = build_hive(writer, "system-header", &system_reg());
     let patched = |at: usize, value: u32, checksum: bool| {
         let mut copy = bytes.clone();
         put_u32(&mut copy, at, value);
@@ -532,7 +524,7 @@ fn damaged_headers_are_errors_or_warnings_at_their_offset() {
     }
 
     // Problems a reader can live with: the keys are all there, with a warning.
-    let complete = parse("SYSTEM", &bytes).unwrap().tree;
+    let complete = parse("SYSTEM", &bytes).expect("the hive reads").tree;
     for (at, value, checksum, expected) in [
         (0x1FC, 0x1234_5678, false, "checksum"),
         (0x04, 0xdead, true, "sequence numbers"),
@@ -540,7 +532,7 @@ fn damaged_headers_are_errors_or_warnings_at_their_offset() {
         (0x28, 0x0010_0000, true, "cut short"),
     ] {
         let damaged = patched(at, value, checksum);
-        let read = outcome(&damaged).unwrap();
+        let read = outcome(&damaged).expect("the damaged hive reads with warnings");
         assert_eq!(read.tree, complete, "{expected}");
         assert_eq!(read.warnings.len(), 1, "{:#?}", read.warnings);
         assert!(read.warnings[0].message.contains(expected), "{:#?}", read.warnings);
@@ -568,10 +560,9 @@ fn damaged_headers_are_errors_or_warnings_at_their_offset() {
     assert!(error(&noise).message.contains("not a registry hive"));
 }
 
-#[test]
-fn a_damaged_key_or_value_is_skipped_with_a_warning_and_the_rest_is_read() {
-    let bytes = build_hive("system-cells", &system_reg());
-    let complete = parse("SYSTEM", &bytes).unwrap().tree;
+fn a_damaged_key_or_value_is_skipped_with_a_warning_and_the_rest_is_read(writer: Writer) {
+    let bytes = build_hive(writer, "system-cells", &system_reg());
+    let complete = parse("SYSTEM", &bytes).expect("the hive reads").tree;
     let ip = r"SYSTEM\ControlSet001\Services\HTTP\Parameters\SslBindingInfo\0.0.0.0:443";
     let ipv6 = r"SYSTEM\ControlSet001\Services\HTTP\Parameters\SslBindingInfo\[::]:443";
 
@@ -579,7 +570,7 @@ fn a_damaged_key_or_value_is_skipped_with_a_warning_and_the_rest_is_read() {
     let mut damaged = bytes.clone();
     let cell = key_cell(&bytes, ip);
     damaged[cell + 4] = b'x';
-    let read = outcome(&damaged).unwrap();
+    let read = outcome(&damaged).expect("the damaged hive reads with warnings");
     assert!(read.tree.keys.iter().all(|key| key.path != ip));
     key(&read.tree, ipv6);
     assert_eq!(read.tree.keys.len(), complete.keys.len() - 1);
@@ -603,7 +594,7 @@ fn a_damaged_key_or_value_is_skipped_with_a_warning_and_the_rest_is_read() {
     let value = value_cell(&bytes, ip, "SslCertHash");
     let mut damaged = bytes.clone();
     damaged[value + 4] = 0;
-    let read = outcome(&damaged).unwrap();
+    let read = outcome(&damaged).expect("the damaged hive reads with warnings");
     let values = &key(&read.tree, ip).values;
     assert!(values.iter().all(|value| value.name != "SslCertHash"));
     assert_eq!(values.len(), key(&complete, ip).values.len() - 1);
@@ -633,9 +624,8 @@ fn a_damaged_key_or_value_is_skipped_with_a_warning_and_the_rest_is_read() {
     assert!(messages.iter().any(|message| message.contains("declares 1000000 values")), "{messages:#?}");
 }
 
-#[test]
-fn loops_and_shared_cells_are_cut_with_a_warning() {
-    let bytes = build_hive("loop", "[\\A]\n\n[\\A\\B]\n\n[\\A\\B\\C]\n\"V\"=\"value\"\n\n[\\D]\n\n");
+fn loops_and_shared_cells_are_cut_with_a_warning(writer: Writer) {
+    let bytes = build_hive(writer, "loop", "[\\A]\n\n[\\A\\B]\n\n[\\A\\B\\C]\n\"V\"=\"value\"\n\n[\\D]\n\n");
     let a = key_cell(&bytes, r"SYSTEM\A");
     let b = key_cell(&bytes, r"SYSTEM\A\B");
     let d = key_cell(&bytes, r"SYSTEM\D");
@@ -648,7 +638,7 @@ fn loops_and_shared_cells_are_cut_with_a_warning() {
     // B's only subkey becomes A, its grandparent: A → B → A → …
     let mut looped = bytes.clone();
     put_u32(&mut looped, list_item(&bytes, b), cell_offset(a));
-    let read = outcome(&looped).unwrap();
+    let read = outcome(&looped).expect("the damaged hive reads with warnings");
     let paths: Vec<&str> = read.tree.keys.iter().map(|key| key.path.as_str()).collect();
     assert_eq!(paths, ["SYSTEM", r"SYSTEM\A", r"SYSTEM\A\B", r"SYSTEM\D"]);
     assert_eq!(read.warnings.len(), 1, "{:#?}", read.warnings);
@@ -664,7 +654,7 @@ fn loops_and_shared_cells_are_cut_with_a_warning() {
     let mut shared = bytes.clone();
     put_u32(&mut shared, d + 4 + 0x14, 1);
     put_u32(&mut shared, d + 4 + 0x1C, u32_at(&bytes, a + 4 + 0x1C));
-    let read = outcome(&shared).unwrap();
+    let read = outcome(&shared).expect("the damaged hive reads with warnings");
     assert_eq!(read.tree.keys.len(), 5);
     assert!(
         read.warnings[0].message.contains("subkey list is reached a second time"),
@@ -677,25 +667,24 @@ fn loops_and_shared_cells_are_cut_with_a_warning() {
     let mut shared = bytes.clone();
     put_u32(&mut shared, d + 4 + 0x24, 1);
     put_u32(&mut shared, d + 4 + 0x28, u32_at(&bytes, c + 4 + 0x28));
-    let read = outcome(&shared).unwrap();
+    let read = outcome(&shared).expect("the damaged hive reads with warnings");
     assert_eq!(key(&read.tree, r"SYSTEM\A\B\C").values.len(), 1);
     assert!(key(&read.tree, r"SYSTEM\D").values.is_empty());
     assert!(read.warnings[0].message.contains("value list is reached a second time"));
 }
 
-#[test]
-fn nesting_beyond_the_windows_limit_stops_with_a_warning() {
+fn nesting_beyond_the_windows_limit_stops_with_a_warning(writer: Writer) {
     let mut reg = String::new();
     let mut path = String::new();
     for _ in 0..520 {
         path.push_str("\\k");
         reg += &format!("[{path}]\n\n");
     }
-    let bytes = build_hive("deep", &reg);
-    let read = outcome(&bytes).unwrap();
+    let bytes = build_hive(writer, "deep", &reg);
+    let read = outcome(&bytes).expect("the damaged hive reads with warnings");
     // The root is depth 0; keys down to depth 512 are read, the 513th level is not.
     assert_eq!(read.tree.keys.len(), 513);
-    assert_eq!(read.tree.keys.last().unwrap().path.matches('\\').count(), 512);
+    assert_eq!(read.tree.keys.last().expect("a key").path.matches('\\').count(), 512);
     assert_eq!(read.warnings.len(), 1, "{:#?}", read.warnings);
     assert!(read.warnings[0].message.contains("Windows limit of 512"));
 }
@@ -739,15 +728,14 @@ fn with_big_data(bytes: &[u8], value_cell: usize, data: &[u8], segments: usize) 
     out
 }
 
-#[test]
-fn big_data_in_segments_is_joined() {
-    let bytes = build_hive("big-data", "[\\Big]\n\"Blob\"=hex:00,01,02,03,04,05,06,07\n\n");
+fn big_data_in_segments_is_joined(writer: Writer) {
+    let bytes = build_hive(writer, "big-data", "[\\Big]\n\"Blob\"=hex:00,01,02,03,04,05,06,07\n\n");
     assert!(u32_at(&bytes, 0x18) >= 4, "the minimal hive is format 1.4 or later");
     let value = value_cell(&bytes, r"SYSTEM\Big", "Blob");
     let big: Vec<u8> = (0..40_000u32).map(|i| (i * 31 % 256) as u8).collect();
 
     let joined = with_big_data(&bytes, value, &big, 3);
-    let read = outcome(&joined).unwrap();
+    let read = outcome(&joined).expect("the damaged hive reads with warnings");
     assert_eq!(read.warnings, vec![]);
     assert_eq!(data(&read.tree, r"SYSTEM\Big", "Blob"), &RegistryData::Binary(big.clone()));
 
@@ -756,6 +744,58 @@ fn big_data_in_segments_is_joined() {
     let messages = warnings(&short);
     assert_eq!(messages.len(), 1);
     assert!(messages[0].contains("segments cannot hold"), "{messages:#?}");
-    let read = outcome(&short).unwrap();
+    let read = outcome(&short).expect("the damaged hive reads with warnings");
     assert!(key(&read.tree, r"SYSTEM\Big").values.is_empty());
+}
+
+/// Each test above, once per writer: `hive::own::…` in the default suite and
+/// `hive::hivex::…` in the `external-tools` suite.
+macro_rules! for_each_writer {
+    ($($test:ident),* $(,)?) => {
+        mod own {
+            $(#[test] fn $test() { super::$test(super::Writer::Own) })*
+        }
+        #[cfg(feature = "external-tools")]
+        mod hivex_written {
+            $(#[test] fn $test() { super::$test(super::Writer::Hivex) })*
+        }
+    };
+}
+
+for_each_writer!(
+    system_hive_gives_every_key_and_value_with_its_type,
+    software_hive_gives_certificate_blobs_and_central_certificate_store_settings,
+    every_value_type_maps_to_its_registry_data,
+    data_of_the_wrong_size_is_kept_raw_with_a_warning,
+    an_empty_hive_gives_its_root_alone_and_an_empty_name_gives_inner_paths,
+    hives_cut_short_anywhere_give_an_error_or_warnings,
+    flipped_bytes_anywhere_never_panic,
+    damaged_headers_are_errors_or_warnings_at_their_offset,
+    a_damaged_key_or_value_is_skipped_with_a_warning_and_the_rest_is_read,
+    loops_and_shared_cells_are_cut_with_a_warning,
+    nesting_beyond_the_windows_limit_stops_with_a_warning,
+    big_data_in_segments_is_joined,
+);
+
+/// sslbind's writer and hivex give hives that read to the same keys and values, so the
+/// default suite's hives stand for real ones.
+#[cfg(feature = "external-tools")]
+#[test]
+fn own_and_hivex_written_hives_read_the_same() {
+    fn contents(bytes: &[u8]) -> Vec<(String, Vec<(String, RegistryData)>)> {
+        let read = parse("SYSTEM", bytes).expect("the hive reads");
+        assert_eq!(read.warnings, vec![]);
+        let mut keys: Vec<_> = read
+            .tree
+            .keys
+            .into_iter()
+            .map(|key| (key.path, key.values.into_iter().map(|value| (value.name, value.data)).collect()))
+            .collect();
+        keys.sort_by(|a, b| a.0.cmp(&b.0));
+        keys
+    }
+    let own = contents(&build_hive(Writer::Own, "same-own", &system_reg()));
+    let hivex = contents(&build_hive(Writer::Hivex, "same-hivex", &system_reg()));
+    assert!(own.len() > 10);
+    assert_eq!(own, hivex);
 }

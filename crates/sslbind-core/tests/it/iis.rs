@@ -3,6 +3,9 @@
 //! files come in, the errors for what cannot be read, and (with `SSLBIND_CORPUS`) the shared
 //! corpus of real configs checked against rows written out by hand.
 
+// The corpus tests and their helpers are compiled only in the `corpus` suite.
+#![cfg_attr(not(feature = "corpus"), allow(dead_code, unused_imports, unused_mut))]
+
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -745,9 +748,9 @@ fn flavor_is_detected_from_iis_express_markers_and_can_be_overridden() {
 // ---------------------------------------------------------------------------------------------
 // Corpus: real configs from ../shared/fixtures, checked against rows written out by hand
 
-fn corpus() -> Option<PathBuf> {
-    let root = PathBuf::from(std::env::var_os("SSLBIND_CORPUS")?);
-    Some(root.join("appconfig"))
+#[cfg(feature = "corpus")]
+fn corpus() -> PathBuf {
+    crate::shared_corpus::corpus().join("appconfig")
 }
 
 fn read_fixture(folder: &Path, name: &str) -> Result<ConfigRead, SourceError> {
@@ -871,11 +874,10 @@ fn expected_rows(name: &str) -> Option<Vec<Row>> {
     Some(rows)
 }
 
+#[cfg(feature = "corpus")]
 #[test]
 fn corpus_configs_match_hand_written_rows() {
-    let Some(folder) = corpus() else {
-        return;
-    };
+    let folder = corpus();
     let mut names: Vec<String> = std::fs::read_dir(&folder)
         .unwrap_or_else(|error| panic!("{}: {error}", folder.display()))
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
@@ -922,11 +924,10 @@ fn corpus_configs_match_hand_written_rows() {
     println!("corpus: read {} applicationHost.config files", names.len() - 1);
 }
 
+#[cfg(feature = "corpus")]
 #[test]
 fn corpus_truncated_config_fails_at_its_end() {
-    let Some(folder) = corpus() else {
-        return;
-    };
+    let folder = corpus();
     let error = read_fixture(&folder, "02-jexus-original2-missing-closing.config")
         .expect_err("the root element is never closed");
     assert_eq!(&*error.location.path, "02-jexus-original2-missing-closing.config");

@@ -5,6 +5,9 @@
 //! the reader can change inside without touching the cases. The `corpus` test reads the real,
 //! messy samples in `../shared/fixtures/netsh/` when `SSLBIND_CORPUS` points there.
 
+// The corpus tests and their helpers are compiled only in the `corpus` suite.
+#![cfg_attr(not(feature = "corpus"), allow(dead_code, unused_imports, unused_mut))]
+
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -986,21 +989,11 @@ fn corpus_expectations(name: &str) -> Option<Vec<Expected>> {
     })
 }
 
+#[cfg(feature = "corpus")]
 #[test]
 fn corpus_netsh_fixtures() {
-    let Some(corpus) = std::env::var_os("SSLBIND_CORPUS") else {
-        return;
-    };
-    let folder = std::path::Path::new(&corpus).join("netsh");
-    let Ok(entries) = std::fs::read_dir(&folder) else {
-        panic!("SSLBIND_CORPUS is set but {} cannot be listed", folder.display());
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert!(!names.is_empty(), "no files in {}", folder.display());
+    let folder = crate::shared_corpus::corpus().join("netsh");
+    let names = crate::shared_corpus::files("netsh");
     for name in &names {
         let Ok(bytes) = std::fs::read(folder.join(name)) else {
             panic!("{name} cannot be read");

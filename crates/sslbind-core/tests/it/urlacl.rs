@@ -230,12 +230,10 @@ fn excluded_ports_noise_is_warned() {
     assert_eq!(ports_summary(&ports(b"")), "");
 }
 
+#[cfg(feature = "corpus")]
 #[test]
 fn corpus() {
-    let Some(root) = std::env::var_os("SSLBIND_CORPUS") else {
-        return;
-    };
-    let root = std::path::PathBuf::from(root);
+    let root = crate::shared_corpus::corpus();
     let expected_urlacl: &[(&str, &str)] = &[
         (
             "01-https-host-everyone.txt",

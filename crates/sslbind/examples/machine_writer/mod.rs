@@ -4,6 +4,7 @@
 //! `make_example_machine` and `make_scale_machine` examples and by `benches/scale.rs`.
 
 pub mod cert;
+pub mod hive;
 pub mod netsh;
 pub mod reg;
 pub mod scale;

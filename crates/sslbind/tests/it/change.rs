@@ -219,15 +219,17 @@ fn prune_and_rebind_on_the_hosting_server() {
 
 /// Every corpus config: add then remove a binding with `--write` on a copy gives the
 /// original bytes back.
+#[cfg(feature = "corpus")]
 #[test]
 fn corpus_configs_survive_add_then_remove_byte_for_byte() {
-    let Some(corpus) = std::env::var_os("SSLBIND_CORPUS") else { return };
+    let corpus = crate::shared_corpus::corpus();
     let mut configs: Vec<PathBuf> = std::fs::read_dir(Path::new(&corpus).join("appconfig"))
         .expect("the corpus")
         .map(|entry| entry.expect("an entry").path())
         .filter(|path| !path.to_string_lossy().contains("missing-closing"))
         .collect();
     configs.sort();
+    assert!(!configs.is_empty(), "no configs in the corpus");
     for source in &configs {
         let folder = tempfile::tempdir().expect("a temporary folder");
         let config = folder.path().join("applicationHost.config");

@@ -1,22 +1,20 @@
-//! The corpus test: every file in `../shared/fixtures` (real files written by others) read
-//! through the command line, when `SSLBIND_CORPUS` points there. `.ci/run` sets it and fails
-//! if the folder is missing, so CI never skips this silently.
+//! The corpus tests: every file in the shared corpus of real files written by others
+//! (`SSLBIND_CORPUS`, else `../shared/fixtures`) read through the command line. They run in the
+//! `corpus` suite (`--features corpus`), which fails when the corpus is missing.
 //!
-//! Configs are checked against an independent reader (Python's ElementTree), so that a
-//! mistake shared by sslbind's reader and its own expectations cannot pass.
+//! Configs are also checked against an independent reader (Python's ElementTree), so that a
+//! mistake shared by sslbind's reader and its own expectations cannot pass; that test needs
+//! `python3` and runs when the `external-tools` suite is asked for as well.
 
 use std::path::{Path, PathBuf};
+#[cfg(feature = "external-tools")]
 use std::process::Command;
 
 use serde_json::{Value, json};
 
 use crate::util::{sslbind, sslbind_json};
 
-fn corpus() -> Option<PathBuf> {
-    let folder = PathBuf::from(std::env::var_os("SSLBIND_CORPUS")?);
-    assert!(folder.is_dir(), "SSLBIND_CORPUS={} is not a folder", folder.display());
-    Some(folder)
-}
+use crate::shared_corpus::corpus;
 
 fn files(folder: &Path, extension: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
@@ -31,6 +29,7 @@ fn files(folder: &Path, extension: &str) -> Vec<PathBuf> {
 
 /// The `(site, site_id, protocol, binding, ssl_flags)` rows of every `<binding>` of every
 /// site, read by ElementTree; `Err` with Python's message when the XML is malformed.
+#[cfg(feature = "external-tools")]
 fn element_tree_rows(config: &Path) -> Result<Vec<Value>, String> {
     const SCRIPT: &str = r#"
 import json, sys, xml.etree.ElementTree as ET
@@ -39,14 +38,18 @@ try:
 except ET.ParseError as error:
     print(json.dumps({"error": str(error)})); sys.exit(0)
 rows = []
-for host in root.iter("system.applicationHost"):
-    for sites in host.findall("sites"):
-        for site in sites.findall("site"):
-            site_id = site.get("id")
-            for binding in site.findall("bindings/binding"):
-                rows.append({"site": site.get("name"), "site_id": int(site_id) if site_id and site_id.isdigit() else None,
-                             "protocol": binding.get("protocol"), "binding": binding.get("bindingInformation"),
-                             "ssl_flags": int(binding.get("sslFlags", "0"))})
+# A whole config, or a fragment of one: <system.applicationHost>, <sites> or a bare <site>.
+if root.tag == "site":
+    sites = [root]
+else:
+    containers = [root] if root.tag == "sites" else list(root.iter("sites"))
+    sites = [site for container in containers for site in container.findall("site")]
+for site in sites:
+    site_id = site.get("id")
+    for binding in site.findall("bindings/binding"):
+        rows.append({"site": site.get("name"), "site_id": int(site_id) if site_id and site_id.isdigit() else None,
+                     "protocol": binding.get("protocol"), "binding": binding.get("bindingInformation"),
+                     "ssl_flags": int(binding.get("sslFlags", "0"))})
 print(json.dumps({"rows": rows}))
 "#;
     let output = Command::new("python3").arg("-c").arg(SCRIPT).arg(config).output().expect("python3 runs");
@@ -58,9 +61,10 @@ print(json.dumps({"rows": rows}))
     }
 }
 
+#[cfg(feature = "external-tools")]
 #[test]
 fn corpus_configs_list_exactly_their_binding_elements() {
-    let Some(corpus) = corpus() else { return };
+    let corpus = corpus();
     let configs = files(&corpus.join("appconfig"), "config");
     for config in &configs {
         let path = config.to_str().expect("a UTF-8 path");
@@ -106,7 +110,7 @@ type Record<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, Option<&'
 /// out by hand from the files.
 #[test]
 fn corpus_netsh_samples_give_every_record() {
-    let Some(corpus) = corpus() else { return };
+    let corpus = corpus();
     const IIS: &str = "{4dc3e181-e14b-4a21-b022-59fc669b0914}";
     const EXPRESS: &str = "{214124cd-d05b-4309-9af9-9caa44b2b74a}";
     const ADFS: &str = "{5d89a20c-beab-4389-9447-324788eb944a}";
@@ -215,7 +219,7 @@ fn corpus_netsh_samples_give_every_record() {
 /// No fixture, given to any option, makes sslbind panic: it reads it or exits 2.
 #[test]
 fn corpus_files_under_every_option_never_panic() {
-    let Some(corpus) = corpus() else { return };
+    let corpus = corpus();
     let mut all = Vec::new();
     for folder in ["appconfig", "netsh", "urlacl", "excludedports", "hive"] {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(corpus.join(folder))
@@ -238,5 +242,6 @@ fn corpus_files_under_every_option_never_panic() {
             }
         }
     }
+    assert!(all.len() > 5, "the corpus holds only {} files", all.len());
     println!("corpus: read {} files under every option", all.len());
 }

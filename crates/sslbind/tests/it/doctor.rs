@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{sslbind, sslbind_json, workspace_root};
+use crate::util::{sslbind, workspace_root};
 
 const NOW: &str = "--now=2026-06-01T00:00:00Z";
 
@@ -181,9 +181,10 @@ fn explain_lists_every_code_and_explains_one() {
     assert!(unknown.stderr.contains("did you mean missing-mapping"), "{}", unknown.stderr);
 }
 
+#[cfg(feature = "corpus")]
 #[test]
 fn corpus_configs_run_through_doctor_without_https_findings_on_other_protocols() {
-    let Some(corpus) = std::env::var_os("SSLBIND_CORPUS") else { return };
+    let corpus = crate::shared_corpus::corpus();
     let folder = tempfile::tempdir().expect("a temporary folder");
     let netsh = folder.path().join("sslcert.txt");
     let mut text = String::from("SSL Certificate bindings:\n-------------------------\n\n");
@@ -221,7 +222,7 @@ fn corpus_configs_run_through_doctor_without_https_findings_on_other_protocols()
             continue;
         }
         let findings: Value = serde_json::from_str(&output.stdout).expect("JSON");
-        let bindings = sslbind_json(&["bindings", "--config", path, "--format", "json"]);
+        let bindings = crate::util::sslbind_json(&["bindings", "--config", path, "--format", "json"]);
         let not_http: Vec<(&str, &str)> = bindings["bindings"]
             .as_array()
             .expect("bindings")
@@ -255,5 +256,6 @@ fn corpus_configs_run_through_doctor_without_https_findings_on_other_protocols()
             assert!(https_twin || !not_http.contains(&site_binding), "{path}: {finding}");
         }
     }
+    assert!(!configs.is_empty(), "no configs in the corpus");
     println!("corpus: read {} configs through doctor", configs.len());
 }

@@ -1,11 +1,19 @@
 //! The command-line tests of sslbind, in one binary: they run the real `sslbind` executable
 //! the way users do and look at exit codes, standard output and standard error.
+//!
+//! `cargo test` runs what needs nothing but Rust. Tests that run other programs (python3,
+//! hivexregedit, nginx, prlimit, unshare) are in the `external-tools` suite, and tests over the
+//! shared corpus of real files in the `corpus` suite (see the README's Development section).
 
 mod change;
 mod cli;
+#[cfg(feature = "corpus")]
 mod corpus;
 mod doctor;
 mod example;
+#[cfg(feature = "external-tools")]
+#[path = "../../../sslbind-core/tests/it/hivex.rs"]
+mod hivex;
 mod hostile;
 // The writers of the example and scale machines, for tests that need netsh text.
 #[path = "../../examples/machine_writer/mod.rs"]
@@ -15,6 +23,10 @@ mod probe;
 mod registry;
 mod reservations;
 mod resolve;
+#[cfg(feature = "corpus")]
+#[path = "../../../sslbind-core/tests/it/shared_corpus.rs"]
+#[allow(dead_code)]
+mod shared_corpus;
 mod snapshot;
 mod tidy;
 mod util;

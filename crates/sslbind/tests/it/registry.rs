@@ -1,11 +1,14 @@
 //! The same machine given three ways: as netsh text, as a `.reg` export and as an offline
-//! hive (written by hivexregedit, an independent writer), and its certificates as files, as a
-//! `.reg` export and as a SOFTWARE hive, must give the same `mappings --format json`.
+//! hive, and its certificates as files, as a `.reg` export and as a SOFTWARE hive, must give
+//! the same `mappings --format json`. The hives are written by sslbind's own writer, and in the
+//! `external-tools` suite also by hivexregedit, an independent writer.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::sync::Arc;
 
 use serde_json::Value;
+use sslbind_core::registry::RegistryTree;
+use sslbind_core::registry::reg::read_reg;
 use sslbind_core::text::{Encoding, encode};
 
 use crate::util::{sslbind, sslbind_json, workspace_root};
@@ -115,18 +118,29 @@ fn with_parents(sections: &str) -> String {
     out
 }
 
-fn build_hive(folder: &Path, name: &str, reg: &str) -> PathBuf {
-    let minimal = workspace_root().join("../shared/fixtures/hive/minimal");
+/// Who writes the test hives.
+#[derive(Clone, Copy)]
+enum Writer {
+    /// sslbind's own hive writer (`examples/machine_writer/hive.rs`).
+    Own,
+    /// hivexregedit.
+    #[cfg(feature = "external-tools")]
+    Hivex,
+}
+
+/// Writes the hive file `folder/name` holding the keys of the `.reg` text `reg`.
+fn build_hive(writer: Writer, folder: &Path, name: &str, reg: &str) -> PathBuf {
+    let bytes = match writer {
+        Writer::Own => {
+            let read = read_reg(&Arc::from(name), reg.as_bytes()).expect("the test's .reg text reads");
+            assert_eq!(read.warnings, vec![], "the test's .reg text reads cleanly");
+            crate::machine_writer::hive::hive(&read.tree)
+        }
+        #[cfg(feature = "external-tools")]
+        Writer::Hivex => crate::hivex::merge(&format!("cli-{name}"), reg),
+    };
     let hive = folder.join(name);
-    std::fs::write(&hive, std::fs::read(&minimal).expect("the minimal hive of ../shared"))
-        .expect("a hive copy");
-    let reg_file = folder.join(format!("{name}.input.reg"));
-    std::fs::write(&reg_file, reg).expect("a .reg file");
-    let output =
-        Command::new("hivexregedit").arg("--merge").arg(&hive).arg(&reg_file).output().unwrap_or_else(
-            |error| panic!("cannot run hivexregedit ({error}): install the Debian package libwin-hivex-perl"),
-        );
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    std::fs::write(&hive, bytes).expect("the hive is written");
     hive
 }
 
@@ -155,6 +169,16 @@ fn mappings(args: &[&str]) -> Vec<Value> {
 
 #[test]
 fn hive_reg_export_and_netsh_text_give_identical_mappings_and_certificates() {
+    the_three_sources_agree(Writer::Own);
+}
+
+#[cfg(feature = "external-tools")]
+#[test]
+fn hivex_hive_reg_export_and_netsh_text_give_identical_mappings_and_certificates() {
+    the_three_sources_agree(Writer::Hivex);
+}
+
+fn the_three_sources_agree(writer: Writer) {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let der = der("lextudio.com.cer");
     let hash = thumbprint(&der);
@@ -169,6 +193,7 @@ fn hive_reg_export_and_netsh_text_give_identical_mappings_and_certificates() {
     .replace('\n', "\r\n");
     std::fs::write(&system_reg, encode(&text, Encoding::Utf16Le)).expect("a .reg export");
     let system_hive = build_hive(
+        writer,
         folder.path(),
         "SYSTEM",
         &with_parents(&format!(
@@ -183,7 +208,7 @@ fn hive_reg_export_and_netsh_text_give_identical_mappings_and_certificates() {
     );
     std::fs::write(&software_reg, text.as_bytes()).expect("a REGEDIT4 export");
     let software_hive =
-        build_hive(folder.path(), "SOFTWARE", &with_parents(&certificate_sections("", &der, &hash)));
+        build_hive(writer, folder.path(), "SOFTWARE", &with_parents(&certificate_sections("", &der, &hash)));
     let cert_file = workspace_root().join("examples/iis-express-dev/certs/lextudio.com.cer");
 
     let path = |path: &Path| path.to_str().expect("a UTF-8 path").to_owned();
@@ -213,8 +238,7 @@ fn hive_reg_export_and_netsh_text_give_identical_mappings_and_certificates() {
 #[test]
 fn corrupt_registry_sources_are_errors_with_an_offset_or_line() {
     let folder = tempfile::tempdir().expect("a temporary folder");
-    let minimal =
-        std::fs::read(workspace_root().join("../shared/fixtures/hive/minimal")).expect("the minimal hive");
+    let minimal = crate::machine_writer::hive::hive(&RegistryTree::default());
     let truncated = folder.path().join("SYSTEM");
     std::fs::write(&truncated, &minimal[..minimal.len().min(4096 + 100)]).expect("a truncated hive");
     let output = sslbind(&["mappings", "--registry", truncated.to_str().expect("UTF-8")]);

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::util::{sslbind, sslbind_json, workspace_root};
+use crate::util::{sslbind, sslbind_json};
 
 const CONFIG: &str = r#"<configuration>
 <system.applicationHost>
@@ -29,17 +29,10 @@ const CONFIG: &str = r#"<configuration>
 
 const URLACL: &str = "URL Reservations:\n-----------------\n\n    Reserved URL            : https://+:443/ReportServer/\n        User: NT SERVICE\\ReportServer\n            Listen: Yes\n            Delegate: No\n            SDDL: D:(A;;GX;;;S-1-5-80-1)\n\n    Reserved URL            : http://shop.example.com:8080/\n        User: \\Everyone\n            Listen: Yes\n            Delegate: No\n            SDDL: D:(A;;GX;;;WD)\n\n    Reserved URL            : http://*:8080/\n        User: BUILTIN\\Users\n            Listen: Yes\n            Delegate: Yes\n            SDDL: D:(A;;GA;;;BU)\n";
 
+#[cfg(feature = "corpus")]
 #[test]
-fn the_shared_samples_are_listed_as_json() {
-    let root = workspace_root();
-    let fixture = root.join("../shared/fixtures/urlacl/02-ssrs-plus-wildcard-trailing-spaces.txt");
-    let fixture = if fixture.exists() {
-        fixture
-    } else if let Some(corpus) = std::env::var_os("SSLBIND_CORPUS") {
-        std::path::PathBuf::from(corpus).join("urlacl/02-ssrs-plus-wildcard-trailing-spaces.txt")
-    } else {
-        return;
-    };
+fn corpus_urlacl_sample_is_listed_as_json() {
+    let fixture = crate::shared_corpus::corpus().join("urlacl/02-ssrs-plus-wildcard-trailing-spaces.txt");
     let value =
         sslbind_json(&["reservations", "--urlacl", &fixture.display().to_string(), "--format", "json"]);
     let reservation = &value["reservations"][0];
