@@ -1,6 +1,6 @@
 //! Tests of the lossless applicationHost.config editor (`iis::edit`): every case shows the
 //! whole document before and after, so a reviewer sees that exactly the intended bytes
-//! changed. With `SSLBIND_CORPUS` set the real configs of the shared corpus are edited and
+//! changed. In the `corpus` suite the real configs of the shared corpus are edited and
 //! restored byte for byte, and property tests run random edit sequences against a model.
 
 // The corpus tests and their helpers are compiled only in the `corpus` suite.

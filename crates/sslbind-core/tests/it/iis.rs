@@ -1,6 +1,6 @@
 //! Tests of the iis area through sslbind-core's public API: the `bindingInformation` grammar,
 //! reading sites and bindings out of applicationHost.config in every encoding and shape real
-//! files come in, the errors for what cannot be read, and (with `SSLBIND_CORPUS`) the shared
+//! files come in, the errors for what cannot be read, and (in the `corpus` suite) the shared
 //! corpus of real configs checked against rows written out by hand.
 
 // The corpus tests and their helpers are compiled only in the `corpus` suite.

@@ -3,7 +3,7 @@
 //! Every case goes through `check`, which reads an input and prints what came out as a compact
 //! summary (one line per mapping, indented details, then the warnings with line and column), so
 //! the reader can change inside without touching the cases. The `corpus` test reads the real,
-//! messy samples in `../shared/fixtures/netsh/` when `SSLBIND_CORPUS` points there.
+//! messy samples of the shared corpus (`netsh/`) in the `corpus` suite.
 
 // The corpus tests and their helpers are compiled only in the `corpus` suite.
 #![cfg_attr(not(feature = "corpus"), allow(dead_code, unused_imports, unused_mut))]

@@ -1,6 +1,6 @@
 //! Tests of the URL reservation and excluded port range readers, the URL prefix parser and
-//! HTTP.sys's reservation matching, through sslbind-core's public API. With `SSLBIND_CORPUS`
-//! set, the shared `urlacl/` and `excludedports/` samples are read with hand-written
+//! HTTP.sys's reservation matching, through sslbind-core's public API. In the `corpus` suite
+//! the shared `urlacl/` and `excludedports/` samples are read with hand-written
 //! expectations.
 
 use std::fmt::Write as _;
