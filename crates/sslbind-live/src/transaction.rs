@@ -106,14 +106,9 @@ impl fmt::Display for CommitError {
     }
 }
 
-impl StdError for CommitError {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        match &self.failure {
-            CommitFailure::File(error) => Some(error),
-            CommitFailure::Step(error) => Some(error.as_ref()),
-        }
-    }
-}
+// No `source`: the message already holds the failure and its cause, and error reporters
+// that print the chain would repeat them.
+impl StdError for CommitError {}
 
 /// A file whose temporary file and backup are written.
 struct Prepared<'a> {

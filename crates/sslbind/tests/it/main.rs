@@ -6,6 +6,9 @@ mod cli;
 mod corpus;
 mod doctor;
 mod example;
+// Needs util-linux's `unshare` and the right to make mount namespaces (root).
+#[cfg(feature = "external-tools")]
+mod external_atomic;
 mod hostile;
 // The writers of the example and scale machines, for tests that need netsh text.
 #[path = "../../examples/machine_writer/mod.rs"]
