@@ -219,6 +219,7 @@ pub fn plan(input: &PlanInput<'_>, change: &Change) -> Result<Plan, PlanError> {
     let mut planner = Planner { input, before: &before, plan, texts: input.config_texts.to_vec() };
     planner.edit_configs(change)?;
     let after_configs = planner.reread_configs()?;
+    planner.refuse_duplicates(change, &after_configs);
     let mut after = Machine { configs: after_configs, ..machine.clone() };
     planner.plan_mappings(change, &mut after)?;
     planner.release_unused(change, &after);
@@ -428,6 +429,45 @@ impl<'a> Planner<'a> {
                     information: information.to_owned(),
                 },
             })
+    }
+
+    /// Refuses (unless forced) a binding that this change adds or sets when another site of
+    /// the same config has the same protocol and bindingInformation: only one of the two
+    /// sites could start (doctor: duplicate-binding). A repeat within one site is refused by
+    /// the editor already.
+    fn refuse_duplicates(&mut self, change: &Change, after: &[ConfigFile]) {
+        let (site, protocol, information) = match change {
+            Change::AddBinding { site, protocol, information, .. } => (site, protocol, information),
+            Change::SetBinding { site, protocol, to: Some(to), .. } => (site, protocol, to),
+            _ => return,
+        };
+        // A binding that was there before is not this change's doing.
+        if self.plan.configs.is_empty() {
+            return;
+        }
+        for config in after {
+            let Some(own) = config.sites.iter().find(|candidate| candidate.name.eq_ignore_ascii_case(site))
+            else {
+                continue;
+            };
+            if !own.bindings.iter().any(|binding| names_binding(own, binding, site, protocol, information)) {
+                continue;
+            }
+            let others = config.sites.iter().filter(|other| {
+                !other.name.eq_ignore_ascii_case(site)
+                    && other
+                        .bindings
+                        .iter()
+                        .any(|binding| names_binding(other, binding, &other.name, protocol, information))
+            });
+            for other in others {
+                self.refuse(format!(
+                    "site `{}` has the {protocol} binding `{information}` too: only one of the two sites could \
+                     start with it (doctor: duplicate-binding)",
+                    other.name
+                ));
+            }
+        }
     }
 
     fn reread_configs(&mut self) -> Result<Vec<ConfigFile>, PlanError> {

@@ -838,3 +838,54 @@ fn writing_first_and_emitting_later_plans_the_same_http_sys_operations() {
     );
     assert!(after_server.urlacl_ops.is_empty(), "{:?}", after_server.urlacl_ops);
 }
+
+#[test]
+fn a_binding_another_site_of_the_config_has_is_refused_unless_forced() {
+    let builder = || {
+        MachineBuilder::new().binding("a", "https", "*:443:shop.example.com", 1).binding(
+            "b",
+            "https",
+            "*:443:b.example.com",
+            1,
+        )
+    };
+    let add_to_b = |information: &str| Change::AddBinding {
+        site: "b".into(),
+        protocol: "https".into(),
+        information: information.into(),
+        sni: true,
+        ccs: false,
+        certificate: None,
+        store: None,
+    };
+    let (_, plan) = plan_of(builder(), &add_to_b("*:443:SHOP.example.com"), false);
+    assert_eq!(plan.refusals.len(), 1, "{:?}", plan.refusals);
+    assert!(plan.refusals[0].reason.contains("site `a` has the https binding"), "{:?}", plan.refusals);
+    assert!(plan.refusals[0].reason.contains("duplicate-binding"), "{:?}", plan.refusals);
+    let moved = Change::SetBinding {
+        site: "b".into(),
+        protocol: "https".into(),
+        information: "*:443:b.example.com".into(),
+        sni: None,
+        certificate: None,
+        store: None,
+        to: Some("*:443:shop.example.com".into()),
+    };
+    let (_, plan) = plan_of(builder(), &moved, false);
+    assert_eq!(plan.refusals.len(), 1, "{:?}", plan.refusals);
+
+    // Near misses: another host, or another protocol on the same text.
+    let (_, plan) = plan_of(builder(), &add_to_b("*:443:other.example.com"), false);
+    assert!(plan.refusals.is_empty(), "{:?}", plan.refusals);
+    let http = Change::AddBinding {
+        site: "b".into(),
+        protocol: "http".into(),
+        information: "*:443:shop.example.com".into(),
+        sni: false,
+        ccs: false,
+        certificate: None,
+        store: None,
+    };
+    let (_, plan) = plan_of(builder(), &http, false);
+    assert!(plan.refusals.is_empty(), "{:?}", plan.refusals);
+}
