@@ -331,7 +331,22 @@ impl<'a> Planner<'a> {
             }
             Change::RemoveBinding { site, protocol, information } => {
                 let target = self.find_site(site)?;
-                self.apply_edit(target.config, |text| edit::remove_binding(text, site, protocol, information))
+                let removed = self.apply_edit(target.config, |text| {
+                    edit::remove_binding(text, site, protocol, information)
+                });
+                match removed {
+                    // Already gone (written by an earlier `--write`): what HTTP.sys still
+                    // holds for it is planned all the same, so writing first and emitting
+                    // later gives the same operations.
+                    Err(PlanError::Edit { error: EditError::BindingNotFound { .. }, .. }) => {
+                        self.plan.notes.push(format!(
+                            "site `{site}` has no {protocol} binding `{information}`: the config stays as it is; \
+                             mappings and URL reservations only it would need are still released"
+                        ));
+                        Ok(())
+                    }
+                    other => other,
+                }
             }
             Change::SetBinding { site, protocol, information, sni, to, .. } => {
                 let target = self.find_site(site)?;
@@ -783,7 +798,22 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        for url in before.difference(&now) {
+        let mut gone: BTreeSet<String> = before.difference(&now).cloned().collect();
+        if let Change::RemoveBinding { site, protocol, information } = change {
+            // Already removed from the config by an earlier `--write`: its reservation goes
+            // all the same when nothing else needs it.
+            let flavor = after.configs.iter().find_map(|config| {
+                config
+                    .sites
+                    .iter()
+                    .any(|candidate| candidate.name.eq_ignore_ascii_case(site))
+                    .then_some(config.flavor)
+            });
+            let url =
+                flavor.and_then(|flavor| reservation_url(flavor, &planned_binding(protocol, information, 0)));
+            gone.extend(url.filter(|url| !now.contains(url)));
+        }
+        for url in &gone {
             let Ok(prefix) = crate::httpsys::urlacl::parse_url_prefix(url) else { continue };
             for reservation in
                 reservations.iter().filter(|reservation| reservation.prefix.as_ref() == Some(&prefix))
@@ -821,6 +851,17 @@ impl<'a> Planner<'a> {
             let expected = analysis.expected.as_ref().and_then(|key| self.before.index.get(key));
             for position in [expected, analysis.effective()].into_iter().flatten() {
                 if !candidates.contains(&position) {
+                    candidates.push(position);
+                }
+            }
+        }
+        if let (Change::RemoveBinding { protocol, information, .. }, true) = (change, removed.is_empty()) {
+            // The binding is gone already: its flags are unknown, so every mapping it could
+            // have expected is a candidate; only those nothing uses any more are deleted.
+            for key in possible_keys(protocol, information) {
+                if let Some(position) =
+                    self.before.index.get(&key).filter(|position| !candidates.contains(position))
+                {
                     candidates.push(position);
                 }
             }
@@ -904,6 +945,26 @@ fn names_binding(
     site.name.eq_ignore_ascii_case(site_name)
         && binding.protocol.eq_ignore_ascii_case(protocol)
         && binding.information.eq_ignore_ascii_case(information)
+}
+
+/// The mappings an https binding with this bindingInformation expects with any sslFlags:
+/// its IP mapping, its SNI mapping (when it has a host name) and the CCS mapping of its port.
+fn possible_keys(protocol: &str, information: &str) -> Vec<MappingKey> {
+    [0, SslFlags::SNI, SslFlags::SNI | SslFlags::CENTRAL_CERT_STORE]
+        .into_iter()
+        .filter_map(|flags| crate::analysis::expected_mapping(&planned_binding(protocol, information, flags)))
+        .collect()
+}
+
+/// A binding that is in no config, to ask what it would need.
+fn planned_binding(protocol: &str, information: &str, flags: u32) -> crate::model::binding::Binding {
+    crate::model::binding::Binding {
+        protocol: protocol.to_owned(),
+        information: information.to_owned(),
+        ssl_flags: SslFlags(flags),
+        endpoint: crate::iis::parse_binding_information(protocol, information),
+        origin: Origin::Planned,
+    }
 }
 
 /// The URLs the binding that `change` adds or sets needs in `after` (at most one).

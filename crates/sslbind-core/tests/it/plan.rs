@@ -889,3 +889,52 @@ fn a_binding_another_site_of_the_config_has_is_refused_unless_forced() {
     let (_, plan) = plan_of(builder(), &http, false);
     assert!(plan.refusals.is_empty(), "{:?}", plan.refusals);
 }
+
+#[test]
+fn removing_a_binding_the_config_no_longer_has_still_releases_what_it_left_in_http_sys() {
+    let remove = Change::RemoveBinding {
+        site: "php".into(),
+        protocol: "https".into(),
+        information: "*:4431:lextudio.com".into(),
+    };
+    let reservations =
+        || vec![crate::support::url_reservation("https://lextudio.com:4431/", &[("\\Everyone", true)])];
+    let before = MachineBuilder::new()
+        .binding("php", "http", "*:8080:localhost", 0)
+        .binding("php", "https", "*:4431:lextudio.com", 1)
+        .mapping("Hostname:port", "lextudio.com:4431", EXPRESS)
+        .iis_express();
+    // The config as `--write` left it; HTTP.sys and the reservations are unchanged.
+    let written = MachineBuilder::new()
+        .binding("php", "http", "*:8080:localhost", 0)
+        .mapping("Hostname:port", "lextudio.com:4431", EXPRESS)
+        .iis_express();
+    let first = urlacl_plan_of(before, reservations(), true, &remove);
+    let second = urlacl_plan_of(written, reservations(), true, &remove);
+    assert_eq!(first.configs.len(), 1);
+    assert!(second.configs.is_empty());
+    assert_eq!(ops(&first).len(), 1);
+    assert!(ops(&first)[0].starts_with("delete sni lextudio.com:4431 "), "{:?}", ops(&first));
+    assert_eq!(ops(&second), ops(&first));
+    assert_eq!(urlacl_ops(&first), ["netsh http delete urlacl url=https://lextudio.com:4431/"]);
+    assert_eq!(second.urlacl_ops, first.urlacl_ops);
+    assert!(
+        second.notes.iter().any(|note| note.contains("has no https binding `*:4431:lextudio.com`")),
+        "{:?}",
+        second.notes
+    );
+
+    // Near miss: another binding still uses the mapping and the URL, so neither goes.
+    let shared = urlacl_plan_of(
+        MachineBuilder::new()
+            .binding("php", "http", "*:8080:localhost", 0)
+            .binding("other", "https", "*:4431:lextudio.com", 1)
+            .mapping("Hostname:port", "lextudio.com:4431", EXPRESS)
+            .iis_express(),
+        reservations(),
+        true,
+        &remove,
+    );
+    assert!(shared.ops.is_empty(), "{:?}", shared.ops);
+    assert!(shared.urlacl_ops.is_empty(), "{:?}", shared.urlacl_ops);
+}

@@ -484,3 +484,29 @@ fn writing_then_emitting_gives_the_operations_emitting_first_gives() {
     let second_script = sslbind(&[&change[..], &["--emit", "netsh"]].concat());
     assert_eq!(second_script.stdout, first_script.stdout);
 }
+
+#[test]
+fn removing_with_write_then_emitting_gives_the_script_emitting_first_gives() {
+    let (_folder, machine) = copy_example("iis-express-dev");
+    let path = machine.to_str().expect("a UTF-8 path");
+    let remove = ["binding", "remove", path, "--site", "php", "--binding", "*:4431:lextudio.com"];
+    let first = sslbind(&[&remove[..], &["--emit", "powershell"]].concat());
+    assert_eq!(first.code, 0, "{}", first.transcript());
+    assert!(
+        first.stdout.contains("netsh http delete sslcert hostnameport=lextudio.com:4431"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first.stdout.contains("netsh http delete urlacl url='https://lextudio.com:4431/'"),
+        "{}",
+        first.stdout
+    );
+
+    let write = sslbind(&[&remove[..], &["--write"]].concat());
+    assert_eq!(write.code, 0, "{}", write.transcript());
+    let second = sslbind(&[&remove[..], &["--emit", "powershell"]].concat());
+    assert_eq!(second.code, 0, "{}", second.transcript());
+    assert_eq!(second.stdout, first.stdout);
+    assert!(second.stderr.contains("has no https binding `*:4431:lextudio.com`"), "{}", second.stderr);
+}
