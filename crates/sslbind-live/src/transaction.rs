@@ -93,15 +93,18 @@ impl CommitError {
 
 impl fmt::Display for CommitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.not_restored.is_empty() {
-            write!(f, "{}; nothing was changed", self.failure)
-        } else {
+        if !self.not_restored.is_empty() {
             write!(
                 f,
                 "{}; taking back what was done failed too, so the machine is partly changed: {}",
                 self.failure,
                 self.not_restored.join("; ")
             )
+        } else if let CommitFailure::Step(_) = self.failure {
+            // The step's own message says whether it undid itself completely.
+            write!(f, "{}; no config was changed", self.failure)
+        } else {
+            write!(f, "{}; nothing was changed", self.failure)
         }
     }
 }

@@ -179,7 +179,7 @@ fn a_failed_step_replaces_no_file() {
     let error = commit(&setup.changes(), Some(&mut step)).expect_err("the step fails");
 
     assert!(matches!(error.failure, CommitFailure::Step(_)), "{error:?}");
-    assert_eq!(error.to_string(), "HTTP.sys refused the change; nothing was changed");
+    assert_eq!(error.to_string(), "HTTP.sys refused the change; no config was changed");
     assert!(!step.undone, "a step that failed undid itself");
     assert_eq!(tree(setup.root.path()), before);
 }
@@ -243,4 +243,31 @@ fn older_backups_survive_a_failed_run_and_a_successful_one_numbers_its_own() {
     let numbered = setup.root.path().join("iis/applicationHost.config.sslbind-backup.1");
     assert_eq!(written[0].backup.as_deref(), Some(numbered.as_path()));
     assert_eq!(fs::read(&numbered).expect("this run's backup"), OLD_A);
+}
+
+#[test]
+fn what_cannot_be_taken_back_is_named_in_the_error() {
+    let setup = setup();
+    // The first config's backup disappears before the renames, and the second rename fails:
+    // the first config cannot be restored, and the error must say so instead of claiming
+    // that nothing changed.
+    let backup = setup.root.path().join("iis/applicationHost.config.sslbind-backup");
+    let temp = temp_of(&setup.b);
+    let mut step = Step {
+        sabotage: Some(Box::new(move || {
+            fs::remove_file(&backup).expect("the backup exists");
+            fs::remove_file(&temp).expect("the temporary file exists");
+        })),
+        ..Step::default()
+    };
+
+    let error = commit(&setup.changes(), Some(&mut step)).expect_err("fails");
+
+    assert_eq!(error.not_restored.len(), 1, "{error}");
+    assert!(error.not_restored[0].contains("applicationHost.config keeps the new content"), "{error}");
+    assert!(error.to_string().contains("so the machine is partly changed"), "{error}");
+    assert!(!error.to_string().contains("nothing was changed"), "{error}");
+    assert!(step.undone);
+    assert_eq!(fs::read(&setup.a).expect("a"), NEW_A);
+    assert_eq!(fs::read(&setup.b).expect("b"), OLD_B);
 }
