@@ -136,11 +136,19 @@ fn a_config_in_a_read_only_folder_fails_with_its_name_and_leaves_every_file_as_i
     assert_eq!(names(&readonly), ["applicationhost.config"]);
 }
 
-/// The variable that tells [`commit_two_files_inside_the_namespace`] which files to commit.
+/// Set for the run of [`a_commit_whose_second_file_is_read_only_restores_the_first`] that
+/// the test makes of itself inside the mount namespace: the two files to commit.
 const FILES_VARIABLE: &str = "SSLBIND_EXTERNAL_ATOMIC_FILES";
 
+/// The library's commit over two files, the second in a read-only folder. The test runs
+/// twice: outside, it prepares the files and runs itself (the test binary, this test only)
+/// inside a mount namespace where the second folder is read-only; inside, it commits and
+/// checks the error. Outside again, it checks the files.
 #[test]
 fn a_commit_whose_second_file_is_read_only_restores_the_first() {
+    if let Ok(files) = std::env::var(FILES_VARIABLE) {
+        return commit_inside_the_namespace(&files);
+    }
     let (root, first, second) = two_configs();
     let readonly = root.path().join("readonly");
     // A backup from an earlier run, which must survive untouched.
@@ -151,12 +159,17 @@ fn a_commit_whose_second_file_is_read_only_restores_the_first() {
     let output = in_read_only_folder(
         &readonly,
         &test_binary,
-        &["--exact", "external_atomic::commit_two_files_inside_the_namespace", "--ignored", "--nocapture"],
+        &[
+            "--exact",
+            "external_atomic::a_commit_whose_second_file_is_read_only_restores_the_first",
+            "--nocapture",
+        ],
         &[(FILES_VARIABLE, &files)],
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    assert!(stdout.contains("1 passed"), "the helper ran: {stdout}");
+    assert!(stdout.contains("1 passed"), "the run inside the namespace happened: {stdout}");
+    assert!(stdout.contains("committed inside the namespace"), "{stdout}");
     assert_eq!(fs::read_to_string(&first).expect("the first config"), IIS);
     assert_eq!(fs::read_to_string(&second).expect("the second config"), EXPRESS);
     assert_eq!(fs::read_to_string(&earlier).expect("the earlier backup"), "an earlier run's backup");
@@ -167,27 +180,19 @@ fn a_commit_whose_second_file_is_read_only_restores_the_first() {
     assert_eq!(names(&readonly), ["applicationhost.config"]);
 }
 
-/// Run by [`a_commit_whose_second_file_is_read_only_restores_the_first`] inside the mount
-/// namespace where the second file's folder is read-only: commits both files and checks the
-/// failure from within.
-#[test]
-#[ignore = "run inside a mount namespace by a_commit_whose_second_file_is_read_only_restores_the_first"]
-fn commit_two_files_inside_the_namespace() {
-    let files = std::env::var(FILES_VARIABLE)
-        .unwrap_or_else(|_| panic!("{FILES_VARIABLE} is not set: this test runs only inside the namespace"));
+/// The inside of [`a_commit_whose_second_file_is_read_only_restores_the_first`].
+fn commit_inside_the_namespace(files: &str) {
     let (first, second) = files.split_once('\n').expect("two paths");
     let (first, second) = (Path::new(first), Path::new(second));
+    let edited: &[u8] = b"<configuration>edited</configuration>\n";
     let changes = [
-        FileChange { path: first, original: IIS.as_bytes(), new: b"<configuration>edited</configuration>\n" },
-        FileChange {
-            path: second,
-            original: EXPRESS.as_bytes(),
-            new: b"<configuration>edited</configuration>\n",
-        },
+        FileChange { path: first, original: IIS.as_bytes(), new: edited },
+        FileChange { path: second, original: EXPRESS.as_bytes(), new: edited },
     ];
     let error = commit(&changes, None).expect_err("the read-only folder stops the second file");
     assert!(error.to_string().contains("Read-only file system"), "{error}");
     assert!(error.to_string().ends_with("nothing was changed"), "{error}");
     assert!(error.path().is_some_and(|path| path.starts_with(second.parent().expect("a folder"))), "{error}");
     assert!(error.not_restored.is_empty(), "{error}");
+    println!("committed inside the namespace: {error}");
 }
