@@ -6,7 +6,9 @@
 //! refused. The old content is kept in a backup next to the file that is never overwritten,
 //! and the new content goes to a temporary file in the same folder that is flushed to disk
 //! and then renamed over the original, so that readers see either the whole old file or the
-//! whole new one, never half of each.
+//! whole new one, never half of each. Several files (and the live HTTP.sys operations) are
+//! written together, all or nothing, by [`crate::transaction::commit`], which uses the
+//! pieces here; [`write_atomically`] is its commit of one file.
 //!
 //! Limits: the temporary file gets the original's permission bits (and on Unix, as far as
 //! allowed, its owner), but not Windows ACLs set explicitly on the file; it gets the folder's
