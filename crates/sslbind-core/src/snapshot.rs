@@ -220,8 +220,23 @@ fn pairs(fields: &[(String, String)]) -> Vec<[String; 2]> {
     fields.iter().map(|(label, value)| [label.clone(), value.clone()]).collect()
 }
 
+/// Why a snapshot could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("the snapshot could not be serialised as JSON: {reason}")]
+pub struct SnapshotWriteError {
+    /// serde_json's reason.
+    pub reason: String,
+}
+
 /// The snapshot of `machine` as pretty JSON. `configs[i]` must describe `machine.configs[i]`.
-pub fn write_snapshot(machine: &Machine, configs: &[ConfigSource], meta: &SnapshotMeta) -> String {
+///
+/// Fails rather than giving an empty or partial document when serialisation fails, so that
+/// a snapshot file is never replaced by one that does not read back.
+pub fn write_snapshot(
+    machine: &Machine,
+    configs: &[ConfigSource],
+    meta: &SnapshotMeta,
+) -> Result<String, SnapshotWriteError> {
     let document = Document {
         schema: SCHEMA.to_owned(),
         schema_version: SCHEMA_VERSION,
@@ -297,9 +312,15 @@ pub fn write_snapshot(machine: &Machine, configs: &[ConfigSource], meta: &Snapsh
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    pretty_json(&document)
+}
+
+/// `document` as pretty JSON ending with a newline.
+fn pretty_json(document: &impl Serialize) -> Result<String, SnapshotWriteError> {
+    let mut text = serde_json::to_string_pretty(document)
+        .map_err(|error| SnapshotWriteError { reason: error.to_string() })?;
     text.push('\n');
-    text
+    Ok(text)
 }
 
 fn mapping_document(mapping: &Mapping) -> MappingDocument {
@@ -539,4 +560,25 @@ fn json_error(path: &Arc<str>, error: &serde_json::Error) -> SourceError {
     let line = u32::try_from(error.line()).unwrap_or(u32::MAX).max(1);
     let column = u32::try_from(error.column()).unwrap_or(u32::MAX).max(1);
     SourceError::new(path, line, column, format!("not a valid snapshot: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value whose serialisation fails, as a map with non-string keys does.
+    struct Unserialisable;
+
+    impl Serialize for Unserialisable {
+        fn serialize<S: serde::Serializer>(&self, _serializer: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("not representable"))
+        }
+    }
+
+    #[test]
+    fn a_failed_serialisation_is_an_error_not_an_empty_document() {
+        let error = pretty_json(&Unserialisable).expect_err("fails");
+        assert_eq!(error.to_string(), "the snapshot could not be serialised as JSON: not representable");
+        assert_eq!(pretty_json(&[1, 2]).expect("serialises"), "[\n  1,\n  2\n]\n");
+    }
 }

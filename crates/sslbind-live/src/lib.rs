@@ -6,17 +6,21 @@
 //! error; everything that can fail because of content fails in the core, with a line and
 //! column.
 
+pub mod carry_out;
 pub mod load;
 pub mod probe;
+pub mod transaction;
 // The live Windows machine; its FFI calls exist with `cfg(any(windows, sslbind_check_windows))`.
 pub mod windows;
 pub mod write;
 
+pub use carry_out::{CarryOutError, carry_out};
 pub use load::{
     ConfigFileBytes, LoadError, LoadedMachine, Sources, invalid_bindings, load_machine,
     load_machine_with_files, read_ccs_folder,
 };
-pub use windows::{LiveError, Win32Error};
+pub use transaction::{CommitError, CommitFailure, ExternalStep, FileChange, StepError, commit};
 #[cfg(any(windows, sslbind_check_windows))]
-pub use windows::{apply_ops, load_live_machine};
+pub use windows::{HttpSysStep, apply_ops, load_live_machine};
+pub use windows::{LiveError, Win32Error};
 pub use write::{WriteError, Written, write_atomically, write_new};

@@ -6,7 +6,9 @@
 //! refused. The old content is kept in a backup next to the file that is never overwritten,
 //! and the new content goes to a temporary file in the same folder that is flushed to disk
 //! and then renamed over the original, so that readers see either the whole old file or the
-//! whole new one, never half of each.
+//! whole new one, never half of each. Several files (and the live HTTP.sys operations) are
+//! written together, all or nothing, by [`crate::transaction::commit`], which uses the
+//! pieces here; [`write_atomically`] is its commit of one file.
 //!
 //! Limits: the temporary file gets the original's permission bits (and on Unix, as far as
 //! allowed, its owner), but not Windows ACLs set explicitly on the file; it gets the folder's
@@ -16,6 +18,8 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
+
+use crate::transaction::{CommitError, CommitFailure, FileChange, commit};
 
 /// The suffix of backup file names: `applicationHost.config.sslbind-backup`.
 pub const BACKUP_SUFFIX: &str = ".sslbind-backup";
@@ -53,63 +57,31 @@ pub enum WriteError {
 }
 
 /// Replaces `path`'s content with `new` if and only if it still holds `original` (the bytes
-/// read earlier); keeps a backup.
+/// read earlier); keeps a backup. A [`crate::transaction::commit`] of one file.
 ///
 /// The backup is `<file name>.sslbind-backup` next to the file, or `.sslbind-backup.1`,
 /// `.2`, … when that exists; an older backup is never overwritten. When `new` equals
 /// `original` nothing is written and [`Written::backup`] is `None`. On failure the
-/// temporary file is removed, and so is the new backup unless the rename itself failed.
+/// temporary file and the new backup are removed and the file holds what it held.
 pub fn write_atomically(path: &Path, original: &[u8], new: &[u8]) -> Result<Written, WriteError> {
-    ensure_unchanged(path, original)?;
-    if new == original {
-        return Ok(Written { path: path.to_owned(), backup: None });
+    let change = FileChange { path, original, new };
+    match commit(&[change], None) {
+        Ok(mut written) => written
+            .pop()
+            .ok_or_else(|| io_error(path, io::Error::other("the commit of one file reported no result"))),
+        Err(CommitError { failure: CommitFailure::File(error), not_restored }) if not_restored.is_empty() => {
+            Err(error)
+        }
+        Err(error) => Err(io_error(path, io::Error::other(error.to_string()))),
     }
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| io_error(path, io::Error::new(io::ErrorKind::InvalidInput, "not a file name")))?;
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let permissions = fs::metadata(path).map_err(|source| io_error(path, source))?.permissions();
-
-    let backup = write_backup(path, &folder, file_name, original, &permissions)?;
-
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(file_name);
-    temp_name.push(format!(".sslbind-tmp-{}", std::process::id()));
-    let temp = folder.join(temp_name);
-
-    let before_rename =
-        write_temp(path, &temp, new, &permissions).and_then(|()| ensure_unchanged(path, original));
-    if let Err(error) = before_rename {
-        remove_quietly(&temp);
-        remove_quietly(&backup);
-        return Err(error);
-    }
-    if let Err(source) = fs::rename(&temp, path) {
-        remove_quietly(&temp);
-        return Err(io_error(path, source));
-    }
-    sync_folder(&folder);
-    Ok(Written { path: path.to_owned(), backup: Some(backup) })
 }
 
 /// Writes `bytes` to `path`, replacing whatever is there, so that a reader never sees half a
 /// file: a temporary file in the same folder, synced, then renamed over `path`. For files
 /// sslbind creates (snapshots), where there is nothing to back up or protect.
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| io_error(path, io::Error::new(io::ErrorKind::InvalidInput, "not a file name")))?;
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(file_name);
-    temp_name.push(format!(".sslbind-tmp-{}", std::process::id()));
-    let temp = folder.join(temp_name);
+    let (folder, file_name) = folder_of(path)?;
+    let temp = temp_path(&folder, file_name);
     let written = (|| {
         let _ = fs::remove_file(&temp);
         let mut file = OpenOptions::new()
@@ -129,14 +101,35 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     written
 }
 
+/// The folder of `path` (`.` for a bare file name) and its file name.
+pub(crate) fn folder_of(path: &Path) -> Result<(PathBuf, &std::ffi::OsStr), WriteError> {
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| io_error(path, io::Error::new(io::ErrorKind::InvalidInput, "not a file name")))?;
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    Ok((folder, file_name))
+}
+
+/// The temporary file for `file_name` in `folder`: hidden, and named by the process so that
+/// a stale one from a crashed run of the same process id is recognisably ours.
+pub(crate) fn temp_path(folder: &Path, file_name: &std::ffi::OsStr) -> PathBuf {
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(file_name);
+    temp_name.push(format!(".sslbind-tmp-{}", std::process::id()));
+    folder.join(temp_name)
+}
+
 /// Fails with [`WriteError::ChangedUnderneath`] unless `path` holds exactly `original`.
-fn ensure_unchanged(path: &Path, original: &[u8]) -> Result<(), WriteError> {
+pub(crate) fn ensure_unchanged(path: &Path, original: &[u8]) -> Result<(), WriteError> {
     let current = fs::read(path).map_err(|source| io_error(path, source))?;
     if current == original { Ok(()) } else { Err(WriteError::ChangedUnderneath { path: path.to_owned() }) }
 }
 
 /// Writes `original` to the first free backup name and returns it.
-fn write_backup(
+pub(crate) fn write_backup(
     path: &Path,
     folder: &Path,
     file_name: &std::ffi::OsStr,
@@ -171,7 +164,12 @@ fn write_backup(
 
 /// Writes `new` to `temp` (replacing a stale file of that name) with the original's
 /// permissions.
-fn write_temp(path: &Path, temp: &Path, new: &[u8], permissions: &fs::Permissions) -> Result<(), WriteError> {
+pub(crate) fn write_temp(
+    path: &Path,
+    temp: &Path,
+    new: &[u8],
+    permissions: &fs::Permissions,
+) -> Result<(), WriteError> {
     match fs::remove_file(temp) {
         Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(io_error(temp, error)),
         _ => {}
@@ -219,7 +217,7 @@ fn copy_owner(_from: &Path, _to: &Path) {}
 
 /// Makes the rename durable, best effort: a folder can only be synced on Unix.
 #[cfg(unix)]
-fn sync_folder(folder: &Path) {
+pub(crate) fn sync_folder(folder: &Path) {
     if let Ok(handle) = File::open(folder) {
         let _ = handle.sync_all();
     }
@@ -227,10 +225,10 @@ fn sync_folder(folder: &Path) {
 
 /// Windows has no portable way to sync a folder; the rename is durable once NTFS commits it.
 #[cfg(not(unix))]
-fn sync_folder(_folder: &Path) {}
+pub(crate) fn sync_folder(_folder: &Path) {}
 
 /// Removes a file sslbind created, ignoring errors (it may not exist).
-fn remove_quietly(path: &Path) {
+pub(crate) fn remove_quietly(path: &Path) {
     if fs::remove_file(path).is_err() {
         clear_read_only(path);
         let _ = fs::remove_file(path);
@@ -255,6 +253,6 @@ fn clear_read_only(path: &Path) {
 #[cfg(not(windows))]
 fn clear_read_only(_path: &Path) {}
 
-fn io_error(path: &Path, source: io::Error) -> WriteError {
+pub(crate) fn io_error(path: &Path, source: io::Error) -> WriteError {
     WriteError::Io { path: path.to_owned(), source }
 }

@@ -22,6 +22,7 @@ use crate::model::mapping::{Mapping, MappingKey};
 use crate::model::source::{Origin, SourceError};
 use crate::owners::Owner;
 use crate::plan::ops::{MappingOp, UrlAclOp, reservation_url};
+use crate::plan::validate::{InvalidValue, check_change, sni_without_host};
 use crate::uncertain::SelectionAssumptions;
 
 /// One change a user asks for.
@@ -187,6 +188,9 @@ pub enum PlanError {
     /// A change needs a certificate it was not given.
     #[error("{0}")]
     Invalid(String),
+    /// A value given for the change cannot be written (see [`check_change`]).
+    #[error("{0}")]
+    InvalidValue(InvalidValue),
 }
 
 /// The inputs of a plan: the machine as read, and the decoded text of each of its configs.
@@ -200,18 +204,42 @@ pub struct PlanInput<'a> {
 }
 
 /// Plans `change` on `input`.
+///
+/// The values to write are checked first ([`check_change`]), so a plan never writes what
+/// the reader or `doctor` would reject; a binding's protocol is written in lower case, as IIS
+/// writes it, with a note when it was given otherwise.
 pub fn plan(input: &PlanInput<'_>, change: &Change) -> Result<Plan, PlanError> {
+    check_change(change).map_err(PlanError::InvalidValue)?;
+    let mut notes = Vec::new();
+    let normalised = normalise(change, &mut notes);
+    let change = &normalised;
     let machine = input.machine;
     let before = analyze(machine, &UnknownCcsFolder, &SelectionAssumptions::default());
-    let mut planner =
-        Planner { input, before: &before, plan: Plan::default(), texts: input.config_texts.to_vec() };
+    let plan = Plan { notes, ..Plan::default() };
+    let mut planner = Planner { input, before: &before, plan, texts: input.config_texts.to_vec() };
     planner.edit_configs(change)?;
     let after_configs = planner.reread_configs()?;
+    planner.refuse_duplicates(change, &after_configs);
     let mut after = Machine { configs: after_configs, ..machine.clone() };
     planner.plan_mappings(change, &mut after)?;
     planner.release_unused(change, &after);
-    planner.plan_urlacls(&after);
+    planner.plan_urlacls(change, &after);
     Ok(planner.plan)
+}
+
+/// `change` with the protocol of a binding to add in lower case (IIS matches protocols
+/// without case but writes them in lower case, and other tools compare them as written).
+fn normalise(change: &Change, notes: &mut Vec<String>) -> Change {
+    let mut change = change.clone();
+    if let Change::AddBinding { protocol, .. } = &mut change {
+        let lower = protocol.to_ascii_lowercase();
+        if *protocol != lower {
+            notes
+                .push(format!("protocol `{protocol}` is written in lower case, `{lower}`, as IIS writes it"));
+            *protocol = lower;
+        }
+    }
+    change
 }
 
 /// The mappings after applying `ops` to `mappings`.
@@ -303,11 +331,27 @@ impl<'a> Planner<'a> {
             }
             Change::RemoveBinding { site, protocol, information } => {
                 let target = self.find_site(site)?;
-                self.apply_edit(target.config, |text| edit::remove_binding(text, site, protocol, information))
+                let removed = self.apply_edit(target.config, |text| {
+                    edit::remove_binding(text, site, protocol, information)
+                });
+                match removed {
+                    // Already gone (written by an earlier `--write`): what HTTP.sys still
+                    // holds for it is planned all the same, so writing first and emitting
+                    // later gives the same operations.
+                    Err(PlanError::Edit { error: EditError::BindingNotFound { .. }, .. }) => {
+                        self.plan.notes.push(format!(
+                            "site `{site}` has no {protocol} binding `{information}`: the config stays as it is; \
+                             mappings and URL reservations only it would need are still released"
+                        ));
+                        Ok(())
+                    }
+                    other => other,
+                }
             }
             Change::SetBinding { site, protocol, information, sni, to, .. } => {
                 let target = self.find_site(site)?;
                 let current = self.binding_flags(target.config, site, protocol, information)?;
+                self.check_sni_host(protocol, current, *sni, information, to.as_deref())?;
                 if let Some(sni) = sni {
                     let flags = if *sni { current | SslFlags::SNI } else { current & !SslFlags::SNI };
                     if flags != current {
@@ -348,6 +392,33 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// Refuses a `binding set` that would leave an SNI binding without a host name
+    /// (`sni-without-host`): `--sni` on such a binding, or `--to` such a value on an SNI
+    /// binding.
+    fn check_sni_host(
+        &self,
+        protocol: &str,
+        current: u32,
+        sni: Option<bool>,
+        information: &str,
+        to: Option<&str>,
+    ) -> Result<(), PlanError> {
+        let sni_after = sni.unwrap_or(current & SslFlags::SNI != 0);
+        if (sni != Some(true) && to.is_none()) || !sni_after || !protocol.eq_ignore_ascii_case("https") {
+            return Ok(());
+        }
+        let information_after = to.unwrap_or(information);
+        let endpoint = match crate::iis::parse_binding_information(protocol, information_after) {
+            crate::model::binding::BindingEndpoint::Http(endpoint) => endpoint,
+            _ => return Ok(()),
+        };
+        if endpoint.specific_host().is_some() {
+            return Ok(());
+        }
+        let option = if to.is_some() { "--to" } else { "--sni" };
+        Err(PlanError::InvalidValue(sni_without_host(option, information_after, &endpoint)))
+    }
+
     fn binding_flags(
         &self,
         config: usize,
@@ -373,6 +444,45 @@ impl<'a> Planner<'a> {
                     information: information.to_owned(),
                 },
             })
+    }
+
+    /// Refuses (unless forced) a binding that this change adds or sets when another site of
+    /// the same config has the same protocol and bindingInformation: only one of the two
+    /// sites could start (doctor: duplicate-binding). A repeat within one site is refused by
+    /// the editor already.
+    fn refuse_duplicates(&mut self, change: &Change, after: &[ConfigFile]) {
+        let (site, protocol, information) = match change {
+            Change::AddBinding { site, protocol, information, .. } => (site, protocol, information),
+            Change::SetBinding { site, protocol, to: Some(to), .. } => (site, protocol, to),
+            _ => return,
+        };
+        // A binding that was there before is not this change's doing.
+        if self.plan.configs.is_empty() {
+            return;
+        }
+        for config in after {
+            let Some(own) = config.sites.iter().find(|candidate| candidate.name.eq_ignore_ascii_case(site))
+            else {
+                continue;
+            };
+            if !own.bindings.iter().any(|binding| names_binding(own, binding, site, protocol, information)) {
+                continue;
+            }
+            let others = config.sites.iter().filter(|other| {
+                !other.name.eq_ignore_ascii_case(site)
+                    && other
+                        .bindings
+                        .iter()
+                        .any(|binding| names_binding(other, binding, &other.name, protocol, information))
+            });
+            for other in others {
+                self.refuse(format!(
+                    "site `{}` has the {protocol} binding `{information}` too: only one of the two sites could \
+                     start with it (doctor: duplicate-binding)",
+                    other.name
+                ));
+            }
+        }
     }
 
     fn reread_configs(&mut self) -> Result<Vec<ConfigFile>, PlanError> {
@@ -637,10 +747,15 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// Reserves the URLs IIS Express bindings of `after` newly need and no reservation covers,
-    /// for Everyone, and deletes the reservations of exactly the URLs no binding needs any
-    /// more; only when URL reservations were given.
-    fn plan_urlacls(&mut self, after: &Machine) {
+    /// Reserves, for Everyone, the URLs that the IIS Express bindings this change adds or sets
+    /// need and no reservation covers, and deletes the reservations of exactly the URLs no
+    /// binding needs any more; only when URL reservations were given.
+    ///
+    /// What is reserved follows from the machine's reservations, not only from what the
+    /// config edit adds: writing the config first (`--write`) and emitting the script later
+    /// plans the same reservation as emitting first, because the binding that is already in
+    /// the config still lacks it.
+    fn plan_urlacls(&mut self, change: &Change, after: &Machine) {
         let machine = self.machine();
         if !machine.url_reservations_known {
             return;
@@ -659,8 +774,10 @@ impl<'a> Planner<'a> {
                 .collect()
         };
         let (before, now) = (needed(&machine.configs), needed(&after.configs));
+        let mut wanted: BTreeSet<String> = now.difference(&before).cloned().collect();
+        wanted.extend(changed_binding_urls(change, after));
         let reservations = &machine.url_reservations;
-        for url in now.difference(&before) {
+        for url in &wanted {
             let Ok(prefix) = crate::httpsys::urlacl::parse_url_prefix(url) else { continue };
             let host =
                 url.split("://").nth(1).and_then(|rest| rest.rsplit_once(':')).map_or("*", |(host, _)| host);
@@ -681,7 +798,22 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        for url in before.difference(&now) {
+        let mut gone: BTreeSet<String> = before.difference(&now).cloned().collect();
+        if let Change::RemoveBinding { site, protocol, information } = change {
+            // Already removed from the config by an earlier `--write`: its reservation goes
+            // all the same when nothing else needs it.
+            let flavor = after.configs.iter().find_map(|config| {
+                config
+                    .sites
+                    .iter()
+                    .any(|candidate| candidate.name.eq_ignore_ascii_case(site))
+                    .then_some(config.flavor)
+            });
+            let url =
+                flavor.and_then(|flavor| reservation_url(flavor, &planned_binding(protocol, information, 0)));
+            gone.extend(url.filter(|url| !now.contains(url)));
+        }
+        for url in &gone {
             let Ok(prefix) = crate::httpsys::urlacl::parse_url_prefix(url) else { continue };
             for reservation in
                 reservations.iter().filter(|reservation| reservation.prefix.as_ref() == Some(&prefix))
@@ -719,6 +851,17 @@ impl<'a> Planner<'a> {
             let expected = analysis.expected.as_ref().and_then(|key| self.before.index.get(key));
             for position in [expected, analysis.effective()].into_iter().flatten() {
                 if !candidates.contains(&position) {
+                    candidates.push(position);
+                }
+            }
+        }
+        if let (Change::RemoveBinding { protocol, information, .. }, true) = (change, removed.is_empty()) {
+            // The binding is gone already: its flags are unknown, so every mapping it could
+            // have expected is a candidate; only those nothing uses any more are deleted.
+            for key in possible_keys(protocol, information) {
+                if let Some(position) =
+                    self.before.index.get(&key).filter(|position| !candidates.contains(position))
+                {
                     candidates.push(position);
                 }
             }
@@ -802,6 +945,47 @@ fn names_binding(
     site.name.eq_ignore_ascii_case(site_name)
         && binding.protocol.eq_ignore_ascii_case(protocol)
         && binding.information.eq_ignore_ascii_case(information)
+}
+
+/// The mappings an https binding with this bindingInformation expects with any sslFlags:
+/// its IP mapping, its SNI mapping (when it has a host name) and the CCS mapping of its port.
+fn possible_keys(protocol: &str, information: &str) -> Vec<MappingKey> {
+    [0, SslFlags::SNI, SslFlags::SNI | SslFlags::CENTRAL_CERT_STORE]
+        .into_iter()
+        .filter_map(|flags| crate::analysis::expected_mapping(&planned_binding(protocol, information, flags)))
+        .collect()
+}
+
+/// A binding that is in no config, to ask what it would need.
+fn planned_binding(protocol: &str, information: &str, flags: u32) -> crate::model::binding::Binding {
+    crate::model::binding::Binding {
+        protocol: protocol.to_owned(),
+        information: information.to_owned(),
+        ssl_flags: SslFlags(flags),
+        endpoint: crate::iis::parse_binding_information(protocol, information),
+        origin: Origin::Planned,
+    }
+}
+
+/// The URLs the binding that `change` adds or sets needs in `after` (at most one).
+fn changed_binding_urls(change: &Change, after: &Machine) -> Vec<String> {
+    let (site, protocol, information) = match change {
+        Change::AddBinding { site, protocol, information, .. } => (site, protocol, information),
+        Change::SetBinding { site, protocol, information, to, .. } => {
+            (site, protocol, to.as_ref().unwrap_or(information))
+        }
+        _ => return Vec::new(),
+    };
+    after
+        .configs
+        .iter()
+        .flat_map(|config| config.sites.iter().map(move |candidate| (config.flavor, candidate)))
+        .flat_map(|(flavor, candidate)| {
+            candidate.bindings.iter().map(move |binding| (flavor, candidate, binding))
+        })
+        .filter(|(_, candidate, binding)| names_binding(candidate, binding, site, protocol, information))
+        .filter_map(|(flavor, _, binding)| reservation_url(flavor, binding))
+        .collect()
 }
 
 fn owner_name(mapping: &Mapping) -> String {

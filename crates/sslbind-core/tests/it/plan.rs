@@ -4,7 +4,7 @@
 use sslbind_core::analysis::selection::UnknownCcsFolder;
 use sslbind_core::analysis::{analyze, expected_mapping};
 use sslbind_core::model::{Machine, MappingKey, Thumbprint};
-use sslbind_core::plan::{Change, MappingOp, Plan, PlanInput, apply_ops, plan};
+use sslbind_core::plan::{Change, MappingOp, Plan, PlanError, PlanInput, apply_ops, check_change, plan};
 use sslbind_core::uncertain::SelectionAssumptions;
 
 use crate::support::{ADFS, EXPRESS, IIS, MachineBuilder, certificate};
@@ -611,5 +611,330 @@ fn removing_the_last_express_binding_of_a_url_deletes_its_reservation() {
         true,
         &remove,
     );
+    assert!(shared.urlacl_ops.is_empty(), "{:?}", shared.urlacl_ops);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values a change writes: the reader's grammar, checked before anything is planned.
+
+fn add(protocol: &str, information: &str) -> Change {
+    Change::AddBinding {
+        site: "a".into(),
+        protocol: protocol.into(),
+        information: information.into(),
+        sni: false,
+        ccs: false,
+        certificate: None,
+        store: None,
+    }
+}
+
+fn plan_error(builder: MachineBuilder, change: &Change) -> sslbind_core::plan::PlanError {
+    let text = builder.config_xml();
+    let machine = builder.build();
+    let texts = vec![text];
+    let input = PlanInput { machine: &machine, config_texts: &texts, force: true };
+    plan(&input, change).expect_err("the change is refused before planning")
+}
+
+#[test]
+fn binding_values_the_reader_calls_invalid_are_refused_with_the_option_and_the_reason() {
+    let cases = [
+        ("*:abc:host", "port `abc` is not a number"),
+        ("*:0:x", "port 0 is out of range 1-65535"),
+        ("1.2.3:443:x", "address `1.2.3` is not `*`"),
+        ("*:443", "found one colon"),
+        ("443", "found no colon"),
+        ("*:443:a b", "contains whitespace"),
+        ("*:443:a.*.com", "has a `*` that is not the whole left-most label"),
+        ("", "found an empty value"),
+    ];
+    for (information, reason) in cases {
+        for protocol in ["https", "http", "HTTPS"] {
+            let error = check_change(&add(protocol, information)).expect_err(information);
+            assert_eq!(error.option, "--binding");
+            assert_eq!(error.value.as_deref(), Some(information));
+            assert!(error.reason.contains(reason), "{information}: {error}");
+            assert!(error.to_string().starts_with(&format!("--binding `{information}`: ")), "{error}");
+            assert!(error.to_string().contains("invalid-binding"), "{error}");
+        }
+        // plan() refuses it too, so no caller can write it.
+        let builder = MachineBuilder::new().binding("a", "http", "*:80:", 0);
+        assert!(matches!(plan_error(builder, &add("https", information)), PlanError::InvalidValue(_)));
+    }
+}
+
+#[test]
+fn binding_values_the_reader_accepts_are_planned() {
+    for information in
+        ["*:443:a.example.com", "*:443:", "10.0.0.5:443:", "[::1]:8443:a.example.com", "*:443:*.example.com"]
+    {
+        assert_eq!(check_change(&add("https", information)), Ok(()), "{information}");
+        let builder = MachineBuilder::new().binding("a", "http", "*:80:", 0);
+        let (_, plan) = plan_of(builder, &add("https", information), false);
+        assert_eq!(plan.configs.len(), 1, "{information}");
+    }
+    // Other protocols have their own grammar, which sslbind leaves alone; only empty is wrong.
+    assert_eq!(check_change(&add("net.tcp", "808:*")), Ok(()));
+    assert!(check_change(&add("net.tcp", "")).is_err());
+}
+
+#[test]
+fn the_protocol_is_written_in_lower_case_with_a_note() {
+    let builder = || MachineBuilder::new().binding("a", "http", "*:80:", 0);
+    let (_, plan) = plan_of(builder(), &add("HTTPS", "*:443:a.example.com"), false);
+    assert!(
+        plan.configs[0]
+            .after
+            .contains("<binding protocol=\"https\" bindingInformation=\"*:443:a.example.com\" />"),
+        "{}",
+        plan.configs[0].after
+    );
+    assert!(
+        plan.notes
+            .iter()
+            .any(|note| note == "protocol `HTTPS` is written in lower case, `https`, as IIS writes it"),
+        "{:?}",
+        plan.notes
+    );
+    let (_, lower) = plan_of(builder(), &add("https", "*:443:a.example.com"), false);
+    assert!(!lower.notes.iter().any(|note| note.contains("lower case")), "{:?}", lower.notes);
+
+    for protocol in ["", "ht tp", "1http", "http\""] {
+        let error = check_change(&add(protocol, "*:80:")).expect_err(protocol);
+        assert_eq!(error.option, "--protocol", "{protocol}");
+    }
+}
+
+#[test]
+fn certificate_options_on_a_binding_that_is_not_https_are_refused_not_dropped() {
+    let with = |protocol: &str, sni: bool, certificate: bool, store: bool| Change::AddBinding {
+        site: "a".into(),
+        protocol: protocol.into(),
+        information: "*:80:a.example.com".into(),
+        sni,
+        ccs: false,
+        certificate: certificate.then(|| hash("5226DC6C54559761CD471B86EB51C096252C90F2")),
+        store: store.then(|| "WebHosting".to_owned()),
+    };
+    let sni = check_change(&with("http", true, false, false)).expect_err("--sni on http");
+    assert_eq!(
+        sni.to_string(),
+        "--sni: applies only to https bindings (SSL flags and certificate mappings), and this binding's protocol is `http`"
+    );
+    let certificate = check_change(&with("http", false, true, false)).expect_err("--certificate on http");
+    assert_eq!(certificate.option, "--certificate");
+    assert_eq!(check_change(&with("https", true, true, true)), Ok(()));
+    assert_eq!(check_change(&with("HTTPS", true, true, false)), Ok(()));
+    let store = check_change(&with("https", false, false, true)).expect_err("--store without --certificate");
+    assert_eq!(store.option, "--store");
+
+    let set = |protocol: &str| Change::SetBinding {
+        site: "a".into(),
+        protocol: protocol.into(),
+        information: "*:80:a.example.com".into(),
+        sni: Some(true),
+        certificate: None,
+        store: None,
+        to: None,
+    };
+    assert_eq!(check_change(&set("http")).expect_err("--sni on http").option, "--sni");
+    assert_eq!(check_change(&set("https")), Ok(()));
+}
+
+#[test]
+fn sni_without_a_host_name_is_refused_when_adding_and_when_setting() {
+    let sni_add = |information: &str| Change::AddBinding {
+        site: "a".into(),
+        protocol: "https".into(),
+        information: information.into(),
+        sni: true,
+        ccs: false,
+        certificate: None,
+        store: None,
+    };
+    for information in ["*:443:", "*:443:*"] {
+        let error = check_change(&sni_add(information)).expect_err(information);
+        assert_eq!(error.option, "--sni");
+        assert!(error.reason.contains("sni-without-host"), "{error}");
+    }
+    assert_eq!(check_change(&sni_add("*:443:a.example.com")), Ok(()));
+
+    let builder = || {
+        MachineBuilder::new().binding("a", "https", "*:443:", 0).binding(
+            "a",
+            "https",
+            "*:8443:b.example.com",
+            1,
+        )
+    };
+    let set = |information: &str, sni: Option<bool>, to: Option<&str>| Change::SetBinding {
+        site: "a".into(),
+        protocol: "https".into(),
+        information: information.into(),
+        sni,
+        certificate: None,
+        store: None,
+        to: to.map(str::to_owned),
+    };
+    let PlanError::InvalidValue(error) = plan_error(builder(), &set("*:443:", Some(true), None)) else {
+        panic!("not an invalid value")
+    };
+    assert_eq!(error.option, "--sni");
+    let PlanError::InvalidValue(error) =
+        plan_error(builder(), &set("*:8443:b.example.com", None, Some("*:8443:")))
+    else {
+        panic!("not an invalid value")
+    };
+    assert_eq!((error.option, error.value.as_deref()), ("--to", Some("*:8443:")));
+    // Near misses: a host name given, or SNI cleared at the same time.
+    let (_, plan) = plan_of(builder(), &set("*:443:", Some(true), Some("*:443:a.example.com")), false);
+    assert_eq!(plan.configs.len(), 1);
+    let (_, plan) = plan_of(builder(), &set("*:8443:b.example.com", Some(false), Some("*:8443:")), false);
+    assert_eq!(plan.configs.len(), 1);
+}
+
+#[test]
+fn writing_first_and_emitting_later_plans_the_same_http_sys_operations() {
+    let lextudio = certificate(&["lextudio.com"], (2025, 1, 1), (2030, 1, 1));
+    let change = Change::AddBinding {
+        site: "php".into(),
+        protocol: "https".into(),
+        information: "*:4431:lextudio.com".into(),
+        sni: true,
+        ccs: false,
+        certificate: Some(lextudio.thumbprint),
+        store: None,
+    };
+    let before = MachineBuilder::new()
+        .binding("php", "http", "*:8080:localhost", 0)
+        .certificate(&lextudio)
+        .iis_express();
+    // The config as `--write` left it; HTTP.sys and the reservations are unchanged.
+    let written = MachineBuilder::new()
+        .binding("php", "http", "*:8080:localhost", 0)
+        .binding("php", "https", "*:4431:lextudio.com", 1)
+        .certificate(&lextudio)
+        .iis_express();
+    let first = urlacl_plan_of(before, Vec::new(), true, &change);
+    let second = urlacl_plan_of(written, Vec::new(), true, &change);
+    assert_eq!(first.configs.len(), 1);
+    assert!(second.configs.is_empty());
+    assert_eq!(second.ops, first.ops);
+    assert_eq!(second.urlacl_ops, first.urlacl_ops);
+    assert_eq!(urlacl_ops(&second), ["netsh http add urlacl url=https://lextudio.com:4431/ user=Everyone"]);
+
+    // Near miss: once the server has the reservation, neither order adds it.
+    let reserved =
+        || vec![crate::support::url_reservation("https://lextudio.com:4431/", &[("\\Everyone", true)])];
+    let after_server = urlacl_plan_of(
+        MachineBuilder::new()
+            .binding("php", "https", "*:4431:lextudio.com", 1)
+            .certificate(&lextudio)
+            .iis_express(),
+        reserved(),
+        true,
+        &change,
+    );
+    assert!(after_server.urlacl_ops.is_empty(), "{:?}", after_server.urlacl_ops);
+}
+
+#[test]
+fn a_binding_another_site_of_the_config_has_is_refused_unless_forced() {
+    let builder = || {
+        MachineBuilder::new().binding("a", "https", "*:443:shop.example.com", 1).binding(
+            "b",
+            "https",
+            "*:443:b.example.com",
+            1,
+        )
+    };
+    let add_to_b = |information: &str| Change::AddBinding {
+        site: "b".into(),
+        protocol: "https".into(),
+        information: information.into(),
+        sni: true,
+        ccs: false,
+        certificate: None,
+        store: None,
+    };
+    let (_, plan) = plan_of(builder(), &add_to_b("*:443:SHOP.example.com"), false);
+    assert_eq!(plan.refusals.len(), 1, "{:?}", plan.refusals);
+    assert!(plan.refusals[0].reason.contains("site `a` has the https binding"), "{:?}", plan.refusals);
+    assert!(plan.refusals[0].reason.contains("duplicate-binding"), "{:?}", plan.refusals);
+    let moved = Change::SetBinding {
+        site: "b".into(),
+        protocol: "https".into(),
+        information: "*:443:b.example.com".into(),
+        sni: None,
+        certificate: None,
+        store: None,
+        to: Some("*:443:shop.example.com".into()),
+    };
+    let (_, plan) = plan_of(builder(), &moved, false);
+    assert_eq!(plan.refusals.len(), 1, "{:?}", plan.refusals);
+
+    // Near misses: another host, or another protocol on the same text.
+    let (_, plan) = plan_of(builder(), &add_to_b("*:443:other.example.com"), false);
+    assert!(plan.refusals.is_empty(), "{:?}", plan.refusals);
+    let http = Change::AddBinding {
+        site: "b".into(),
+        protocol: "http".into(),
+        information: "*:443:shop.example.com".into(),
+        sni: false,
+        ccs: false,
+        certificate: None,
+        store: None,
+    };
+    let (_, plan) = plan_of(builder(), &http, false);
+    assert!(plan.refusals.is_empty(), "{:?}", plan.refusals);
+}
+
+#[test]
+fn removing_a_binding_the_config_no_longer_has_still_releases_what_it_left_in_http_sys() {
+    let remove = Change::RemoveBinding {
+        site: "php".into(),
+        protocol: "https".into(),
+        information: "*:4431:lextudio.com".into(),
+    };
+    let reservations =
+        || vec![crate::support::url_reservation("https://lextudio.com:4431/", &[("\\Everyone", true)])];
+    let before = MachineBuilder::new()
+        .binding("php", "http", "*:8080:localhost", 0)
+        .binding("php", "https", "*:4431:lextudio.com", 1)
+        .mapping("Hostname:port", "lextudio.com:4431", EXPRESS)
+        .iis_express();
+    // The config as `--write` left it; HTTP.sys and the reservations are unchanged.
+    let written = MachineBuilder::new()
+        .binding("php", "http", "*:8080:localhost", 0)
+        .mapping("Hostname:port", "lextudio.com:4431", EXPRESS)
+        .iis_express();
+    let first = urlacl_plan_of(before, reservations(), true, &remove);
+    let second = urlacl_plan_of(written, reservations(), true, &remove);
+    assert_eq!(first.configs.len(), 1);
+    assert!(second.configs.is_empty());
+    assert_eq!(ops(&first).len(), 1);
+    assert!(ops(&first)[0].starts_with("delete sni lextudio.com:4431 "), "{:?}", ops(&first));
+    assert_eq!(ops(&second), ops(&first));
+    assert_eq!(urlacl_ops(&first), ["netsh http delete urlacl url=https://lextudio.com:4431/"]);
+    assert_eq!(second.urlacl_ops, first.urlacl_ops);
+    assert!(
+        second.notes.iter().any(|note| note.contains("has no https binding `*:4431:lextudio.com`")),
+        "{:?}",
+        second.notes
+    );
+
+    // Near miss: another binding still uses the mapping and the URL, so neither goes.
+    let shared = urlacl_plan_of(
+        MachineBuilder::new()
+            .binding("php", "http", "*:8080:localhost", 0)
+            .binding("other", "https", "*:4431:lextudio.com", 1)
+            .mapping("Hostname:port", "lextudio.com:4431", EXPRESS)
+            .iis_express(),
+        reservations(),
+        true,
+        &remove,
+    );
+    assert!(shared.ops.is_empty(), "{:?}", shared.ops);
     assert!(shared.urlacl_ops.is_empty(), "{:?}", shared.urlacl_ops);
 }

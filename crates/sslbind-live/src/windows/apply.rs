@@ -53,6 +53,19 @@ pub fn apply_with_undo<W: MappingWriter>(writer: &mut W, ops: &[MappingOp]) -> R
     Ok(())
 }
 
+/// Takes back `ops`, which were all applied, last first: after a later step of the same
+/// change failed (a config that could not be replaced). Every operation is tried even when
+/// one fails; the error lists those that could not be taken back.
+pub fn undo_applied<W: MappingWriter>(writer: &mut W, ops: &[MappingOp]) -> Result<(), LiveError> {
+    let mut failures = Vec::new();
+    for op in ops.iter().rev() {
+        if let Err(error) = undo_one(writer, op, &mut failures) {
+            failures.push(format!("{}: {error}", undo_description(op)));
+        }
+    }
+    if failures.is_empty() { Ok(()) } else { Err(LiveError::Undo { failures }) }
+}
+
 /// What `op` does, for messages: `adding mapping 0.0.0.0:443`.
 pub fn description(op: &MappingOp) -> String {
     match op {
@@ -278,6 +291,48 @@ mod tests {
             text.contains("undoing failed for: deleting the added mapping 10.0.0.5:443: access denied"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn applied_operations_are_taken_back_last_first() {
+        let old = mapping("0.0.0.0:443", "a");
+        let new = mapping("0.0.0.0:443", "b");
+        let gone = mapping("0.0.0.0:8443", "c");
+        let added = mapping("10.0.0.5:443", "d");
+        let mut fake = fake_with(&[&old, &gone]);
+        let ops = [
+            MappingOp::Replace { before: old.clone(), after: new },
+            MappingOp::Delete(gone.clone()),
+            MappingOp::Add(added),
+        ];
+        apply_with_undo(&mut fake, &ops).expect("applies");
+        fake.calls.clear();
+        undo_applied(&mut fake, &ops).expect("undone");
+        assert_eq!(fake.records.len(), 2);
+        assert_eq!(fake.records["0.0.0.0:443"], old);
+        assert_eq!(fake.records["0.0.0.0:8443"], gone);
+        assert_eq!(
+            fake.calls,
+            ["delete 10.0.0.5:443", "create 0.0.0.0:8443", "create 0.0.0.0:443", "update 0.0.0.0:443"]
+        );
+    }
+
+    #[test]
+    fn an_undo_that_fails_goes_on_and_names_what_stays() {
+        let first = mapping("10.0.0.5:443", "d");
+        let second = mapping("10.0.0.6:443", "e");
+        let ops = [MappingOp::Add(first), MappingOp::Add(second)];
+        let mut fake = Fake::default();
+        apply_with_undo(&mut fake, &ops).expect("applies");
+        fake.failures.push(("delete", "10.0.0.6:443".to_owned(), ERROR_ACCESS_DENIED));
+        let error = undo_applied(&mut fake, &ops).expect_err("one stays");
+        assert!(
+            error
+                .to_string()
+                .starts_with("undoing the HTTP.sys changes failed for: deleting the added mapping 10.0.0.6:443: access denied"),
+            "{error}"
+        );
+        assert_eq!(fake.records.keys().collect::<Vec<_>>(), ["10.0.0.6:443"]);
     }
 
     #[test]

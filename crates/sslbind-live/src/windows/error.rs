@@ -154,6 +154,12 @@ pub enum LiveError {
         /// Earlier operations (or a partial step) that could not be undone, described.
         undo_failures: Vec<String>,
     },
+    /// Operations that were applied could not all be taken back.
+    #[error("undoing the HTTP.sys changes failed for: {}", failures.join("; "))]
+    Undo {
+        /// The operations that stay applied, described with why.
+        failures: Vec<String>,
+    },
     /// A config file could not be read or parsed.
     #[error(transparent)]
     Load(#[from] LoadError),

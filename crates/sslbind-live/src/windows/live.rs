@@ -15,7 +15,8 @@ use sslbind_core::plan::ops::MappingOp;
 use sslbind_core::{Location, SourceWarning, iis, text};
 
 use crate::load::{ConfigFileBytes, LoadError, LoadedMachine};
-use crate::windows::apply::apply_with_undo;
+use crate::transaction::{ExternalStep, StepError};
+use crate::windows::apply::{apply_with_undo, undo_applied};
 use crate::windows::configs::{self, LiveConfig};
 use crate::windows::error::LiveError;
 use crate::windows::httpapi::{HttpApi, HttpSysWriter};
@@ -110,6 +111,36 @@ pub fn load_live_machine(iis_express_solution: Option<&Path>) -> Result<LoadedMa
         notes.into_iter().map(|message| SourceWarning { location: Location::new(&source, 0, 0), message }),
     );
     Ok(LoadedMachine { machine, config_files })
+}
+
+/// A plan's mapping operations as the external step of a [`crate::transaction::commit`]:
+/// applied with [`apply_with_undo`], and taken back with [`undo_applied`] when a config
+/// cannot be replaced afterwards.
+pub struct HttpSysStep<'a> {
+    ops: &'a [MappingOp],
+}
+
+impl<'a> HttpSysStep<'a> {
+    /// The step that applies `ops`.
+    pub fn new(ops: &'a [MappingOp]) -> Self {
+        HttpSysStep { ops }
+    }
+}
+
+impl ExternalStep for HttpSysStep<'_> {
+    fn apply(&mut self) -> Result<(), StepError> {
+        apply_ops(self.ops).map_err(|error| StepError::from(format!("changing HTTP.sys: {error}")))
+    }
+
+    fn undo(&mut self) -> Result<(), StepError> {
+        if self.ops.is_empty() {
+            return Ok(());
+        }
+        let api = HttpApi::initialize()?;
+        let mut writer = HttpSysWriter { api: &api };
+        undo_applied(&mut writer, self.ops)?;
+        Ok(())
+    }
 }
 
 /// Applies `ops` to HTTP.sys in order; when one fails, the ones already applied are undone

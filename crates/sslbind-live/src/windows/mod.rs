@@ -33,7 +33,7 @@ mod registry;
 
 pub use error::{LiveError, Win32Error};
 #[cfg(any(windows, sslbind_check_windows))]
-pub use live::{apply_ops, load_live_machine};
+pub use live::{HttpSysStep, apply_ops, load_live_machine};
 
 /// The [`Win32Error`] for `code` met on this machine, with the system's text for it.
 #[cfg(any(windows, sslbind_check_windows))]

@@ -3,5 +3,6 @@
 
 mod load;
 mod probe;
+mod transaction;
 mod windows;
 mod write;

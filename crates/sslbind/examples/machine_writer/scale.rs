@@ -248,7 +248,7 @@ fn write_snapshot_of(machine: &ScaleMachine) -> Result<(), Error> {
         created: "2026-01-01T00:00:00Z".to_owned(),
         machine_name: Some("hosting-scale".to_owned()),
     };
-    std::fs::write(&machine.snapshot, write_snapshot(&loaded.machine, &configs, &meta))?;
+    std::fs::write(&machine.snapshot, write_snapshot(&loaded.machine, &configs, &meta)?)?;
     Ok(())
 }
 

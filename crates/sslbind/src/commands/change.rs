@@ -8,12 +8,13 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use sslbind_core::model::{AppId, MappingKey, Thumbprint};
 use sslbind_core::plan::script::{self, Shell};
-use sslbind_core::plan::{Change, PlanInput};
+use sslbind_core::plan::{Change, MappingOp, PlanInput, check_change};
 use sslbind_core::text;
+use sslbind_live::ExternalStep;
 
 use crate::cli::{BindingCommand, ChangeArgs, Emit, Format, MappingCommand, MappingSelector, SiteCommand};
 use crate::commands::listing::{is_live, load};
-use crate::render::plan::Outcome;
+use crate::render::plan::{Outcome, Report};
 use crate::render::{self, Style};
 
 /// `sslbind binding add|remove|set`.
@@ -124,87 +125,80 @@ fn mapping_key(selector: &MappingSelector) -> anyhow::Result<MappingKey> {
     }
 }
 
-/// Plans `change`, shows the plan, and applies it with `--write`.
+/// Checks the values of `change`, plans it, shows the plan, and carries it out with
+/// `--write` (all or nothing) or prints its HTTP.sys operations with `--emit`.
 fn run(args: &ChangeArgs, change: &Change) -> anyhow::Result<ExitCode> {
+    // Before anything is read or planned: a value that cannot be written is a usage error.
+    check_change(change)?;
     let loaded = load(&args.sources)?;
     let live = is_live(&args.sources)?;
     render::warnings(&mut io::stderr().lock(), &loaded.machine.warnings)?;
-    let decoded: Vec<text::Decoded> =
-        loaded.config_files.iter().map(|file| text::decode(&file.bytes)).collect();
-    let config_texts: Vec<String> = decoded.iter().map(|decoded| decoded.text.clone()).collect();
+    let config_texts: Vec<String> =
+        loaded.config_files.iter().map(|file| text::decode(&file.bytes).text).collect();
     let input = PlanInput { machine: &loaded.machine, config_texts: &config_texts, force: args.force };
     let plan = sslbind_core::plan::plan(&input, change)?;
 
     let refused = !plan.refusals.is_empty() && !args.force;
+    let outcome = match (refused, plan.is_empty(), args.write, live) {
+        (true, _, _, _) => Outcome::Refused,
+        (false, true, _, _) => Outcome::NothingToChange,
+        (false, false, false, _) => Outcome::Shown,
+        (false, false, true, false) => Outcome::Written,
+        (false, false, true, true) => Outcome::Applied,
+    };
     let mut written = Vec::new();
-    if args.write && !refused {
-        if let Some(change) =
-            plan.configs.iter().find(|change| loaded.config_files[change.config].from_snapshot)
-        {
-            anyhow::bail!(
-                "{} was read from a snapshot: --write edits config files, so give the file itself with --config",
-                change.path
-            );
-        }
-        if let Some(lossy) = plan.configs.iter().find(|change| decoded[change.config].lossy) {
-            anyhow::bail!(
-                "{} holds bytes that are not valid text in its encoding; writing it back would replace them, \
-                 so it is left as it is",
-                lossy.path
-            );
-        }
-        apply_live(live, &plan.ops)?;
-        for config_change in &plan.configs {
-            let file = &loaded.config_files[config_change.config];
-            let encoding = decoded[config_change.config].encoding;
-            let bytes = text::encode(&config_change.after, encoding);
-            let result = sslbind_live::write::write_atomically(&file.path, &file.bytes, &bytes)
-                .with_context(|| format!("writing {}", file.path.display()))?;
-            written.push(result);
-        }
+    if matches!(outcome, Outcome::Written | Outcome::Applied) {
+        let mut step = live_step(outcome == Outcome::Applied, &plan.ops);
+        written = sslbind_live::carry_out(&loaded, &plan, step.as_deref_mut())?;
     }
 
-    let outcome = match (args.write && !refused, live) {
-        (false, _) => Outcome::Shown,
-        (true, false) => Outcome::ConfigsWritten,
-        (true, true) => Outcome::Applied,
-    };
     let mut stdout = io::stdout().lock();
     let style = Style::for_stdout();
+    let report = Report { outcome, emit: args.emit.is_some(), live };
     match (args.emit, args.format) {
         (Some(emit), _) => {
             let shell = match emit {
                 Emit::Netsh => Shell::Netsh,
                 Emit::Powershell => Shell::PowerShell,
             };
-            stdout.write_all(script::script_with_urlacls(&plan.ops, &plan.urlacl_ops, shell).as_bytes())?;
+            // A refused plan gives no script: one on standard output would be run or saved as
+            // if it were the plan.
+            if !refused {
+                // Live, the mapping operations were applied already; the script holds what is left.
+                let ops: &[MappingOp] = if outcome == Outcome::Applied { &[] } else { &plan.ops };
+                stdout.write_all(script::script_with_urlacls(ops, &plan.urlacl_ops, shell).as_bytes())?;
+            }
             let mut stderr = io::stderr().lock();
-            render::plan::table(&mut stderr, &plan, &written, outcome, &Style { colour: false, ..style })?;
+            render::plan::table(&mut stderr, &plan, &written, report, &Style { colour: false, ..style })?;
         }
-        (None, Format::Json) => render::json::write(&mut stdout, &render::plan::json(&plan, &written))?,
-        (None, Format::Table) => render::plan::table(&mut stdout, &plan, &written, outcome, &style)?,
+        (None, Format::Json) => {
+            render::json::write(&mut stdout, &render::plan::json(&plan, &written, outcome))?
+        }
+        (None, Format::Table) => render::plan::table(&mut stdout, &plan, &written, report, &style)?,
     }
     stdout.flush()?;
     if refused {
         let reasons: Vec<&str> = plan.refusals.iter().map(|refusal| refusal.reason.as_str()).collect();
-        writeln!(io::stderr(), "error: refused (--force overrides): {}", reasons.join("; "))?;
+        writeln!(
+            io::stderr(),
+            "error: refused, nothing was changed (--force overrides): {}",
+            reasons.join("; ")
+        )?;
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// On the live machine, applies the mapping operations through the HTTP Server API before
-/// the configs are written (it undoes what it applied when one fails, so a failure leaves
-/// both stores as they were).
+/// On the live machine, the mapping operations as the HTTP.sys step of the write: applied
+/// after every config is prepared and before any is replaced, and undone when a config
+/// cannot be replaced.
 #[cfg(any(windows, sslbind_check_windows))]
-fn apply_live(live: bool, ops: &[sslbind_core::plan::MappingOp]) -> anyhow::Result<()> {
-    if live {
-        sslbind_live::apply_ops(ops).context("changing HTTP.sys")?;
-    }
-    Ok(())
+fn live_step(live: bool, ops: &[MappingOp]) -> Option<Box<dyn ExternalStep + '_>> {
+    (live && !ops.is_empty())
+        .then(|| Box::new(sslbind_live::HttpSysStep::new(ops)) as Box<dyn ExternalStep + '_>)
 }
 
 #[cfg(not(any(windows, sslbind_check_windows)))]
-fn apply_live(_live: bool, _ops: &[sslbind_core::plan::MappingOp]) -> anyhow::Result<()> {
-    Ok(())
+fn live_step(_live: bool, _ops: &[MappingOp]) -> Option<Box<dyn ExternalStep + '_>> {
+    None
 }

@@ -19,10 +19,10 @@ pub fn run(args: &SnapshotArgs) -> anyhow::Result<ExitCode> {
     let configs = loaded.config_sources();
     let meta = SnapshotMeta {
         tool: format!("sslbind {}", env!("CARGO_PKG_VERSION")),
-        created: OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default(),
+        created: OffsetDateTime::now_utc().format(&Rfc3339).context("formatting the current time")?,
         machine_name: args.machine_name.clone(),
     };
-    let json = write_snapshot(&loaded.machine, &configs, &meta);
+    let json = write_snapshot(&loaded.machine, &configs, &meta)?;
     sslbind_live::write::write_new(&args.output, json.as_bytes())
         .with_context(|| format!("writing {}", args.output.display()))?;
     writeln!(

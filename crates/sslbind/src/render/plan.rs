@@ -25,12 +25,42 @@ fn diff(path: &str, before: &str, after: &str) -> String {
 /// What became of a plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// Only shown (no `--write`, or refused).
+    /// The plan changes nothing.
+    NothingToChange,
+    /// Only shown: no `--write`.
     Shown,
-    /// The configs were written; the HTTP.sys operations are for the server to run.
-    ConfigsWritten,
-    /// The configs were written and the operations applied to the live HTTP.sys.
+    /// Refused (it needs `--force`): nothing was written, applied or emitted.
+    Refused,
+    /// `--write` on files: the configs were written; HTTP.sys was not touched.
+    Written,
+    /// `--write` on the live machine: the configs were written and the mapping operations
+    /// applied.
     Applied,
+}
+
+impl Outcome {
+    /// The name in the plan's JSON (`"outcome"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::NothingToChange => "nothing-to-change",
+            Outcome::Shown => "shown",
+            Outcome::Refused => "refused",
+            Outcome::Written => "written",
+            Outcome::Applied => "applied",
+        }
+    }
+}
+
+/// How the plan was carried out, for the words of its last line.
+#[derive(Clone, Copy, Debug)]
+pub struct Report {
+    /// What became of the plan.
+    pub outcome: Outcome,
+    /// Whether `--emit` was given: the script went to standard output, unless the plan was
+    /// refused.
+    pub emit: bool,
+    /// Whether the machine is the live one, where `--write` applies HTTP.sys operations.
+    pub live: bool,
 }
 
 /// Prints the plan for people.
@@ -38,7 +68,7 @@ pub fn table(
     out: &mut impl Write,
     plan: &Plan,
     written: &[Written],
-    outcome: Outcome,
+    report: Report,
     style: &Style,
 ) -> io::Result<()> {
     if plan.is_empty() {
@@ -89,8 +119,9 @@ pub fn table(
     for note in &plan.notes {
         writeln!(out, "{} {note}", style.paint(Colour::Dim, "note:"))?;
     }
+    let refusal_label = if report.outcome == Outcome::Refused { "refused:" } else { "overridden (--force):" };
     for refusal in &plan.refusals {
-        writeln!(out, "{} {}", style.paint(Colour::Red, "refused:"), refusal.reason)?;
+        writeln!(out, "{} {}", style.paint(Colour::Red, refusal_label), refusal.reason)?;
     }
     for result in written {
         match &result.backup {
@@ -98,26 +129,100 @@ pub fn table(
             None => writeln!(out, "{} unchanged", result.path.display())?,
         }
     }
-    if !plan.is_empty() {
-        let footer = match outcome {
-            Outcome::Shown => {
-                "Nothing was changed: run again with --write to apply it; --emit netsh|powershell prints \
-                 the HTTP.sys operations as a script for the server."
-            }
-            Outcome::ConfigsWritten => {
-                "The configs were written; HTTP.sys lives on the server: run the --emit script there, elevated."
-            }
-            Outcome::Applied if plan.urlacl_ops.is_empty() => {
-                "The configs were written and the HTTP.sys mapping operations applied."
-            }
-            Outcome::Applied => {
-                "The configs were written and the HTTP.sys mapping operations applied; the URL \
-                 reservation operations are not applied live: run the --emit script, elevated."
-            }
-        };
-        writeln!(out, "\n{}", style.paint(Colour::Dim, footer))?;
+    if let Some(footer) = footer(plan, report) {
+        writeln!(out, "\n{}", style.paint(Colour::Dim, &footer))?;
     }
     Ok(())
+}
+
+/// The last line: exactly what happened to the configs and to HTTP.sys, and what is left to
+/// do; `None` when there was nothing to change.
+fn footer(plan: &Plan, report: Report) -> Option<String> {
+    let configs = !plan.configs.is_empty();
+    let mappings = !plan.ops.is_empty();
+    let urlacls = !plan.urlacl_ops.is_empty();
+    let http_sys = mappings || urlacls;
+    let script = if report.emit {
+        "run the script printed on standard output on the server, elevated"
+    } else {
+        "run the same command with --emit netsh|powershell for a script to run on the server, elevated"
+    };
+    let text = match report.outcome {
+        Outcome::NothingToChange => return None,
+        Outcome::Refused if report.emit => {
+            "Nothing was changed and no script was printed: the plan was refused (--force overrides)."
+                .to_owned()
+        }
+        Outcome::Refused => "Nothing was changed: the plan was refused (--force overrides).".to_owned(),
+        Outcome::Shown => {
+            let mut todo = Vec::new();
+            if configs {
+                todo.push("--write edits the configs".to_owned());
+            }
+            if mappings && report.live {
+                todo.push("--write applies the HTTP.sys mapping operations".to_owned());
+            }
+            if (mappings && !report.live) || urlacls {
+                let what = if report.live && mappings {
+                    "the URL reservation operations are not applied live"
+                } else {
+                    "the HTTP.sys operations are not carried out by --write on files"
+                };
+                if report.emit {
+                    todo.push(format!(
+                        "{what}: the script printed on standard output holds them, to run on the server, elevated"
+                    ));
+                } else {
+                    todo.push(format!(
+                        "{what}: --emit netsh|powershell prints them as a script to run on the server, elevated"
+                    ));
+                }
+            }
+            format!("Nothing was changed: {}.", todo.join("; "))
+        }
+        Outcome::Written => match (configs, http_sys) {
+            (true, true) => {
+                format!(
+                    "The configs were written; HTTP.sys was not changed (it lives on the server): {script}."
+                )
+            }
+            (true, false) => "The configs were written; there is nothing to change in HTTP.sys.".to_owned(),
+            (false, _) => format!(
+                "No config changes, so nothing was written; HTTP.sys was not changed (it lives on the server): \
+                 {script}."
+            ),
+        },
+        Outcome::Applied => {
+            let mut done = Vec::new();
+            if configs {
+                done.push("the configs were written");
+            }
+            if mappings {
+                done.push("the HTTP.sys mapping operations were applied");
+            }
+            if urlacls && report.emit {
+                done.push(
+                    "the URL reservation operations were not applied live: run the script printed on standard \
+                     output, elevated",
+                );
+            } else if urlacls {
+                done.push(
+                    "the URL reservation operations were not applied live: run the same command with --emit \
+                     netsh|powershell for a script of them, elevated",
+                );
+            }
+            format!("{}.", capitalise(&done.join("; ")))
+        }
+    };
+    Some(text)
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn certificate_of(mapping: &Mapping) -> String {
@@ -137,7 +242,7 @@ fn describe(mapping: &Mapping) -> String {
 }
 
 /// `{"configs": [...], "operations": [...], "urlacl_operations": [...] (only when there are
-/// some), "notes": [...], "refusals": [...], "written": [...]}`.
+/// some), "notes": [...], "refusals": [...], "written": [...], "outcome": "shown"|…}`.
 #[derive(Serialize)]
 pub struct PlanJson {
     configs: Vec<ConfigJson>,
@@ -147,6 +252,9 @@ pub struct PlanJson {
     notes: Vec<String>,
     refusals: Vec<String>,
     written: Vec<WrittenJson>,
+    /// What became of the plan: `nothing-to-change`, `shown`, `refused`, `written` (the
+    /// configs; HTTP.sys untouched) or `applied` (live: configs and mapping operations).
+    outcome: &'static str,
 }
 
 #[derive(Serialize)]
@@ -183,7 +291,7 @@ struct WrittenJson {
 }
 
 /// The JSON of a plan.
-pub fn json(plan: &Plan, written: &[Written]) -> PlanJson {
+pub fn json(plan: &Plan, written: &[Written], outcome: Outcome) -> PlanJson {
     PlanJson {
         configs: plan
             .configs
@@ -241,5 +349,6 @@ pub fn json(plan: &Plan, written: &[Written]) -> PlanJson {
                 backup: result.backup.as_ref().map(|backup| backup.display().to_string()),
             })
             .collect(),
+        outcome: outcome.as_str(),
     }
 }

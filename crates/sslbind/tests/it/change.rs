@@ -306,3 +306,209 @@ fn a_config_with_undecodable_bytes_is_not_written_back() {
     assert!(output.stderr.contains("not valid text"), "{}", output.stderr);
     assert_eq!(std::fs::read(&config).expect("the config"), bytes);
 }
+
+/// `sslbind binding add` on `machine` for site php with `extra` options.
+fn add_args<'a>(machine: &'a str, binding: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["binding", "add", machine, "--site", "php", "--binding", binding];
+    args.extend_from_slice(extra);
+    args
+}
+
+#[test]
+fn values_doctor_would_reject_are_refused_before_anything_is_planned() {
+    let (_folder, machine) = copy_example("iis-express-dev");
+    let path = machine.to_str().expect("a UTF-8 path");
+    let config = machine.join("applicationhost.config");
+    let original = std::fs::read(&config).expect("the config");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (add_args(path, "*:abc:host", &["--write"]), "--binding `*:abc:host`: port `abc` is not a number"),
+        (add_args(path, "*:0:x", &["--write"]), "--binding `*:0:x`: port 0 is out of range"),
+        (add_args(path, "1.2.3:443:x", &["--write"]), "--binding `1.2.3:443:x`: address `1.2.3`"),
+        (add_args(path, "*:443", &["--write"]), "--binding `*:443`: expected IP:port:host, found one colon"),
+        (add_args(path, "443", &["--write"]), "--binding `443`: expected IP:port:host, found no colon"),
+        (
+            add_args(path, "*:443:a host", &["--write"]),
+            "--binding `*:443:a host`: `*:443:a host` contains whitespace",
+        ),
+        (
+            add_args(path, "*:80:x", &["--protocol", "http", "--sni", "--write"]),
+            "--sni: applies only to https",
+        ),
+        (
+            add_args(path, "*:80:x", &["--protocol", "http", "--certificate", LEXTUDIO, "--write"]),
+            "--certificate: applies only to https",
+        ),
+        (add_args(path, "*:4433:", &["--sni", "--write"]), "--sni: binding `*:4433:` has no host name"),
+        (
+            vec![
+                "binding",
+                "set",
+                path,
+                "--site",
+                "php",
+                "--binding",
+                "*:4431:lextudio.com",
+                "--to",
+                "*:abc:shop",
+                "--write",
+            ],
+            "--to `*:abc:shop`: port `abc` is not a number",
+        ),
+    ];
+    for (args, message) in cases {
+        let output = sslbind(&args);
+        assert_eq!(output.code, 2, "{args:?}\n{}", output.transcript());
+        assert!(output.stderr.contains(&format!("error: {message}")), "{args:?}\n{}", output.stderr);
+        assert!(output.stdout.is_empty(), "nothing is planned: {}", output.stdout);
+        assert_eq!(std::fs::read(&config).expect("the config"), original, "{args:?}");
+    }
+    let names: Vec<String> = std::fs::read_dir(&machine)
+        .expect("the folder")
+        .map(|entry| entry.expect("an entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|name| name.contains("sslbind-")), "no backup or temporary file: {names:?}");
+
+    // Near miss: a valid value in a protocol's capitals is written in lower case, with a note.
+    let output = sslbind(&add_args(path, "*:4433:shop.example.com", &["--protocol", "HTTPS", "--write"]));
+    assert_eq!(output.code, 0, "{}", output.transcript());
+    assert!(
+        output.stdout.contains("note: protocol `HTTPS` is written in lower case, `https`"),
+        "{}",
+        output.stdout
+    );
+    let text = std::fs::read_to_string(&config).expect("the config");
+    assert!(
+        text.contains("<binding protocol=\"https\" bindingInformation=\"*:4433:shop.example.com\" />"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_refused_plan_prints_no_script() {
+    for shell in ["netsh", "powershell"] {
+        let args =
+            ["mapping", "remove", "examples/iis-express-dev", "--ipport", "0.0.0.0:44350", "--emit", shell];
+        let refused = sslbind(&args);
+        assert_eq!(refused.code, 2, "{}", refused.transcript());
+        assert_eq!(refused.stdout, "", "no runnable script on standard output");
+        assert!(
+            refused.stderr.contains("Nothing was changed and no script was printed: the plan was refused"),
+            "{}",
+            refused.stderr
+        );
+        assert!(!refused.stderr.contains("run again with --write"), "{}", refused.stderr);
+
+        let forced = sslbind(&[&args[..], &["--force"]].concat());
+        assert_eq!(forced.code, 0, "{}", forced.transcript());
+        assert!(
+            forced.stdout.contains("netsh http delete sslcert ipport=0.0.0.0:44350"),
+            "{}",
+            forced.stdout
+        );
+        assert!(
+            forced.stderr.contains("overridden (--force): mapping `0.0.0.0:44350` is reserved"),
+            "{}",
+            forced.stderr
+        );
+    }
+}
+
+#[test]
+fn every_outcome_says_what_happened() {
+    let (_folder, machine) = copy_example("iis-express-dev");
+    let path = machine.to_str().expect("a UTF-8 path");
+
+    let refused = sslbind(&["mapping", "remove", path, "--ipport", "0.0.0.0:44350", "--format", "json"]);
+    assert_eq!(refused.code, 2, "{}", refused.transcript());
+    let json: Value = serde_json::from_str(&refused.stdout).expect("JSON");
+    assert_eq!(json["outcome"], "refused");
+    let shown = sslbind_json(&add_args(path, "*:4433:a.example.com", &["--format", "json"]));
+    assert_eq!(shown["outcome"], "shown");
+    let nothing = sslbind(&add_args(path, "*:4431:lextudio.com", &["--sni"]));
+    assert!(nothing.stdout.contains("Nothing to change."), "{}", nothing.stdout);
+    assert!(!nothing.stdout.contains("Nothing was changed:"), "{}", nothing.stdout);
+
+    // Only HTTP.sys changes: --write on files writes nothing and says so.
+    let mapping_only = sslbind(&[
+        "mapping",
+        "add",
+        path,
+        "--hostnameport",
+        "lextudio.com:4432",
+        "--certificate",
+        LEXTUDIO,
+        "--write",
+    ]);
+    assert_eq!(mapping_only.code, 0, "{}", mapping_only.transcript());
+    assert!(
+        mapping_only.stdout.contains("No config changes, so nothing was written; HTTP.sys was not changed"),
+        "{}",
+        mapping_only.stdout
+    );
+    assert!(!mapping_only.stdout.contains("The configs were written"), "{}", mapping_only.stdout);
+
+    let written = sslbind(&add_args(path, "*:4433:a.example.com", &["--write", "--format", "json"]));
+    let json: Value = serde_json::from_str(&written.stdout).expect("JSON");
+    assert_eq!(json["outcome"], "written");
+    assert_eq!(json["written"].as_array().map(Vec::len), Some(1));
+    let table = sslbind(&add_args(path, "*:4434:b.example.com", &["--write"]));
+    assert!(
+        table.stdout.contains("The configs were written; HTTP.sys was not changed (it lives on the server)"),
+        "{}",
+        table.stdout
+    );
+}
+
+/// The HTTP.sys operations of a JSON plan: mapping and URL reservation operations.
+fn http_sys_operations(json: &Value) -> (Value, Value) {
+    (json["operations"].clone(), json["urlacl_operations"].clone())
+}
+
+#[test]
+fn writing_then_emitting_gives_the_operations_emitting_first_gives() {
+    let (_folder, machine) = copy_example("iis-express-dev");
+    let path = machine.to_str().expect("a UTF-8 path");
+    let change = add_args(path, "*:4432:www.lextudio.com", &["--sni", "--certificate", LEXTUDIO]);
+
+    let first_json = sslbind_json(&[&change[..], &["--format", "json"]].concat());
+    let first_script = sslbind(&[&change[..], &["--emit", "netsh"]].concat());
+    assert_eq!(first_script.code, 0, "{}", first_script.transcript());
+    let (operations, urlacls) = http_sys_operations(&first_json);
+    assert_eq!(operations.as_array().map(Vec::len), Some(1), "{first_json}");
+    assert_eq!(urlacls[0]["url"], "https://www.lextudio.com:4432/", "{first_json}");
+
+    let write = sslbind(&[&change[..], &["--write"]].concat());
+    assert_eq!(write.code, 0, "{}", write.transcript());
+
+    let second_json = sslbind_json(&[&change[..], &["--format", "json"]].concat());
+    assert!(second_json["configs"].as_array().is_some_and(Vec::is_empty), "{second_json}");
+    assert_eq!(http_sys_operations(&second_json), (operations, urlacls));
+    let second_script = sslbind(&[&change[..], &["--emit", "netsh"]].concat());
+    assert_eq!(second_script.stdout, first_script.stdout);
+}
+
+#[test]
+fn removing_with_write_then_emitting_gives_the_script_emitting_first_gives() {
+    let (_folder, machine) = copy_example("iis-express-dev");
+    let path = machine.to_str().expect("a UTF-8 path");
+    let remove = ["binding", "remove", path, "--site", "php", "--binding", "*:4431:lextudio.com"];
+    let first = sslbind(&[&remove[..], &["--emit", "powershell"]].concat());
+    assert_eq!(first.code, 0, "{}", first.transcript());
+    assert!(
+        first.stdout.contains("netsh http delete sslcert hostnameport=lextudio.com:4431"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first.stdout.contains("netsh http delete urlacl url='https://lextudio.com:4431/'"),
+        "{}",
+        first.stdout
+    );
+
+    let write = sslbind(&[&remove[..], &["--write"]].concat());
+    assert_eq!(write.code, 0, "{}", write.transcript());
+    let second = sslbind(&[&remove[..], &["--emit", "powershell"]].concat());
+    assert_eq!(second.code, 0, "{}", second.transcript());
+    assert_eq!(second.stdout, first.stdout);
+    assert!(second.stderr.contains("has no https binding `*:4431:lextudio.com`"), "{}", second.stderr);
+}

@@ -11,6 +11,9 @@ mod cli;
 mod corpus;
 mod doctor;
 mod example;
+// Needs util-linux's `unshare` and the right to make mount namespaces (root).
+#[cfg(feature = "external-tools")]
+mod external_atomic;
 #[cfg(feature = "external-tools")]
 #[path = "../../../sslbind-core/tests/it/hivex.rs"]
 mod hivex;
