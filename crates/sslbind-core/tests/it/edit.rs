@@ -1122,3 +1122,72 @@ proptest! {
         prop_assert_eq!(text, original);
     }
 }
+
+/// Every encoding a config is found in, with and without its byte order mark.
+const ENCODINGS: [Encoding; 6] = [
+    Encoding::Utf8,
+    Encoding::Utf8Bom,
+    Encoding::Utf16Le,
+    Encoding::Utf16Be,
+    Encoding::Utf16LeNoBom,
+    Encoding::Utf16BeNoBom,
+];
+
+/// `config` rendered with a comment of `words` before `<configuration>` (so that non-Latin
+/// text comes early, where BOM-less UTF-16 is recognised) and without the XML declaration
+/// unless `declaration`.
+fn render_with(config: &ModelConfig, words: &str, declaration: bool) -> String {
+    let text = config.render().replacen("<configuration>", &format!("<!-- {words} --><configuration>"), 1);
+    if declaration {
+        text
+    } else {
+        text.split_once(config.ending).map_or(text.clone(), |(_, rest)| rest.to_owned())
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// What `binding add` then `binding remove` write: the bytes read, in every encoding, with
+    /// or without BOM, LF or CRLF (the config's line end), come back byte for byte.
+    #[test]
+    fn adding_then_removing_keeps_the_bytes_in_every_encoding(
+        config in config_strategy(true),
+        encoding in proptest::sample::select(ENCODINGS.to_vec()),
+        words in "[a-zA-Z0-9 .éüß一-龥가-힣😀-🙏]{0,40}",
+        declaration in any::<bool>(),
+        site in 0..SITE_NAMES.len(),
+        binding in binding_strategy(),
+    ) {
+        let bytes = encode(&render_with(&config, &words, declaration), encoding);
+        let decoded = decode(&bytes);
+        prop_assert_eq!(decoded.encoding, encoding);
+        prop_assert!(!decoded.lossy);
+        let name = SITE_NAMES[site % config.sites.len()];
+        let added = match add_binding(&decoded.text, name, &binding.protocol, &binding.information, binding.flags) {
+            Err(EditError::BindingExists { .. }) => return Ok(()),
+            result => result.map_err(|error| TestCaseError::fail(error.to_string()))?,
+        };
+        let written = encode(&added, decoded.encoding);
+        prop_assert_eq!(written.starts_with(&bytes[..2]), true, "the BOM, or its absence, is kept");
+        let reread = decode(&written);
+        prop_assert_eq!(reread.encoding, encoding);
+        let removed = remove_binding(&reread.text, name, &binding.protocol, &binding.information)
+            .map_err(|error| TestCaseError::fail(error.to_string()))?;
+        prop_assert_eq!(encode(&removed, reread.encoding), bytes);
+    }
+}
+
+#[test]
+fn utf16_without_bom_is_written_back_without_one() {
+    for (encoding, first) in [(Encoding::Utf16LeNoBom, [b'<', 0]), (Encoding::Utf16BeNoBom, [0, b'<'])] {
+        let bytes = encode(DOC, encoding);
+        assert_eq!(bytes[..2], first);
+        let decoded = decode(&bytes);
+        assert_eq!(decoded.encoding, encoding);
+        let added = add_binding(&decoded.text, "Default Web Site", "https", "*:443:", Some(0)).unwrap();
+        let written = encode(&added, decoded.encoding);
+        assert_eq!(written[..2], first, "{encoding:?}: no BOM added");
+        assert_eq!(decode(&written).text, DOC_WITH_HTTPS);
+    }
+}
