@@ -27,23 +27,3 @@ pub fn now(text: Option<&str>) -> anyhow::Result<OffsetDateTime> {
             )
         })
 }
-
-#[cfg(test)]
-mod tests {
-    use time::macros::datetime;
-
-    use super::now;
-
-    #[test]
-    fn rfc3339_and_plain_dates_are_read_and_near_misses_refused() {
-        assert_eq!(now(Some("2026-06-01T00:00:00Z")).ok(), Some(datetime!(2026-06-01 00:00 UTC)));
-        assert_eq!(now(Some("2026-06-01T02:00:00+02:00")).ok(), Some(datetime!(2026-06-01 00:00 UTC)));
-        assert_eq!(now(Some("2026-06-01")).ok(), Some(datetime!(2026-06-01 00:00 UTC)));
-        assert_eq!(now(Some(" 2026-06-01 ")).ok(), Some(datetime!(2026-06-01 00:00 UTC)));
-        for bad in ["yesterday", "2026-6-1", "2026-02-30", "2026-06-01T00:00:00", "01/06/2026", ""] {
-            let error = now(Some(bad)).expect_err(bad).to_string();
-            assert!(error.starts_with(&format!("--now {bad}: expected")), "{error}");
-        }
-        assert!(now(None).is_ok());
-    }
-}

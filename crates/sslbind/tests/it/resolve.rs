@@ -265,7 +265,9 @@ fn the_table_shows_an_expired_certificate() {
 
 #[test]
 fn a_bad_now_is_an_error_naming_both_forms() {
-    for bad in ["yesterday", "2026-13-01", "2026-06-01 00:00"] {
+    for bad in
+        ["yesterday", "2026-13-01", "2026-02-30", "2026-6-1", "2026-06-01 00:00", "2026-06-01T00:00:00", ""]
+    {
         let output = sslbind(&["resolve", "https://shop.contoso.com/", HOSTING, "--now", bad]);
         assert_eq!(output.code, 2, "{}", output.transcript());
         assert!(
