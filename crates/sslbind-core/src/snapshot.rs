@@ -213,6 +213,8 @@ fn encoding_name(encoding: Encoding) -> &'static str {
         Encoding::Utf8Bom => "utf-8-bom",
         Encoding::Utf16Le => "utf-16le",
         Encoding::Utf16Be => "utf-16be",
+        Encoding::Utf16LeNoBom => "utf-16le-no-bom",
+        Encoding::Utf16BeNoBom => "utf-16be-no-bom",
     }
 }
 

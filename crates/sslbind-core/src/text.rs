@@ -15,6 +15,18 @@ pub enum Encoding {
     Utf16Le,
     /// UTF-16 big endian with its BOM (FE FF).
     Utf16Be,
+    /// UTF-16 little endian without a BOM, recognised by where its zero bytes fall.
+    Utf16LeNoBom,
+    /// UTF-16 big endian without a BOM, recognised by where its zero bytes fall.
+    Utf16BeNoBom,
+}
+
+impl Encoding {
+    /// Whether the bytes start with a byte order mark: [`encode`] writes one exactly then, so
+    /// that a file is written back the way it was read.
+    pub fn has_bom(self) -> bool {
+        matches!(self, Encoding::Utf8Bom | Encoding::Utf16Le | Encoding::Utf16Be)
+    }
 }
 
 /// Text decoded from bytes, with the encoding it came in.
@@ -30,8 +42,8 @@ pub struct Decoded {
 
 /// Decodes `bytes`, detecting a UTF-8 or UTF-16 byte order mark.
 ///
-/// Without a BOM the bytes are taken as UTF-8, unless they look like BOM-less UTF-16 (every
-/// other byte zero in the first line), which some tools write. Invalid sequences are
+/// Without a BOM the bytes are taken as UTF-8, unless they look like BOM-less UTF-16 (see
+/// [`bomless_utf16`]), which some tools write. Invalid sequences are
 /// replaced rather than refused: callers report `lossy` as a warning, because a stray byte
 /// in a comment must not stop the whole file from being read.
 pub fn decode(bytes: &[u8]) -> Decoded {
@@ -47,30 +59,39 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         let (text, lossy) = utf16(rest, u16::from_be_bytes);
         return Decoded { text, encoding: Encoding::Utf16Be, lossy };
     }
-    if looks_like_bomless_utf16le(bytes) {
-        let (text, lossy) = utf16(bytes, u16::from_le_bytes);
-        return Decoded { text, encoding: Encoding::Utf16Le, lossy };
+    match bomless_utf16(bytes) {
+        Some(Encoding::Utf16LeNoBom) => {
+            let (text, lossy) = utf16(bytes, u16::from_le_bytes);
+            return Decoded { text, encoding: Encoding::Utf16LeNoBom, lossy };
+        }
+        Some(_) => {
+            let (text, lossy) = utf16(bytes, u16::from_be_bytes);
+            return Decoded { text, encoding: Encoding::Utf16BeNoBom, lossy };
+        }
+        None => {}
     }
     let (text, lossy) = utf8(bytes);
     Decoded { text, encoding: Encoding::Utf8, lossy }
 }
 
-/// Encodes `text` back into `encoding`, BOM included.
+/// Encodes `text` back into `encoding`, with a BOM exactly when the encoding has one, so that
+/// `encode(&decode(bytes).text, decode(bytes).encoding)` gives back `bytes` for valid text.
 pub fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
     match encoding {
         Encoding::Utf8 => text.as_bytes().to_vec(),
         Encoding::Utf8Bom => [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
-        Encoding::Utf16Le => {
-            let mut out = vec![0xFF, 0xFE];
-            out.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
-            out
-        }
-        Encoding::Utf16Be => {
-            let mut out = vec![0xFE, 0xFF];
-            out.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
-            out
-        }
+        Encoding::Utf16Le => utf16_bytes(&[0xFF, 0xFE], text, u16::to_le_bytes),
+        Encoding::Utf16Be => utf16_bytes(&[0xFE, 0xFF], text, u16::to_be_bytes),
+        Encoding::Utf16LeNoBom => utf16_bytes(&[], text, u16::to_le_bytes),
+        Encoding::Utf16BeNoBom => utf16_bytes(&[], text, u16::to_be_bytes),
     }
+}
+
+fn utf16_bytes(bom: &[u8], text: &str, unit: fn(u16) -> [u8; 2]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bom.len() + 2 * text.len());
+    out.extend_from_slice(bom);
+    out.extend(text.encode_utf16().flat_map(unit));
+    out
 }
 
 /// The text of `bytes` without a copy, when [`decode`] would give exactly it unchanged: valid
@@ -84,7 +105,7 @@ pub fn as_utf8(bytes: &[u8]) -> Option<(&str, Encoding)> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return std::str::from_utf8(rest).ok().map(|text| (text, Encoding::Utf8Bom));
     }
-    if looks_like_bomless_utf16le(bytes) {
+    if bomless_utf16(bytes).is_some() {
         return None;
     }
     std::str::from_utf8(bytes).ok().map(|text| (text, Encoding::Utf8))
@@ -163,9 +184,42 @@ fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> (String, bool) {
     (text, lossy)
 }
 
-fn looks_like_bomless_utf16le(bytes: &[u8]) -> bool {
-    let sample = &bytes[..bytes.len().min(64)];
-    sample.len() >= 8 && sample.chunks_exact(2).all(|pair| pair[1] == 0 && pair[0] != 0)
+/// `Utf16LeNoBom` or `Utf16BeNoBom` when `bytes` (without a BOM) look like UTF-16, else `None`.
+///
+/// Text in UTF-8 never holds a zero byte, while UTF-16 has one in every character below
+/// U+0100: markup, spaces, digits and line ends, which make up a good part of every config
+/// and netsh output, whatever the language of its labels and names. So the first 256 code
+/// units decide: UTF-16 when at least one in eight has a zero high byte and a nonzero low
+/// byte, and such units outnumber the reverse four to one (CJK characters such as U+4E00 give
+/// the reverse pattern now and then). Binary files (hives, DER, PFX) hold zero units, which
+/// text does not: more than one in 32 keeps them UTF-8, reported lossy there. Fewer than four
+/// units are too few to tell, and stay UTF-8.
+fn bomless_utf16(bytes: &[u8]) -> Option<Encoding> {
+    let sample = &bytes[..bytes.len().min(512)];
+    let units = sample.len() / 2;
+    if units < 4 {
+        return None;
+    }
+    let (mut little, mut big, mut zero) = (0usize, 0usize, 0usize);
+    for pair in sample.chunks_exact(2) {
+        match (pair[0], pair[1]) {
+            (0, 0) => zero += 1,
+            (_, 0) => little += 1,
+            (0, _) => big += 1,
+            _ => {}
+        }
+    }
+    if zero * 32 > units {
+        return None;
+    }
+    let clearly = |this: usize, other: usize| this * 8 >= units && this >= 4 * other;
+    if clearly(little, big) {
+        Some(Encoding::Utf16LeNoBom)
+    } else if clearly(big, little) {
+        Some(Encoding::Utf16BeNoBom)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -203,12 +257,13 @@ mod tests {
 
     #[test]
     fn as_utf8_is_decode_without_the_copy() {
-        let cases: [&[u8]; 7] = [
+        let cases: [&[u8]; 8] = [
             b"plain",
             b"\xEF\xBB\xBFwith bom",
             b"\xFF\xFEa\x00",
             b"\xFE\xFF\x00a",
             b"a\x00b\x00c\x00d\x00e\x00",
+            b"\x00a\x00b\x00c\x00d\x00e",
             b"bad \xC3",
             b"",
         ];
@@ -220,7 +275,14 @@ mod tests {
                     assert!(!decoded.lossy);
                 }
                 None => assert!(
-                    decoded.lossy || matches!(decoded.encoding, Encoding::Utf16Le | Encoding::Utf16Be)
+                    decoded.lossy
+                        || matches!(
+                            decoded.encoding,
+                            Encoding::Utf16Le
+                                | Encoding::Utf16Be
+                                | Encoding::Utf16LeNoBom
+                                | Encoding::Utf16BeNoBom
+                        )
                 ),
             }
         }
@@ -242,7 +304,42 @@ mod tests {
     fn bomless_utf16_is_recognised_but_short_ascii_is_not() {
         let bytes: Vec<u8> = "SSL Certificate bindings:".encode_utf16().flat_map(u16::to_le_bytes).collect();
         assert_eq!(decode(&bytes).text, "SSL Certificate bindings:");
+        assert_eq!(decode(&bytes).encoding, Encoding::Utf16LeNoBom);
+        let bytes: Vec<u8> = "SSL Certificate bindings:".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode(&bytes).text, "SSL Certificate bindings:");
+        assert_eq!(decode(&bytes).encoding, Encoding::Utf16BeNoBom);
         assert_eq!(decode(b"abc").encoding, Encoding::Utf8);
+        assert_eq!(decode(b"a\x00b\x00").encoding, Encoding::Utf8, "too short to tell");
+    }
+
+    #[test]
+    fn bomless_utf16_with_non_latin_text_is_recognised() {
+        // Chinese labels and a name whose code unit has a zero low byte (U+4E00).
+        let text = "\r\nSSL 证书绑定:\r\n-------\r\n\r\n    IP:端口                  : 0.0.0.0:443\r\n    一丁七万丈三上下 : 一\r\n";
+        for (encoding, unit) in [
+            (Encoding::Utf16LeNoBom, u16::to_le_bytes as fn(u16) -> [u8; 2]),
+            (Encoding::Utf16BeNoBom, u16::to_be_bytes),
+        ] {
+            let bytes: Vec<u8> = text.encode_utf16().flat_map(unit).collect();
+            let decoded = decode(&bytes);
+            assert_eq!((decoded.text.as_str(), decoded.encoding), (text, encoding));
+        }
+    }
+
+    #[test]
+    fn binary_with_zero_units_stays_utf8() {
+        // The start of a registry hive: small little-endian numbers (which look like UTF-16 LE
+        // characters) among zero units, and a UTF-16 file name.
+        let mut hive = b"regf\x01\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x05\x00\x00\x00".to_vec();
+        hive.extend(vec![0; 20]);
+        hive.extend("\\??\\C:\\Windows\\System32\\config\\SYSTEM".encode_utf16().flat_map(u16::to_le_bytes));
+        hive.extend(vec![0; 400]);
+        assert_eq!(decode(&hive).encoding, Encoding::Utf8);
+        // A DER certificate's start: few zeros, in no pattern.
+        assert_eq!(
+            decode(b"\x30\x82\x03\x0b\x30\x82\x01\xf3\xa0\x03\x02\x01\x02\x02\x14\x3b").encoding,
+            Encoding::Utf8
+        );
     }
 
     #[test]
@@ -255,10 +352,21 @@ mod tests {
 
     #[test]
     fn encode_round_trips() {
-        for encoding in [Encoding::Utf8, Encoding::Utf8Bom, Encoding::Utf16Le, Encoding::Utf16Be] {
+        for encoding in [
+            Encoding::Utf8,
+            Encoding::Utf8Bom,
+            Encoding::Utf16Le,
+            Encoding::Utf16Be,
+            Encoding::Utf16LeNoBom,
+            Encoding::Utf16BeNoBom,
+        ] {
             let text = "<a>\r\n  ü</a>";
-            let decoded = decode(&encode(text, encoding));
+            let bytes = encode(text, encoding);
+            let decoded = decode(&bytes);
             assert_eq!((decoded.text.as_str(), decoded.encoding), (text, encoding));
+            assert_eq!(encode(&decoded.text, decoded.encoding), bytes);
+            let bom = [[0xEF, 0xBB], [0xFF, 0xFE], [0xFE, 0xFF]].iter().any(|bom| bytes.starts_with(bom));
+            assert_eq!(bom, encoding.has_bom(), "{encoding:?}");
         }
     }
 

@@ -21,13 +21,14 @@ pub enum Command {
     /// List every site binding with the mapping IIS expects, the one HTTP.sys uses, and its
     /// certificate.
     #[command(after_help = "Examples:\n  sslbind bindings examples/dev-box\n  \
-        sslbind bindings --config applicationHost.config --sslcert sslcert.txt --certs certs/ --format json")]
-    Bindings(ListArgs),
+        sslbind bindings --config applicationHost.config --sslcert sslcert.txt --certs certs/ --format json\n  \
+        sslbind bindings MACHINE --now 2026-06-01 --expiry-days 60")]
+    Bindings(CertificateListArgs),
     /// List every HTTP.sys certificate mapping with its owner, certificate and status
     /// (in-use, fallback, idle, reserved, foreign).
     #[command(after_help = "Examples:\n  sslbind mappings examples/dev-box\n  \
         sslbind mappings --sslcert sslcert.txt --config applicationHost.config --format json")]
-    Mappings(ListArgs),
+    Mappings(CertificateListArgs),
     /// Find what is wrong with the bindings, mappings and certificates, with a fix for each
     /// finding. Exit code 1 when a finding reaches --fail-on.
     #[command(after_help = "Examples:\n  sslbind doctor examples/iis-express-dev\n  \
@@ -59,16 +60,19 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Emulate https://host:port/ on the machine: the HTTP.sys mapping and certificate the
     /// handshake gets, the site IIS routes to, and a verdict (served, wrong-certificate, reset,
-    /// no-site). Exit code 0 when served, 1 otherwise, 2 on errors.
+    /// no-site, certificate-expired, certificate-not-yet-valid). Exit code 0 when served, 1
+    /// otherwise, 2 on errors.
     #[command(
         after_help = "Examples:\n  sslbind resolve https://lextudio.com:4431/ examples/iis-express-dev\n  \
         sslbind resolve https://a.example.com/ MACHINE --ip 10.0.0.5 --format json\n  \
-        sslbind resolve https://old.example.com/ MACHINE --no-sni"
+        sslbind resolve https://old.example.com/ MACHINE --no-sni\n  \
+        sslbind resolve https://shop.example.com/ MACHINE --now 2026-06-01"
     )]
     Resolve(ResolveArgs),
     /// TLS handshakes with the live server: which certificate it really presents for every
     /// https binding (with and without SNI) or for the URLs given, compared with the saved
-    /// state. Exit code 1 when a probe finding is an error, 2 on errors.
+    /// state. Exit code 0 only when everything observed matches; 1 when a probe finding is an
+    /// error or a handshake got no answer (refused, timeout, error); 2 on errors.
     #[command(after_help = "Examples:\n  sslbind probe examples/iis-express-dev --connect 127.0.0.1\n  \
         sslbind probe MACHINE https://shop.example.com/ https://10.0.0.5:8443/ --format json\n  \
         sslbind probe --config applicationHost.config --sslcert sslcert.txt --timeout 2000\n  \
@@ -102,8 +106,9 @@ pub struct DoctorArgs {
     /// Report certificates that expire within this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub expiry_days: u32,
-    /// Judge certificates at this time instead of now (RFC 3339), for reproducible reports.
-    #[arg(long, value_name = "RFC3339")]
+    /// Judge certificates at this time instead of now, for reproducible reports: RFC 3339
+    /// (2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
+    #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
     /// The Central Certificate Store folder, to check that every CCS binding has its .pfx.
     #[arg(long, value_name = "DIR")]
@@ -412,6 +417,10 @@ pub struct ResolveArgs {
     /// The Central Certificate Store folder, to tell which host names CCS can serve.
     #[arg(long, value_name = "DIR")]
     pub ccs_folder: Option<PathBuf>,
+    /// Judge the certificate's dates at this time instead of now: RFC 3339
+    /// (2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
 }
 
 /// Arguments of `sslbind probe`.
@@ -437,8 +446,9 @@ pub struct ProbeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Judge served certificates at this time instead of now (RFC 3339).
-    #[arg(long, value_name = "RFC3339")]
+    /// Judge served certificates at this time instead of now: RFC 3339
+    /// (2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
+    #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
 }
 
@@ -459,6 +469,24 @@ pub struct ListArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// Arguments of `sslbind bindings` and `sslbind mappings`, which judge certificate dates.
+#[derive(Debug, Args)]
+pub struct CertificateListArgs {
+    /// Where to read the machine from.
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Mark certificates that expire within this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub expiry_days: u32,
+    /// Judge certificates at this time instead of now, for reproducible listings: RFC 3339
+    /// (2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
 }
 
 /// The sources every reading command accepts.

@@ -10,10 +10,13 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use time::OffsetDateTime;
+
 use crate::analysis::selection::{self, CcsFiles, Connection, IpFamily, LocalAddress, Selection};
 use crate::analysis::{Analysis, BindingRef};
 use crate::certs::covers_host;
 use crate::model::binding::{BindingAddress, HttpEndpoint};
+use crate::model::certificate::CertificateStatus;
 use crate::model::ids::Thumbprint;
 use crate::model::machine::Machine;
 use crate::model::mapping::{DefaultFlags, MappingKey};
@@ -216,10 +219,12 @@ pub struct Routing {
 
 /// What answers the request, in one word.
 ///
-/// When several apply, the first in this order wins, following what the client meets first:
-/// `reset` (no handshake at all) > `wrong-certificate` (the client refuses the certificate
-/// before it sends the request) > `no-site` (the handshake succeeds, then HTTP.sys answers
-/// 404 because no binding takes the `Host` header) > `served`.
+/// When several apply, the first in this order wins: `reset` (no handshake at all) >
+/// `wrong-certificate` (the client refuses the certificate before it sends the request) >
+/// `no-site` (the handshake succeeds, then HTTP.sys answers 404 because no binding takes the
+/// `Host` header) > `certificate-expired` and `certificate-not-yet-valid` (everything is in
+/// place but the certificate's dates, which a renewal fixes without touching the
+/// configuration) > `served`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Verdict {
     /// A mapping answers, its certificate covers the host (or is not known), and a site takes
@@ -231,16 +236,25 @@ pub enum Verdict {
     Reset,
     /// A mapping answers but no binding takes the request: `404 Microsoft-HTTPAPI/2.0`.
     NoSite,
+    /// A site takes the request and the certificate covers the host, but it has expired:
+    /// clients refuse it.
+    CertificateExpired,
+    /// A site takes the request and the certificate covers the host, but its validity has not
+    /// started yet (usually a clock or time-zone mistake): clients refuse it.
+    CertificateNotYetValid,
 }
 
 impl Verdict {
-    /// The contract's name: `served`, `wrong-certificate`, `reset`, `no-site`.
+    /// The contract's name: `served`, `wrong-certificate`, `reset`, `no-site`,
+    /// `certificate-expired`, `certificate-not-yet-valid`.
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Served => "served",
             Verdict::WrongCertificate => "wrong-certificate",
             Verdict::Reset => "reset",
             Verdict::NoSite => "no-site",
+            Verdict::CertificateExpired => "certificate-expired",
+            Verdict::CertificateNotYetValid => "certificate-not-yet-valid",
         }
     }
 }
@@ -261,6 +275,11 @@ pub struct Resolution {
     /// Whether the certificate covers the host: `None` when the certificate is not known
     /// (not given, or a CCS file in a folder that was not given).
     pub certificate_covers_host: Option<bool>,
+    /// The certificate's validity at the time the request was judged at: `None` when the
+    /// certificate is not known. `Expiring` is never given (resolve has no warning window).
+    pub certificate_status: Option<CertificateStatus>,
+    /// The time the certificate was judged at.
+    pub now: OffsetDateTime,
     /// The IIS routing.
     pub routing: Routing,
     /// The verdict.
@@ -278,7 +297,8 @@ impl Resolution {
 
 /// Resolves `request` on `machine`: the mapping HTTP.sys selects (by
 /// [`selection::select`]), its certificate and whether it covers the host, the IIS binding
-/// that takes the request ([`route`]), and the [`Verdict`].
+/// that takes the request ([`route`]), and the [`Verdict`], judging the certificate's dates
+/// at `now` (which the caller reads from the clock or takes from `--now`).
 ///
 /// Callers check first that the mappings are known (`Machine::mappings_known`): with none
 /// given, every request resolves to `reset`.
@@ -288,6 +308,7 @@ pub fn resolve(
     request: &Request,
     ccs_files: &dyn CcsFiles,
     assumptions: &SelectionAssumptions,
+    now: OffsetDateTime,
 ) -> Resolution {
     let connection = request.connection();
     let selection = selection::select(&analysis.index, &connection, ccs_files, assumptions);
@@ -310,12 +331,20 @@ pub fn resolve(
             MappingKey::Ip(_) | MappingKey::Sni { .. } => None,
         },
     };
+    // Resolve has no warning window: its last second is still simply valid.
+    let certificate_status =
+        certificate.map(|position| match machine.certificates[position].status(now, 0) {
+            CertificateStatus::Expiring => CertificateStatus::Valid,
+            status => status,
+        });
     let routing = route(machine, &request.host, request.port, request.local);
-    let verdict = match (mapping, certificate_covers_host, routing.chosen) {
-        (None, _, _) => Verdict::Reset,
-        (Some(_), Some(false), _) => Verdict::WrongCertificate,
-        (Some(_), _, None) => Verdict::NoSite,
-        (Some(_), _, Some(_)) => Verdict::Served,
+    let verdict = match (mapping, certificate_covers_host, routing.chosen, certificate_status) {
+        (None, _, _, _) => Verdict::Reset,
+        (Some(_), Some(false), _, _) => Verdict::WrongCertificate,
+        (Some(_), _, None, _) => Verdict::NoSite,
+        (Some(_), _, Some(_), Some(CertificateStatus::Expired)) => Verdict::CertificateExpired,
+        (Some(_), _, Some(_), Some(CertificateStatus::NotYetValid)) => Verdict::CertificateNotYetValid,
+        (Some(_), _, Some(_), _) => Verdict::Served,
     };
     let uncertain =
         uncertain_notes(analysis, request, &connection, &selection, &routing, assumptions, machine);
@@ -326,6 +355,8 @@ pub fn resolve(
         certificate_hash,
         certificate,
         certificate_covers_host,
+        certificate_status,
+        now,
         routing,
         verdict,
         uncertain,

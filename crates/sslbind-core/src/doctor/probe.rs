@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use crate::analysis::probe::{ProbeOutcome, ProbeRequest, ProbeResult};
 use crate::doctor::fix::{self, Fix};
 use crate::doctor::rules::{certificate_name, date};
-use crate::doctor::{Code, Finding};
+use crate::doctor::{Code, Finding, Severity};
 use crate::model::ids::Thumbprint;
 use crate::model::machine::Machine;
 use crate::owners::Owner;
@@ -63,6 +63,19 @@ pub fn probe_findings(results: &[ProbeResult], machine: &Machine, now: OffsetDat
         }
     }
     findings
+}
+
+/// Whether a probe run confirms the saved state, which `sslbind probe` turns into exit code 0:
+/// no finding reaches `error`, and every handshake got an answer to compare, a certificate
+/// or a reset (resets and alerts that the saved state does not predict are findings
+/// already). A refused connection, a timeout or any other failure observed nothing, so a run
+/// where every handshake was refused does not pass, and neither does one refused handshake
+/// among good ones. A run of no handshakes contradicts nothing and passes.
+pub fn probe_confirms(results: &[ProbeResult], findings: &[Finding]) -> bool {
+    let answered = results.iter().all(|result| {
+        !matches!(result.outcome, ProbeOutcome::Timeout | ProbeOutcome::Refused | ProbeOutcome::Error)
+    });
+    answered && findings.iter().all(|finding| finding.severity < Severity::Error)
 }
 
 /// "`https://a.example.com:443/` with SNI `a.example.com` at 127.0.0.1:443".

@@ -320,8 +320,8 @@ fn parse_u32(value: &str) -> Option<u32> {
 fn encoding_name(encoding: Encoding) -> &'static str {
     match encoding {
         Encoding::Utf8 | Encoding::Utf8Bom => "UTF-8",
-        Encoding::Utf16Le => "UTF-16 LE",
-        Encoding::Utf16Be => "UTF-16 BE",
+        Encoding::Utf16Le | Encoding::Utf16LeNoBom => "UTF-16 LE",
+        Encoding::Utf16Be | Encoding::Utf16BeNoBom => "UTF-16 BE",
     }
 }
 

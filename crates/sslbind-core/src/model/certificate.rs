@@ -51,6 +51,70 @@ impl Certificate {
     pub fn is_valid_at(&self, now: OffsetDateTime) -> bool {
         self.not_before <= now && now <= self.not_after
     }
+
+    /// Where `now` falls in the validity period, `Expiring` when at most `expiry_days` days
+    /// are left. Every command that judges dates (doctor, resolve, the listings) asks here, so
+    /// that they agree on each certificate.
+    pub fn status(&self, now: OffsetDateTime, expiry_days: u32) -> CertificateStatus {
+        if now < self.not_before {
+            CertificateStatus::NotYetValid
+        } else if now > self.not_after {
+            CertificateStatus::Expired
+        } else if self.not_after - now <= time::Duration::days(i64::from(expiry_days)) {
+            CertificateStatus::Expiring
+        } else {
+            CertificateStatus::Valid
+        }
+    }
+
+    /// A few words on the validity at `now` for a table cell: `to 2027-01-01`,
+    /// `expires in 12 days`, `expired 2026-01-10`, `not valid until 2026-09-01` (dates in UTC).
+    pub fn validity_note(&self, now: OffsetDateTime, expiry_days: u32) -> String {
+        match self.status(now, expiry_days) {
+            CertificateStatus::Valid => format!("to {}", utc_date(self.not_after)),
+            CertificateStatus::Expiring => match (self.not_after - now).whole_days() {
+                0 => "expires within a day".to_owned(),
+                1 => "expires in 1 day".to_owned(),
+                days => format!("expires in {days} days"),
+            },
+            CertificateStatus::Expired => format!("expired {}", utc_date(self.not_after)),
+            CertificateStatus::NotYetValid => format!("not valid until {}", utc_date(self.not_before)),
+        }
+    }
+}
+
+fn utc_date(moment: OffsetDateTime) -> time::Date {
+    moment.to_offset(time::UtcOffset::UTC).date()
+}
+
+/// A certificate's validity at a given time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CertificateStatus {
+    /// Valid, and for longer than the warning window.
+    Valid,
+    /// Valid, but ending within the warning window.
+    Expiring,
+    /// Past its end: clients refuse it.
+    Expired,
+    /// Before its start (usually a clock or time-zone mistake): clients refuse it.
+    NotYetValid,
+}
+
+impl CertificateStatus {
+    /// The JSON name: `valid`, `expiring`, `expired`, `not-yet-valid`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertificateStatus::Valid => "valid",
+            CertificateStatus::Expiring => "expiring",
+            CertificateStatus::Expired => "expired",
+            CertificateStatus::NotYetValid => "not-yet-valid",
+        }
+    }
+
+    /// Whether clients refuse a certificate in this state.
+    pub fn is_refused(self) -> bool {
+        matches!(self, CertificateStatus::Expired | CertificateStatus::NotYetValid)
+    }
 }
 
 /// A public key's algorithm and size.

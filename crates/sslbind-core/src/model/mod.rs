@@ -13,7 +13,7 @@ pub mod reservation;
 pub mod source;
 
 pub use binding::{Binding, BindingAddress, BindingEndpoint, HttpEndpoint, Site, SslFlags};
-pub use certificate::{Certificate, KeyInfo};
+pub use certificate::{Certificate, CertificateStatus, KeyInfo};
 pub use ids::{AppId, Thumbprint};
 pub use machine::{CcsSettings, ConfigFile, Machine, ServerFlavor};
 pub use mapping::{DefaultFlags, ExtendedProperty, Mapping, MappingKey, MappingKind, MappingParams};

@@ -679,3 +679,34 @@ mod certificate_index {
         }
     }
 }
+
+#[test]
+fn status_and_validity_note_follow_the_dates_and_the_warning_window() {
+    use sslbind_core::model::CertificateStatus::{Expired, Expiring, NotYetValid, Valid};
+    use time::macros::datetime;
+    let c = crate::support::certificate(&["a.example.test"], (2026, 1, 1), (2026, 6, 13));
+    let cases = [
+        (datetime!(2025-12-31 23:59:59 UTC), 30, NotYetValid, "not valid until 2026-01-01"),
+        (datetime!(2026-01-01 00:00 UTC), 30, Valid, "to 2026-06-13"),
+        (datetime!(2026-05-13 23:59:59 UTC), 30, Valid, "to 2026-06-13"),
+        (datetime!(2026-05-14 00:00 UTC), 30, Expiring, "expires in 30 days"),
+        (datetime!(2026-06-01 00:00 UTC), 30, Expiring, "expires in 12 days"),
+        (datetime!(2026-06-01 00:00 UTC), 12, Expiring, "expires in 12 days"),
+        (datetime!(2026-06-01 00:00 UTC), 11, Valid, "to 2026-06-13"),
+        (datetime!(2026-06-12 00:00 UTC), 30, Expiring, "expires in 1 day"),
+        (datetime!(2026-06-12 12:00 UTC), 30, Expiring, "expires within a day"),
+        (datetime!(2026-06-13 00:00 UTC), 0, Expiring, "expires within a day"),
+        (datetime!(2026-06-13 00:00:01 UTC), 30, Expired, "expired 2026-06-13"),
+    ];
+    for (now, days, status, note) in cases {
+        assert_eq!(
+            (c.status(now, days), c.validity_note(now, days).as_str()),
+            (status, note),
+            "{now} {days}"
+        );
+    }
+    assert_eq!(
+        [Valid, Expiring, Expired, NotYetValid].map(|status| status.as_str()),
+        ["valid", "expiring", "expired", "not-yet-valid"]
+    );
+}

@@ -710,7 +710,15 @@ fn corpus_edits_round_trip() {
             continue;
         }
         let read = read_config(&Arc::from(name.as_str()), &bytes, None).unwrap();
-        let site = &read.config.sites[0];
+        // A fragment holding no `<sites>` collection (a bare `<site>` element saved alone)
+        // has no site the editor may touch; every encoding of it still round-trips.
+        let Some(site) = read.config.sites.first() else {
+            for encoding in ENCODINGS {
+                let reencoded = encode(text, encoding);
+                assert!(encode(&decode(&reencoded).text, decode(&reencoded).encoding) == reencoded, "{name}");
+            }
+            continue;
+        };
         let (protocol, information) = ("https", "*:54321:edit-test.example");
 
         let added = add_binding(text, &site.name, protocol, information, Some(1)).unwrap();
@@ -732,6 +740,15 @@ fn corpus_edits_round_trip() {
         let removed = remove_binding(&added, &site.name, protocol, information).unwrap();
         assert!(removed == text, "{name}: adding then removing gives the original text");
         assert!(encode(&removed, decoded.encoding) == bytes, "{name}: and the original bytes");
+        for encoding in ENCODINGS {
+            let other = encode(text, encoding);
+            let redecoded = decode(&other);
+            assert_eq!(redecoded.encoding, encoding, "{name}");
+            let added = add_binding(&redecoded.text, &site.name, protocol, information, Some(1)).unwrap();
+            let removed =
+                remove_binding(&decode(&encode(&added, encoding)).text, &site.name, protocol, information);
+            assert!(encode(&removed.unwrap(), encoding) == other, "{name}: {encoding:?} round-trips");
+        }
 
         if let Some(binding) = site.bindings.first() {
             let value = if binding.ssl_flags.0 == 3 { "5" } else { "3" };
@@ -1121,5 +1138,74 @@ proptest! {
             text = step.apply(&text).map_err(|error| TestCaseError::fail(error.to_string()))?;
         }
         prop_assert_eq!(text, original);
+    }
+}
+
+/// Every encoding a config is found in, with and without its byte order mark.
+const ENCODINGS: [Encoding; 6] = [
+    Encoding::Utf8,
+    Encoding::Utf8Bom,
+    Encoding::Utf16Le,
+    Encoding::Utf16Be,
+    Encoding::Utf16LeNoBom,
+    Encoding::Utf16BeNoBom,
+];
+
+/// `config` rendered with a comment of `words` before `<configuration>` (so that non-Latin
+/// text comes early, where BOM-less UTF-16 is recognised) and without the XML declaration
+/// unless `declaration`.
+fn render_with(config: &ModelConfig, words: &str, declaration: bool) -> String {
+    let text = config.render().replacen("<configuration>", &format!("<!-- {words} --><configuration>"), 1);
+    if declaration {
+        text
+    } else {
+        text.split_once(config.ending).map_or(text.clone(), |(_, rest)| rest.to_owned())
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// What `binding add` then `binding remove` write: the bytes read, in every encoding, with
+    /// or without BOM, LF or CRLF (the config's line end), come back byte for byte.
+    #[test]
+    fn adding_then_removing_keeps_the_bytes_in_every_encoding(
+        config in config_strategy(true),
+        encoding in proptest::sample::select(ENCODINGS.to_vec()),
+        words in "[a-zA-Z0-9 .éüß一-龥가-힣😀-🙏]{0,40}",
+        declaration in any::<bool>(),
+        site in 0..SITE_NAMES.len(),
+        binding in binding_strategy(),
+    ) {
+        let bytes = encode(&render_with(&config, &words, declaration), encoding);
+        let decoded = decode(&bytes);
+        prop_assert_eq!(decoded.encoding, encoding);
+        prop_assert!(!decoded.lossy);
+        let name = SITE_NAMES[site % config.sites.len()];
+        let added = match add_binding(&decoded.text, name, &binding.protocol, &binding.information, binding.flags) {
+            Err(EditError::BindingExists { .. }) => return Ok(()),
+            result => result.map_err(|error| TestCaseError::fail(error.to_string()))?,
+        };
+        let written = encode(&added, decoded.encoding);
+        prop_assert_eq!(written.starts_with(&bytes[..2]), true, "the BOM, or its absence, is kept");
+        let reread = decode(&written);
+        prop_assert_eq!(reread.encoding, encoding);
+        let removed = remove_binding(&reread.text, name, &binding.protocol, &binding.information)
+            .map_err(|error| TestCaseError::fail(error.to_string()))?;
+        prop_assert_eq!(encode(&removed, reread.encoding), bytes);
+    }
+}
+
+#[test]
+fn utf16_without_bom_is_written_back_without_one() {
+    for (encoding, first) in [(Encoding::Utf16LeNoBom, [b'<', 0]), (Encoding::Utf16BeNoBom, [0, b'<'])] {
+        let bytes = encode(DOC, encoding);
+        assert_eq!(bytes[..2], first);
+        let decoded = decode(&bytes);
+        assert_eq!(decoded.encoding, encoding);
+        let added = add_binding(&decoded.text, "Default Web Site", "https", "*:443:", Some(0)).unwrap();
+        let written = encode(&added, decoded.encoding);
+        assert_eq!(written[..2], first, "{encoding:?}: no BOM added");
+        assert_eq!(decode(&written).text, DOC_WITH_HTTPS);
     }
 }

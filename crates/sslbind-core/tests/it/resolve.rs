@@ -9,8 +9,10 @@ use sslbind_core::analysis::resolve::{
     AddressMatch, HostMatch, Request, Resolution, Verdict, parse_url, resolve,
 };
 use sslbind_core::analysis::selection::{CcsFiles, CcsFolder, IpFamily, LocalAddress, UnknownCcsFolder};
-use sslbind_core::model::Machine;
+use sslbind_core::model::{CertificateStatus, Machine};
 use sslbind_core::uncertain::{ROUTING_ORDER, SelectionAssumptions, routing_rank, wildcard_host_matches};
+use time::OffsetDateTime;
+use time::macros::datetime;
 
 use crate::support::{IIS, MachineBuilder, certificate};
 
@@ -21,6 +23,11 @@ fn resolve_on(machine: &Machine, url: &str, ip: Option<&str>, no_sni: bool) -> R
     resolve_with(machine, url, ip, no_sni, &UnknownCcsFolder)
 }
 
+/// When the tests judge certificates: inside `NOT_BEFORE`..`NOT_AFTER`.
+fn now() -> OffsetDateTime {
+    datetime!(2030-01-01 00:00 UTC)
+}
+
 fn resolve_with(
     machine: &Machine,
     url: &str,
@@ -28,12 +35,23 @@ fn resolve_with(
     no_sni: bool,
     ccs_files: &dyn CcsFiles,
 ) -> Resolution {
+    resolve_at(machine, url, ip, no_sni, ccs_files, now())
+}
+
+fn resolve_at(
+    machine: &Machine,
+    url: &str,
+    ip: Option<&str>,
+    no_sni: bool,
+    ccs_files: &dyn CcsFiles,
+    now: OffsetDateTime,
+) -> Resolution {
     let assumptions = SelectionAssumptions::default();
     let analysis = analyze(machine, ccs_files, &assumptions);
     let (host, port) = parse_url(url).expect("a valid URL");
     let local = ip.map(|text| text.parse::<IpAddr>().expect("an address"));
     let request = Request::new(&host, port, local, no_sni);
-    resolve(machine, &analysis, &request, ccs_files, &assumptions)
+    resolve(machine, &analysis, &request, ccs_files, &assumptions, now)
 }
 
 /// `kind key` of the chosen mapping, or `none`.
@@ -213,6 +231,85 @@ fn no_site_when_the_handshake_succeeds_but_no_binding_takes_the_host() {
 
     // An unknown certificate does not stop a request from being served.
     assert_eq!(resolve_on(&machine, "https://a.example.com/", None, false).verdict, Verdict::Served);
+}
+
+#[test]
+fn an_expired_or_not_yet_valid_certificate_is_its_own_verdict() {
+    let cert = certificate(&["a.example.com"], (2025, 1, 1), (2026, 1, 10));
+    let machine = MachineBuilder::new()
+        .binding("a", "https", "*:443:a.example.com", 1)
+        .mapping_of("Hostname:port", "a.example.com:443", IIS, &cert)
+        .certificate(&cert)
+        .build();
+    let at = |now: OffsetDateTime| {
+        resolve_at(&machine, "https://a.example.com/", None, false, &UnknownCcsFolder, now)
+    };
+
+    let expired = at(datetime!(2026-06-01 00:00 UTC));
+    assert_eq!(expired.verdict, Verdict::CertificateExpired);
+    assert_eq!(expired.verdict.as_str(), "certificate-expired");
+    assert_eq!(expired.certificate_status, Some(CertificateStatus::Expired));
+    assert_eq!(site(&machine, &expired), "a *:443:a.example.com", "the rest is resolved as usual");
+    assert_eq!(expired.certificate_covers_host, Some(true));
+
+    let early = at(datetime!(2024-12-31 23:59:59 UTC));
+    assert_eq!(early.verdict, Verdict::CertificateNotYetValid);
+    assert_eq!(early.verdict.as_str(), "certificate-not-yet-valid");
+
+    // The near misses: the last second of validity, and the first, are served.
+    let last = at(datetime!(2026-01-10 00:00 UTC));
+    assert_eq!(last.verdict, Verdict::Served);
+    assert_eq!(last.certificate_status, Some(CertificateStatus::Valid));
+    assert_eq!(at(datetime!(2026-01-10 00:00:01 UTC)).verdict, Verdict::CertificateExpired);
+    let first = at(datetime!(2025-01-01 00:00 UTC));
+    assert_eq!(first.verdict, Verdict::Served);
+    assert_eq!(first.certificate_status, Some(CertificateStatus::Valid), "resolve has no warning window");
+}
+
+#[test]
+fn reset_wrong_certificate_and_no_site_come_before_expiry() {
+    let cert = certificate(&["a.example.com"], (2025, 1, 1), (2026, 1, 10));
+    let machine = MachineBuilder::new()
+        .binding("a", "https", "*:443:a.example.com", 0)
+        .binding("b", "https", "*:443:b.example.com", 0)
+        .binding("c", "https", "*:8443:c.example.com", 1)
+        .mapping_of("IP:port", "0.0.0.0:443", IIS, &cert)
+        .certificate(&cert)
+        .build();
+    let late = datetime!(2026-06-01 00:00 UTC);
+    let at = |url: &str| resolve_at(&machine, url, None, false, &UnknownCcsFolder, late);
+    assert_eq!(at("https://b.example.com/").verdict, Verdict::WrongCertificate);
+    assert_eq!(at("https://c.example.com:8443/").verdict, Verdict::Reset);
+    // The certificate covers a.example.com on every address, but no binding takes 10.0.0.9.
+    let machine_ip = MachineBuilder::new()
+        .binding("a", "https", "10.0.0.5:443:a.example.com", 0)
+        .mapping_of("IP:port", "0.0.0.0:443", IIS, &cert)
+        .certificate(&cert)
+        .build();
+    let no_site =
+        resolve_at(&machine_ip, "https://a.example.com/", Some("10.0.0.9"), false, &UnknownCcsFolder, late);
+    assert_eq!(no_site.verdict, Verdict::NoSite);
+    assert_eq!(no_site.certificate_status, Some(CertificateStatus::Expired));
+    // The near miss: with a site, the expiry decides.
+    assert_eq!(at("https://a.example.com/").verdict, Verdict::CertificateExpired);
+}
+
+#[test]
+fn an_unknown_certificate_is_not_judged_by_its_dates() {
+    let machine = MachineBuilder::new()
+        .binding("a", "https", "*:443:a.example.com", 0)
+        .mapping("IP:port", "0.0.0.0:443", IIS)
+        .build();
+    let resolution = resolve_at(
+        &machine,
+        "https://a.example.com/",
+        None,
+        false,
+        &UnknownCcsFolder,
+        datetime!(2099-01-01 00:00 UTC),
+    );
+    assert_eq!(resolution.certificate_status, None);
+    assert_eq!(resolution.verdict, Verdict::Served);
 }
 
 #[test]

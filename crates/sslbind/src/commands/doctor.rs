@@ -11,22 +11,16 @@ use sslbind_core::analysis::{
 };
 use sslbind_core::doctor::{self, Code, Options, Overrides, Severity};
 use sslbind_core::uncertain::SelectionAssumptions;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::cli::{DoctorArgs, DoctorFormat, FailOn};
 use crate::commands::listing::load;
+use crate::commands::now;
 use crate::render::{self, Style};
 
 /// Runs `sslbind doctor`.
 pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     let overrides = overrides(args)?;
-    let now = match &args.now {
-        Some(text) => OffsetDateTime::parse(text, &Rfc3339).with_context(|| {
-            format!("--now {text}: expected an RFC 3339 time such as 2026-06-01T00:00:00Z")
-        })?,
-        None => OffsetDateTime::now_utc(),
-    };
+    let now = now::now(args.now.as_deref())?;
     let machine = load(&args.sources)?.machine;
     render::warnings(&mut io::stderr().lock(), &machine.warnings)?;
     let ccs_folder = match &args.ccs_folder {

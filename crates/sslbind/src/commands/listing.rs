@@ -8,28 +8,35 @@ use sslbind_core::analysis::{self, selection::UnknownCcsFolder};
 use sslbind_core::uncertain::SelectionAssumptions;
 use sslbind_live::{LoadedMachine, Sources};
 
-use crate::cli::{Format, ListArgs, SourceArgs};
-use crate::render::{self, Style};
+use crate::cli::{CertificateListArgs, Format, SourceArgs};
+use crate::commands::now;
+use crate::render::{self, Expiry, Style};
 
 /// `sslbind bindings`.
-pub fn bindings(args: &ListArgs) -> anyhow::Result<ExitCode> {
+pub fn bindings(args: &CertificateListArgs) -> anyhow::Result<ExitCode> {
+    let expiry = Expiry { now: now::now(args.now.as_deref())?, days: args.expiry_days };
     let (machine, analysis) = load_and_analyze(&args.sources)?;
     let mut out = render::stdout();
     match args.format {
-        Format::Table => render::table::bindings(&mut out, &machine, &analysis, &Style::for_stdout())?,
-        Format::Json => render::json::write(&mut out, &render::json::bindings(&machine, &analysis))?,
+        Format::Table => {
+            render::table::bindings(&mut out, &machine, &analysis, &expiry, &Style::for_stdout())?;
+        }
+        Format::Json => render::json::write(&mut out, &render::json::bindings(&machine, &analysis, &expiry))?,
     }
     out.flush()?;
     invalid_bindings_exit(&machine)
 }
 
 /// `sslbind mappings`.
-pub fn mappings(args: &ListArgs) -> anyhow::Result<ExitCode> {
+pub fn mappings(args: &CertificateListArgs) -> anyhow::Result<ExitCode> {
+    let expiry = Expiry { now: now::now(args.now.as_deref())?, days: args.expiry_days };
     let (machine, analysis) = load_and_analyze(&args.sources)?;
     let mut out = render::stdout();
     match args.format {
-        Format::Table => render::table::mappings(&mut out, &machine, &analysis, &Style::for_stdout())?,
-        Format::Json => render::json::write(&mut out, &render::json::mappings(&machine, &analysis))?,
+        Format::Table => {
+            render::table::mappings(&mut out, &machine, &analysis, &expiry, &Style::for_stdout())?;
+        }
+        Format::Json => render::json::write(&mut out, &render::json::mappings(&machine, &analysis, &expiry))?,
     }
     out.flush()?;
     invalid_bindings_exit(&machine)

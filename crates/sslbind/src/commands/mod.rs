@@ -5,6 +5,7 @@ mod diff;
 mod doctor;
 mod explain;
 mod listing;
+mod now;
 mod probe;
 mod reservations;
 mod resolve;

@@ -1,6 +1,7 @@
 //! `sslbind probe`: plan TLS handshakes from the saved state (or the URLs given), make them
-//! against the live server, judge what came back, and turn the findings into the exit code:
-//! 1 when a probe finding is an error, 0 otherwise, 2 on errors.
+//! against the live server, judge what came back, and turn it into the exit code: 0 only
+//! when everything observed matches the saved state, 1 when a probe finding is an error or a
+//! handshake got no answer (refused, timed out, failed), 2 on errors.
 
 use std::io::{self, IsTerminal, Write};
 use std::net::IpAddr;
@@ -10,16 +11,14 @@ use std::time::Duration;
 use anyhow::Context as _;
 use sslbind_core::analysis::probe::{self, PlanOptions, ProbeTarget};
 use sslbind_core::analysis::{self, selection::UnknownCcsFolder};
-use sslbind_core::doctor::Severity;
-use sslbind_core::doctor::probe::probe_findings;
+use sslbind_core::doctor::probe::{probe_confirms, probe_findings};
 use sslbind_core::model::Machine;
 use sslbind_core::uncertain::SelectionAssumptions;
 use sslbind_live::probe::{ProbeOptions, probe_all};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::cli::{Format, ProbeArgs};
 use crate::commands::listing::{load, sources_of};
+use crate::commands::now;
 use crate::render::{self, Style};
 
 /// More handshakes than this get a progress line on a terminal; fewer end before anyone
@@ -28,12 +27,7 @@ const PROGRESS_THRESHOLD: usize = 10;
 
 /// Runs `sslbind probe`.
 pub fn run(args: &ProbeArgs) -> anyhow::Result<ExitCode> {
-    let now = match &args.now {
-        Some(text) => OffsetDateTime::parse(text, &Rfc3339).with_context(|| {
-            format!("--now {text}: expected an RFC 3339 time such as 2026-06-01T00:00:00Z")
-        })?,
-        None => OffsetDateTime::now_utc(),
-    };
+    let now = now::now(args.now.as_deref())?;
     let connect = args.connect.as_deref().map(parse_address).transpose()?;
     let mut source_args = args.sources.clone();
     let mut target_texts = args.targets.clone();
@@ -91,8 +85,7 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<ExitCode> {
         Format::Json => render::json::write(&mut out, &render::probe::json(&machine, &results, &findings))?,
     }
     out.flush()?;
-    let failed = findings.iter().any(|finding| finding.severity >= Severity::Error);
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if probe_confirms(&results, &findings) { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 /// `--connect`: an IPv4 or IPv6 address, IPv6 with or without brackets.

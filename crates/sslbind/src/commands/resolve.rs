@@ -1,6 +1,6 @@
 //! `sslbind resolve URL`: read the machine, emulate one request against it (mapping,
 //! certificate, site), print the reasoning, and turn the verdict into the exit code:
-//! 0 when served, 1 for any other verdict, 2 on errors.
+//! 0 when served, 1 for any other verdict (an expired certificate included), 2 on errors.
 
 use std::io::{self, Write};
 use std::net::IpAddr;
@@ -16,11 +16,13 @@ use sslbind_core::uncertain::SelectionAssumptions;
 
 use crate::cli::{Format, ResolveArgs};
 use crate::commands::listing::load;
+use crate::commands::now;
 use crate::render::{self, Style};
 
 /// Runs `sslbind resolve`.
 pub fn run(args: &ResolveArgs) -> anyhow::Result<ExitCode> {
     let (host, port) = resolve::parse_url(&args.url).map_err(anyhow::Error::msg)?;
+    let now = now::now(args.now.as_deref())?;
     let local_ip = args.ip.as_deref().map(parse_local_address).transpose()?;
     let machine = load(&args.sources)?.machine;
     let mut stderr = io::stderr().lock();
@@ -49,7 +51,7 @@ pub fn run(args: &ResolveArgs) -> anyhow::Result<ExitCode> {
     let assumptions = SelectionAssumptions::default();
     let analysis = analysis::analyze(&machine, ccs_files, &assumptions);
     let request = Request::new(&host, port, local_ip, args.no_sni);
-    let resolution = resolve::resolve(&machine, &analysis, &request, ccs_files, &assumptions);
+    let resolution = resolve::resolve(&machine, &analysis, &request, ccs_files, &assumptions, now);
 
     let mut out = render::stdout();
     match args.format {

@@ -10,6 +10,8 @@ use sslbind_core::model::{
 };
 use time::format_description::well_known::Rfc3339;
 
+use crate::render::Expiry;
+
 /// Writes `value` as pretty JSON with a final newline.
 pub fn write(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;
@@ -37,6 +39,7 @@ struct BindingJson {
     effective_mapping: Option<KeyJson>,
     certificate_hash: Option<String>,
     certificate: Option<CertificateJson>,
+    certificate_status: Option<&'static str>,
     config: String,
     server: &'static str,
     source: String,
@@ -108,13 +111,21 @@ fn rfc3339(at: time::OffsetDateTime) -> String {
 }
 
 /// The JSON of `sslbind bindings`.
-pub fn bindings(machine: &Machine, analysis: &Analysis) -> BindingsJson {
-    let bindings =
-        analysis.bindings.iter().map(|binding_analysis| binding_json(machine, binding_analysis)).collect();
+pub fn bindings(machine: &Machine, analysis: &Analysis, expiry: &Expiry) -> BindingsJson {
+    let bindings = analysis
+        .bindings
+        .iter()
+        .map(|binding_analysis| binding_json(machine, binding_analysis, expiry))
+        .collect();
     BindingsJson { bindings }
 }
 
-fn binding_json(machine: &Machine, binding_analysis: &BindingAnalysis) -> BindingJson {
+/// `certificate_status` of the certificate at `position`, `None` when it is not known.
+fn certificate_status(machine: &Machine, position: Option<usize>, expiry: &Expiry) -> Option<&'static str> {
+    position.map(|position| expiry.status(&machine.certificates[position]).as_str())
+}
+
+fn binding_json(machine: &Machine, binding_analysis: &BindingAnalysis, expiry: &Expiry) -> BindingJson {
     let config = &machine.configs[binding_analysis.binding.config];
     let site = &config.sites[binding_analysis.binding.site];
     let binding = &site.bindings[binding_analysis.binding.binding];
@@ -136,6 +147,7 @@ fn binding_json(machine: &Machine, binding_analysis: &BindingAnalysis) -> Bindin
         certificate: binding_analysis
             .certificate
             .map(|position| CertificateJson::of(&machine.certificates[position])),
+        certificate_status: certificate_status(machine, binding_analysis.certificate, expiry),
         config: config.path.to_string(),
         server: config.flavor.as_str(),
         source: binding.origin.to_string(),
@@ -184,6 +196,7 @@ struct MappingJson {
     unknown_fields: Vec<FieldJson>,
     truncated: bool,
     certificate: Option<CertificateJson>,
+    certificate_status: Option<&'static str>,
     source: String,
 }
 
@@ -223,13 +236,16 @@ fn fields(pairs: &[(String, String)]) -> Vec<FieldJson> {
 }
 
 /// The JSON of `sslbind mappings`.
-pub fn mappings(machine: &Machine, analysis: &Analysis) -> MappingsJson {
-    let mappings =
-        analysis.mappings.iter().map(|mapping_analysis| mapping_json(machine, mapping_analysis)).collect();
+pub fn mappings(machine: &Machine, analysis: &Analysis, expiry: &Expiry) -> MappingsJson {
+    let mappings = analysis
+        .mappings
+        .iter()
+        .map(|mapping_analysis| mapping_json(machine, mapping_analysis, expiry))
+        .collect();
     MappingsJson { mappings }
 }
 
-fn mapping_json(machine: &Machine, mapping_analysis: &MappingAnalysis) -> MappingJson {
+fn mapping_json(machine: &Machine, mapping_analysis: &MappingAnalysis, expiry: &Expiry) -> MappingJson {
     let mapping: &Mapping = &machine.mappings[mapping_analysis.mapping];
     let is_ccs = matches!(mapping.key, MappingKey::Ccs { .. });
     let params = &mapping.params;
@@ -272,6 +288,7 @@ fn mapping_json(machine: &Machine, mapping_analysis: &MappingAnalysis) -> Mappin
         certificate: mapping_analysis
             .certificate
             .map(|position| CertificateJson::of(&machine.certificates[position])),
+        certificate_status: certificate_status(machine, mapping_analysis.certificate, expiry),
         source: mapping.origin.to_string(),
     }
 }

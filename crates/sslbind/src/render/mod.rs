@@ -13,6 +13,8 @@ pub mod table;
 use std::io::{self, IsTerminal, Write};
 
 use sslbind_core::SourceWarning;
+use sslbind_core::model::{Certificate, CertificateStatus};
+use time::OffsetDateTime;
 
 /// Standard output, buffered: Rust's own stdout flushes at every line end, which on a server
 /// with thousands of findings turns one report into tens of thousands of writes. Callers
@@ -79,6 +81,36 @@ impl Colour {
             Colour::Cyan => "36",
             Colour::Dim => "2",
             Colour::Bold => "1",
+        }
+    }
+}
+
+/// When the listings judge certificates (`--now`, else the clock) and how close an end date
+/// is worth a mark (`--expiry-days`).
+#[derive(Clone, Copy, Debug)]
+pub struct Expiry {
+    /// The moment certificates are judged at.
+    pub now: OffsetDateTime,
+    /// Certificates ending within this many days are `expiring`.
+    pub days: u32,
+}
+
+impl Expiry {
+    /// `certificate`'s status at `now`.
+    pub fn status(&self, certificate: &Certificate) -> CertificateStatus {
+        certificate.status(self.now, self.days)
+    }
+
+    /// `certificate`'s validity in a few words: `to 2027-01-01`, `expired 2026-01-10`, …
+    pub fn note(&self, certificate: &Certificate) -> String {
+        certificate.validity_note(self.now, self.days)
+    }
+
+    /// "expiring within 30 days".
+    pub fn expiring_within(&self) -> String {
+        match self.days {
+            1 => "expiring within 1 day".to_owned(),
+            days => format!("expiring within {days} days"),
         }
     }
 }

@@ -68,11 +68,14 @@ pub fn table(
         })
         .collect();
     let noun = if results.len() == 1 { "handshake" } else { "handshakes" };
-    let summary = if counts.is_empty() {
+    let mut summary = if counts.is_empty() {
         format!("0 {noun}")
     } else {
         format!("{} {noun}: {}", results.len(), counts.join(", "))
     };
+    if !results.is_empty() && results.iter().all(|result| result.served.is_none()) {
+        summary.push_str("; nothing was served");
+    }
     writeln!(out, "\n{}", style.paint(Colour::Dim, &summary))?;
     if !findings.is_empty() {
         writeln!(out)?;

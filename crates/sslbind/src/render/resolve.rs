@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use sslbind_core::analysis::resolve::{Resolution, Verdict};
 use sslbind_core::analysis::selection::{IpFamily, LocalAddress};
-use sslbind_core::model::{Certificate, Machine, MappingKey};
+use sslbind_core::model::{Certificate, CertificateStatus, Machine, MappingKey};
 
 use crate::render::json::CertificateJson;
 use crate::render::{Colour, Style, wrap};
@@ -19,6 +19,7 @@ pub struct ResolveJson {
     certificate_covers_host: Option<bool>,
     site: Option<SiteJson>,
     verdict: &'static str,
+    certificate_status: Option<&'static str>,
     steps: Vec<StepJson>,
     explanation: String,
     host: String,
@@ -107,6 +108,7 @@ pub fn json(machine: &Machine, resolution: &Resolution) -> ResolveJson {
         certificate_covers_host: resolution.certificate_covers_host,
         site,
         verdict: resolution.verdict.as_str(),
+        certificate_status: resolution.certificate_status.map(CertificateStatus::as_str),
         steps,
         explanation: explanation(machine, resolution),
         host: resolution.request.host.clone(),
@@ -173,7 +175,11 @@ pub fn table(
             match resolution.certificate.map(|position| &machine.certificates[position]) {
                 Some(certificate) => {
                     field(out, "Certificate", &certificate_names(certificate), width)?;
-                    field(out, "", &format!("expires {}", certificate.not_after.date()), width)?;
+                    let validity = match resolution.certificate_status {
+                        Some(status) if status.is_refused() => certificate.validity_note(resolution.now, 0),
+                        _ => format!("expires {}", certificate.not_after.date()),
+                    };
+                    field(out, "", &validity, width)?;
                     field(out, "", &format!("thumbprint {}", certificate.thumbprint), width)?;
                 }
                 None => {
@@ -243,7 +249,11 @@ pub fn table(
     writeln!(out)?;
     let colour = match resolution.verdict {
         Verdict::Served => Colour::Green,
-        Verdict::WrongCertificate | Verdict::Reset | Verdict::NoSite => Colour::Red,
+        Verdict::WrongCertificate
+        | Verdict::Reset
+        | Verdict::NoSite
+        | Verdict::CertificateExpired
+        | Verdict::CertificateNotYetValid => Colour::Red,
     };
     writeln!(
         out,
@@ -301,6 +311,25 @@ pub fn explanation(machine: &Machine, resolution: &Resolution) -> String {
             "The handshake succeeds with {certificate}, but no https binding on port {port} takes \
              host {host} at this address: HTTP.sys answers 404 (Microsoft-HTTPAPI/2.0)."
         ),
+        Verdict::CertificateExpired | Verdict::CertificateNotYetValid => {
+            let site = site.unwrap_or_default();
+            let certificate_record = resolution.certificate.map(|position| &machine.certificates[position]);
+            let utc = |moment: time::OffsetDateTime| moment.to_offset(time::UtcOffset::UTC).date();
+            let lapse = match (resolution.verdict, certificate_record) {
+                (Verdict::CertificateExpired, Some(record)) => {
+                    format!("expired on {}", utc(record.not_after))
+                }
+                (_, Some(record)) => format!(
+                    "is not valid until {} (check the server's clock and time zone)",
+                    utc(record.not_before)
+                ),
+                (_, None) => "is outside its validity".to_owned(),
+            };
+            format!(
+                "HTTP.sys presents {certificate}, valid for {host}, and IIS routes the request to {site}, \
+                 but the certificate {lapse}: clients refuse it."
+            )
+        }
         Verdict::Served | Verdict::Reset => {
             let covers = match resolution.certificate_covers_host {
                 Some(_) => format!(", valid for {host},"),

@@ -6,15 +6,16 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use sslbind_core::analysis::{Analysis, BindingRef, MappingAnalysis, MappingStatus};
-use sslbind_core::model::{Machine, MappingKey, Thumbprint};
+use sslbind_core::model::{CertificateStatus, Machine, MappingKey, Thumbprint};
 
-use crate::render::{Colour, Style};
+use crate::render::{Colour, Expiry, Style};
 
 /// Prints `sslbind bindings`.
 pub fn bindings(
     out: &mut impl Write,
     machine: &Machine,
     analysis: &Analysis,
+    expiry: &Expiry,
     style: &Style,
 ) -> io::Result<()> {
     let mut table = Table::new(&["BINDING", "SSL", "MAPPING", "CERTIFICATE"], &[3, 0, 2]);
@@ -22,6 +23,7 @@ pub fn bindings(
     table.note_column = 1;
     let mut previous_site = None;
     let (mut n_https, mut n_served, mut n_unserved) = (0, 0, 0);
+    let mut lapses = Lapses::default();
     for binding_analysis in &analysis.bindings {
         let position = binding_analysis.binding;
         let config = &machine.configs[position.config];
@@ -68,7 +70,13 @@ pub fn bindings(
                 }
             }
             (Some(_), Some(effective)) => {
-                n_served += 1;
+                let status = binding_analysis
+                    .certificate
+                    .map(|position| expiry.status(&machine.certificates[position]));
+                if !status.is_some_and(CertificateStatus::is_refused) {
+                    n_served += 1;
+                }
+                lapses.count(status);
                 let mapping = &machine.mappings[effective];
                 let matches_expected = expected.is_some_and(|key| key.same_record(&mapping.key));
                 let colour = if matches_expected { Colour::Green } else { Colour::Yellow };
@@ -79,6 +87,7 @@ pub fn bindings(
                     mapping.certificate_hash,
                     &mapping.key,
                     false,
+                    expiry,
                 ));
                 if let Some(key) = expected.filter(|_| !matches_expected) {
                     let state = if analysis.index.get(key).is_some() { "shadowed" } else { "missing" };
@@ -94,11 +103,32 @@ pub fn bindings(
     let n_sites: usize = machine.configs.iter().map(|config| config.sites.len()).sum();
     let mut summary = format!("{n_bindings} bindings in {n_sites} sites; {n_https} https");
     if machine.mappings_known {
-        let _ = write!(summary, ": {n_served} served, {n_unserved} without a mapping");
+        let _ = write!(summary, ": {n_served} served");
+        if lapses.expiring > 0 {
+            let _ = write!(summary, " ({} {})", lapses.expiring, expiry.expiring_within());
+        }
+        for (n, what) in [
+            (lapses.expired, "with an expired certificate"),
+            (lapses.not_yet_valid, "with a certificate not yet valid"),
+        ] {
+            if n > 0 {
+                let _ = write!(summary, ", {n} {what}");
+            }
+        }
+        let _ = write!(summary, ", {n_unserved} without a mapping");
     } else {
         summary.push_str(" (no --sslcert given: mappings unknown)");
     }
-    writeln!(out, "\n{}", style.paint(Colour::Dim, &summary))
+    write_summary(out, &summary, style)
+}
+
+/// The summary under a table, wrapped to the width.
+fn write_summary(out: &mut impl Write, summary: &str, style: &Style) -> io::Result<()> {
+    writeln!(out)?;
+    for line in crate::render::wrap(summary, style.width) {
+        writeln!(out, "{}", style.paint(Colour::Dim, &line))?;
+    }
+    Ok(())
 }
 
 /// Prints `sslbind mappings`.
@@ -106,12 +136,17 @@ pub fn mappings(
     out: &mut impl Write,
     machine: &Machine,
     analysis: &Analysis,
+    expiry: &Expiry,
     style: &Style,
 ) -> io::Result<()> {
     let mut table = Table::new(&["KIND", "KEY", "OWNER", "STATUS", "CERTIFICATE"], &[4, 2, 1]);
     let mut counts = std::collections::BTreeMap::new();
+    let mut lapses = Lapses::default();
     for mapping_analysis in &analysis.mappings {
         *counts.entry(mapping_analysis.status.as_str()).or_insert(0) += 1;
+        lapses.count(
+            mapping_analysis.certificate.map(|position| expiry.status(&machine.certificates[position])),
+        );
     }
     let mut position = 0;
     while position < analysis.mappings.len() {
@@ -146,6 +181,7 @@ pub fn mappings(
                 mapping.certificate_hash,
                 &mapping.key,
                 true,
+                expiry,
             ),
         ]);
         if run > 1 {
@@ -171,10 +207,41 @@ pub fn mappings(
     table.write(out, style)?;
     let breakdown = counts.iter().map(|(status, n)| format!("{n} {status}")).collect::<Vec<_>>().join(", ");
     let mut summary = format!("{} mappings: {breakdown}", analysis.mappings.len());
+    let lapsed: Vec<String> = [
+        (lapses.expired, "with an expired certificate".to_owned()),
+        (lapses.expiring, expiry.expiring_within()),
+        (lapses.not_yet_valid, "with a certificate not yet valid".to_owned()),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    if !lapsed.is_empty() {
+        let _ = write!(summary, "; {}", lapsed.join(", "));
+    }
     if machine.configs.is_empty() {
         summary.push_str(" (no config given: no binding can use a mapping, so none is in use)");
     }
-    writeln!(out, "\n{}", style.paint(Colour::Dim, &summary))
+    write_summary(out, &summary, style)
+}
+
+/// How many listed rows have a certificate that clients refuse or soon will.
+#[derive(Default)]
+struct Lapses {
+    expired: usize,
+    expiring: usize,
+    not_yet_valid: usize,
+}
+
+impl Lapses {
+    fn count(&mut self, status: Option<CertificateStatus>) {
+        match status {
+            Some(CertificateStatus::Expired) => self.expired += 1,
+            Some(CertificateStatus::Expiring) => self.expiring += 1,
+            Some(CertificateStatus::NotYetValid) => self.not_yet_valid += 1,
+            Some(CertificateStatus::Valid) | None => {}
+        }
+    }
 }
 
 /// How many mappings from the start of `rest` form one run of IIS Express reserved mappings
@@ -210,12 +277,16 @@ fn describe_binding(machine: &Machine, binding_ref: BindingRef) -> String {
     format!("{} {}", site.name, site.bindings[binding_ref.binding].information)
 }
 
+/// The certificate's name, its validity in words (`to 2027-01-01`, `expired 2026-01-10`,
+/// `expires in 12 days`) and, for mappings, its thumbprint. The validity is kept
+/// whole when the column is shortened: it is what the colour says, in text.
 fn certificate_cell(
     machine: &Machine,
     certificate: Option<usize>,
     hash: Option<Thumbprint>,
     key: &MappingKey,
     show_thumbprint: bool,
+    expiry: &Expiry,
 ) -> Cell {
     if let Some(position) = certificate {
         let certificate = &machine.certificates[position];
@@ -224,11 +295,16 @@ fn certificate_cell(
             [only] => only.clone(),
             [first, rest @ ..] => format!("{first} +{}", rest.len()),
         };
-        let date = certificate.not_after.date();
-        return Cell::plain(match show_thumbprint {
-            true => format!("{name} (to {date}) {}", short_hash(&certificate.thumbprint)),
-            false => format!("{name} (to {date})"),
-        });
+        let mut suffix = format!(" ({})", expiry.note(certificate));
+        if show_thumbprint {
+            let _ = write!(suffix, " {}", short_hash(&certificate.thumbprint));
+        }
+        let colour = match expiry.status(certificate) {
+            CertificateStatus::Valid => None,
+            CertificateStatus::Expiring => Some(Colour::Yellow),
+            CertificateStatus::Expired | CertificateStatus::NotYetValid => Some(Colour::Red),
+        };
+        return Cell { keep: suffix.chars().count(), text: name + &suffix, colour };
     }
     match hash {
         Some(hash) if machine.certificates_known => {
@@ -262,15 +338,17 @@ fn short_flag(name: &str) -> &str {
 struct Cell {
     text: String,
     colour: Option<Colour>,
+    /// How many characters at the end survive shortening (the text before them is cut).
+    keep: usize,
 }
 
 impl Cell {
     fn plain(text: String) -> Cell {
-        Cell { text, colour: None }
+        Cell { text, colour: None, keep: 0 }
     }
 
     fn new(text: String, colour: Colour) -> Cell {
-        Cell { text, colour: Some(colour) }
+        Cell { text, colour: Some(colour), keep: 0 }
     }
 }
 
@@ -331,7 +409,16 @@ impl Table {
             if excess == 0 {
                 break;
             }
-            let floor = self.headers[column].chars().count().max(8);
+            // A cell's kept end (a certificate's validity) stays whole, after a few characters.
+            let kept = self
+                .rows
+                .iter()
+                .filter(|row| !row.heading)
+                .filter_map(|row| row.cells.get(column))
+                .map(|cell| if cell.keep > 0 { cell.keep + 4 } else { 0 })
+                .max()
+                .unwrap_or(0);
+            let floor = self.headers[column].chars().count().max(8).max(kept);
             widths[column] = widths[column].saturating_sub(excess).max(floor);
         }
         widths
@@ -372,13 +459,25 @@ fn write_line(out: &mut impl Write, cells: &[Cell], widths: &[usize], style: &St
     let mut line = String::new();
     let last_non_empty = cells.iter().rposition(|cell| !cell.text.is_empty()).unwrap_or(0);
     for (position, (cell, &width)) in cells.iter().zip(widths).enumerate().take(last_non_empty + 1) {
-        let text = fit(&cell.text, width);
+        let text = fit_keeping(&cell.text, width, cell.keep);
         let padding = if position == last_non_empty { 0 } else { width - text.chars().count() + GAP };
         let painted = cell.colour.map_or_else(|| text.clone(), |colour| style.paint(colour, &text));
         line.push_str(&painted);
         line.push_str(&" ".repeat(padding));
     }
     writeln!(out, "{line}")
+}
+
+/// `text` cut to `width` characters like [`fit`], but cut before its last `keep` characters
+/// (`name… (expired 2026-01-10)`) when there is room for them and one more.
+fn fit_keeping(text: &str, width: usize, keep: usize) -> String {
+    let length = text.chars().count();
+    if length <= width || keep == 0 || keep >= width {
+        return fit(text, width);
+    }
+    let head: String = text.chars().take(length - keep).collect();
+    let tail: String = text.chars().skip(length - keep).collect();
+    format!("{}{tail}", fit(&head, width - keep))
 }
 
 /// `text` cut to `width` characters, ending in `…` when cut.

@@ -512,3 +512,53 @@ fn removing_with_write_then_emitting_gives_the_script_emitting_first_gives() {
     assert_eq!(second.stdout, first.stdout);
     assert!(second.stderr.contains("has no https binding `*:4431:lextudio.com`"), "{}", second.stderr);
 }
+
+/// `--write` keeps the encoding a config was read in, byte order mark included or left out:
+/// a BOM-less UTF-16 config is not given one, and add then remove gives its bytes back.
+#[test]
+fn write_keeps_the_encoding_and_its_byte_order_mark_or_its_absence() {
+    use sslbind_core::text::{Encoding, decode, encode};
+    let text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\r\n<configuration>\r\n  <system.applicationHost>\r\n    <sites>\r\n\
+      <site name=\"a\" id=\"1\">\r\n        <bindings>\r\n          <binding protocol=\"http\" bindingInformation=\"*:80:\" />\r\n\
+        </bindings>\r\n      </site>\r\n    </sites>\r\n  </system.applicationHost>\r\n</configuration>\r\n";
+    for (encoding, start) in [
+        (Encoding::Utf16LeNoBom, [b'<', 0]),
+        (Encoding::Utf16BeNoBom, [0, b'<']),
+        (Encoding::Utf16Le, [0xFF, 0xFE]),
+        (Encoding::Utf8, [b'<', b'?']),
+    ] {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let config = folder.path().join("applicationHost.config");
+        let original = encode(text, encoding);
+        std::fs::write(&config, &original).expect("a config");
+        let path = config.to_str().expect("a UTF-8 path");
+        let change = |verb: &str| {
+            let args = [
+                "binding",
+                verb,
+                "--config",
+                path,
+                "--site",
+                "a",
+                "--binding",
+                "*:8080:",
+                "--protocol",
+                "http",
+                "--write",
+            ];
+            let output = sslbind(&args);
+            assert_eq!(output.code, 0, "{encoding:?}: {}", output.transcript());
+        };
+        change("add");
+        let written = std::fs::read(&config).expect("the edited config");
+        assert_eq!(written[..2], start, "{encoding:?}");
+        let reread = decode(&written);
+        assert_eq!(reread.encoding, encoding);
+        assert!(
+            reread.text.contains("<binding protocol=\"http\" bindingInformation=\"*:8080:\" />\r\n"),
+            "{encoding:?}"
+        );
+        change("remove");
+        assert_eq!(std::fs::read(&config).expect("the config"), original, "{encoding:?}");
+    }
+}

@@ -259,3 +259,14 @@ fn corpus_configs_run_through_doctor_without_https_findings_on_other_protocols()
     assert!(!configs.is_empty(), "no configs in the corpus");
     println!("corpus: read {} configs through doctor", configs.len());
 }
+
+/// `--now` takes a plain date as midnight UTC, the same as its RFC 3339 spelling; a day later
+/// is another report.
+#[test]
+fn now_as_a_date_is_midnight_utc() {
+    let run = |now: &str| sslbind(&["doctor", "examples/hosting-server", now, "--format", "json"]);
+    let date = run("--now=2026-06-01");
+    assert_eq!(date.code, 1, "{}", date.transcript());
+    assert_eq!(date.stdout, run(NOW).stdout);
+    assert_ne!(date.stdout, run("--now=2026-06-02").stdout, "api.contoso.com's days left change");
+}

@@ -340,3 +340,23 @@ fn probe_reports_what_nginx_serves_a_mismatch_and_a_refused_port() {
     );
     drop(nginx);
 }
+
+/// Nothing listens: every handshake is refused, no certificate is seen, so nothing confirms
+/// the saved state and the exit code is 1 although there is no finding. No nginx needed.
+#[test]
+fn every_handshake_refused_exits_1() {
+    let closed = free_port();
+    let target = format!("https://a.example.test:{closed}/");
+    let output =
+        sslbind(&["probe", &target, "--connect", "127.0.0.1", "--format", "json", "--timeout", "2000"]);
+    assert_eq!(output.code, 1, "{}", output.transcript());
+    let json: Value = serde_json::from_str(&output.stdout).expect("JSON");
+    let outcomes: Vec<Option<&str>> =
+        json["probes"].as_array().expect("probes").iter().map(|probe| field(probe, "outcome")).collect();
+    assert_eq!(outcomes, [Some("refused"), Some("refused")], "{}", output.stdout);
+    assert_eq!(json["findings"], serde_json::json!([]));
+
+    let table = sslbind(&["probe", &target, "--connect", "127.0.0.1", "--timeout", "2000"]);
+    assert_eq!(table.code, 1, "{}", table.transcript());
+    assert!(table.stdout.contains("2 handshakes: 2 refused; nothing was served"), "{}", table.stdout);
+}

@@ -205,3 +205,76 @@ fn bad_urls_and_missing_sources_are_errors() {
         assert!(help.stdout.contains(text), "{text} in {}", help.stdout);
     }
 }
+
+/// The hosting server: shop.contoso.com's certificate is valid from 2025-03-01 to 2026-03-01,
+/// and the api certificate on 0.0.0.0:8443 names api.contoso.com only.
+const HOSTING: &str = "examples/hosting-server";
+
+#[test]
+fn an_expired_or_not_yet_valid_certificate_is_a_verdict_of_its_own() {
+    let at = |now: &str, code: i32| {
+        resolve_json(
+            &["resolve", "https://shop.contoso.com/", HOSTING, "--now", now, "--format", "json"],
+            code,
+        )
+    };
+    let expired = at("2026-06-01", 1);
+    assert_eq!(expired["verdict"], "certificate-expired");
+    assert_eq!(expired["certificate_status"], "expired");
+    assert_eq!(expired["site"], json!({"name": "shop", "binding": "*:443:shop.contoso.com"}));
+    assert_eq!(expired["certificate_covers_host"], true);
+    assert!(expired["explanation"].as_str().is_some_and(|text| text.contains("expired on 2026-03-01")));
+    assert_eq!(at("2026-06-01T00:00:00Z", 1), expired, "a date is midnight UTC");
+    assert_eq!(at("2026-06-01T02:00:00+02:00", 1), expired);
+
+    let early = at("2025-02-28T23:59:59Z", 1);
+    assert_eq!(early["verdict"], "certificate-not-yet-valid");
+    assert_eq!(early["certificate_status"], "not-yet-valid");
+
+    // The near misses: inside the validity, served and exit 0.
+    for now in ["2025-03-01", "2026-03-01T00:00:00Z", "2025-12-01"] {
+        let served = at(now, 0);
+        assert_eq!(served["verdict"], "served", "{now}");
+        assert_eq!(served["certificate_status"], "valid", "{now}");
+    }
+}
+
+#[test]
+fn a_wrong_certificate_comes_before_its_expiry() {
+    let after_both = "2026-07-01";
+    let admin = resolve_json(
+        &["resolve", "https://admin.contoso.com:8443/", HOSTING, "--now", after_both, "--format", "json"],
+        1,
+    );
+    assert_eq!(admin["verdict"], "wrong-certificate");
+    assert_eq!(admin["certificate_status"], "expired");
+    let api = resolve_json(
+        &["resolve", "https://api.contoso.com:8443/", HOSTING, "--now", after_both, "--format", "json"],
+        1,
+    );
+    assert_eq!(api["verdict"], "certificate-expired");
+}
+
+#[test]
+fn the_table_shows_an_expired_certificate() {
+    let output = sslbind(&["resolve", "https://shop.contoso.com/", HOSTING, "--now", "2026-06-01"]);
+    assert_eq!(output.code, 1, "{}", output.transcript());
+    assert!(output.stdout.lines().all(|line| line.chars().count() <= 100), "{}", output.stdout);
+    insta::assert_snapshot!(output.transcript());
+}
+
+#[test]
+fn a_bad_now_is_an_error_naming_both_forms() {
+    for bad in
+        ["yesterday", "2026-13-01", "2026-02-30", "2026-6-1", "2026-06-01 00:00", "2026-06-01T00:00:00", ""]
+    {
+        let output = sslbind(&["resolve", "https://shop.contoso.com/", HOSTING, "--now", bad]);
+        assert_eq!(output.code, 2, "{}", output.transcript());
+        assert!(
+            output.stderr.contains(&format!("--now {bad}: expected an RFC 3339 time")),
+            "{}",
+            output.transcript()
+        );
+        assert!(output.stdout.is_empty(), "{}", output.transcript());
+    }
+}

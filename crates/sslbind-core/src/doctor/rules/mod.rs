@@ -30,7 +30,7 @@ mod weak_certificate;
 
 use crate::analysis::BindingAnalysis;
 use crate::doctor::{Code, Context, Finding};
-use crate::model::certificate::Certificate;
+use crate::model::certificate::{Certificate, CertificateStatus};
 use crate::model::ids::AppId;
 use crate::model::machine::{ConfigFile, ServerFlavor};
 use crate::owners::Owner;
@@ -499,16 +499,11 @@ pub enum Lapse {
 impl Lapse {
     /// The lapse of `certificate` at `context.options.now`, if any.
     pub fn of(context: &Context<'_>, certificate: &Certificate) -> Option<Lapse> {
-        let now = context.options.now;
-        if now < certificate.not_before {
-            Some(Lapse::NotYetValid)
-        } else if now > certificate.not_after {
-            Some(Lapse::Expired)
-        } else if certificate.not_after - now <= time::Duration::days(i64::from(context.options.expiry_days))
-        {
-            Some(Lapse::Expiring)
-        } else {
-            None
+        match certificate.status(context.options.now, context.options.expiry_days) {
+            CertificateStatus::NotYetValid => Some(Lapse::NotYetValid),
+            CertificateStatus::Expired => Some(Lapse::Expired),
+            CertificateStatus::Expiring => Some(Lapse::Expiring),
+            CertificateStatus::Valid => None,
         }
     }
 

@@ -9,7 +9,7 @@ use sslbind_core::analysis::probe::{
 };
 use sslbind_core::analysis::{analyze, selection::UnknownCcsFolder};
 use sslbind_core::doctor::Code;
-use sslbind_core::doctor::probe::probe_findings;
+use sslbind_core::doctor::probe::{probe_confirms, probe_findings};
 use sslbind_core::model::{Certificate, Machine};
 use sslbind_core::uncertain::SelectionAssumptions;
 
@@ -318,4 +318,32 @@ fn an_expired_certificate_served_to_several_handshakes_is_one_finding() {
     let results = vec![result(&planned[0], ProbeOutcome::Ok, Some(&not_yet), None)];
     let findings = probe_findings(&results, &machine, NOW);
     assert!(findings[0].message.contains("is not valid until 2027-01-01"), "{}", findings[0].message);
+}
+
+#[test]
+fn a_run_passes_only_when_every_handshake_was_answered_as_predicted() {
+    let a = certificate(&["a.example.com"], (2025, 1, 1), (2027, 1, 1));
+    let machine = MachineBuilder::new()
+        .binding("shop", "https", "*:443:a.example.com", 1)
+        .mapping_of("Hostname:port", "a.example.com:443", IIS, &a)
+        .certificate(&a)
+        .build();
+    let planned = requests(&machine, &[], Some(LOOPBACK));
+    let run = |outcomes: [(ProbeOutcome, Option<&Certificate>); 2]| {
+        let results: Vec<ProbeResult> = planned
+            .iter()
+            .zip(outcomes)
+            .map(|(request, (outcome, served))| result(request, outcome, served, None))
+            .collect();
+        let findings = probe_findings(&results, &machine, NOW);
+        probe_confirms(&results, &findings)
+    };
+    // The SNI handshake served as mapped, the no-SNI one reset as the saved state predicts.
+    assert!(run([(ProbeOutcome::Ok, Some(&a)), (ProbeOutcome::Reset, None)]));
+    assert!(probe_confirms(&[], &[]), "no handshake contradicts nothing");
+    for nothing in [ProbeOutcome::Refused, ProbeOutcome::Timeout, ProbeOutcome::Error] {
+        assert!(!run([(nothing, None), (nothing, None)]), "every handshake {nothing}");
+        assert!(!run([(ProbeOutcome::Ok, Some(&a)), (nothing, None)]), "one handshake {nothing}");
+    }
+    assert!(!run([(ProbeOutcome::Reset, None), (ProbeOutcome::Reset, None)]), "every handshake reset");
 }
