@@ -152,7 +152,13 @@ pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadE
     let (machine, config_files, certificates) = std::thread::scope(|scope| {
         let netsh = scope.spawn(move || {
             sslcert.map(|path| -> Result<_, LoadError> {
-                Ok(httpsys::read_netsh(&name_of(path), &read(path)?)?)
+                let read = httpsys::read_netsh(&name_of(path), &read(path)?)?;
+                // An empty list would claim the machine has no mappings; the file was not
+                // understood, which is another thing.
+                match read.no_record_read {
+                    Some(error) => Err(error.into()),
+                    None => Ok(read),
+                }
             })
         });
         let certificates = scope.spawn(move || load_certificate_sources(certificate_paths, password));

@@ -152,6 +152,7 @@ fn corpus_netsh_samples_give_every_record() {
             ],
         ),
         ("09-de-ps-verbose-prefixed-partial.txt", vec![("ip", "0.0.0.0:8091", None, None, None, no_flags)]),
+        // Placeholders (`<ip:port>`) only: record-like lines, but no record, so refused below.
         ("11-aspnet-httpsys-comment-session-id-caching-client-hello.txt", vec![]),
         (
             "12-winacme-198-sni-webhosting-store-partial.txt",
@@ -181,6 +182,12 @@ fn corpus_netsh_samples_give_every_record() {
     assert_eq!(names, expected_names, "every sample has expectations");
     for (name, records) in &expected {
         let path = corpus.join("netsh").join(name);
+        if records.is_empty() {
+            let output = sslbind(&["mappings", "--sslcert", path.to_str().expect("a UTF-8 path")]);
+            assert_eq!(output.code, 2, "{name}: no record read is refused\n{}", output.transcript());
+            assert!(output.stderr.contains("no netsh record could be read"), "{name}: {}", output.stderr);
+            continue;
+        }
         let json = sslbind_json(&[
             "mappings",
             "--sslcert",
