@@ -38,15 +38,21 @@ try:
     root = ET.parse(sys.argv[1]).getroot()
 except ET.ParseError as error:
     print(json.dumps({"error": str(error)})); sys.exit(0)
+# A fragment saved on its own may be rooted at the `<sites>` collection or one `<site>`.
+if root.tag == "site":
+    all_sites = [root]
+elif root.tag == "sites":
+    all_sites = root.findall("site")
+else:
+    all_sites = [site for host in root.iter("system.applicationHost")
+                 for sites in host.findall("sites") for site in sites.findall("site")]
 rows = []
-for host in root.iter("system.applicationHost"):
-    for sites in host.findall("sites"):
-        for site in sites.findall("site"):
-            site_id = site.get("id")
-            for binding in site.findall("bindings/binding"):
-                rows.append({"site": site.get("name"), "site_id": int(site_id) if site_id and site_id.isdigit() else None,
-                             "protocol": binding.get("protocol"), "binding": binding.get("bindingInformation"),
-                             "ssl_flags": int(binding.get("sslFlags", "0"))})
+for site in all_sites:
+    site_id = site.get("id")
+    for binding in site.findall("bindings/binding"):
+        rows.append({"site": site.get("name"), "site_id": int(site_id) if site_id and site_id.isdigit() else None,
+                     "protocol": binding.get("protocol"), "binding": binding.get("bindingInformation"),
+                     "ssl_flags": int(binding.get("sslFlags", "0"))})
 print(json.dumps({"rows": rows}))
 "#;
     let output = Command::new("python3").arg("-c").arg(SCRIPT).arg(config).output().expect("python3 runs");
