@@ -77,3 +77,97 @@ fn netsh_text_with_fields_but_no_record_is_exit_2_at_its_first_field() {
     let json = sslbind_json(&["mappings", "--sslcert", &empty, "--format", "json"]);
     assert_eq!(json["mappings"].as_array().map(Vec::len), Some(0), "{json}");
 }
+
+/// One `<site>` saved on its own, without a final newline.
+const BARE_SITE: &str = "<site name=\"Default Web Site\" id=\"1\">\n    <bindings>\n        <binding protocol=\"http\" bindingInformation=\"*:80:\" />\n        <binding protocol=\"https\" bindingInformation=\"*:443:shop.example\" sslFlags=\"1\" />\n    </bindings>\n</site>";
+
+fn binding_rows(json: &serde_json::Value) -> Vec<String> {
+    json["bindings"]
+        .as_array()
+        .expect("a bindings array")
+        .iter()
+        .map(|row| format!("{} {} {}", row["site"], row["protocol"], row["binding"]))
+        .collect()
+}
+
+#[test]
+fn a_bare_site_fragment_is_read_and_edited_losslessly() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let path = temp_file(&folder, "site.config", BARE_SITE);
+    let output = sslbind(&["bindings", "--config", &path, "--format", "json"]);
+    assert_eq!(output.code, 0, "{}", output.transcript());
+    assert!(output.stderr.contains("a fragment rooted at `<site>`"), "{}", output.stderr);
+    let json: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON");
+    assert_eq!(
+        binding_rows(&json),
+        ["\"Default Web Site\" \"http\" \"*:80:\"", "\"Default Web Site\" \"https\" \"*:443:shop.example\""]
+    );
+
+    let edit = |verb: &str| {
+        let output = sslbind(&[
+            "binding",
+            verb,
+            "--config",
+            &path,
+            "--site",
+            "Default Web Site",
+            "--binding",
+            "*:8080:",
+            "--protocol",
+            "http",
+            "--write",
+        ]);
+        assert_eq!(output.code, 0, "{verb}: {}", output.transcript());
+    };
+    edit("add");
+    let added = std::fs::read_to_string(&path).expect("the edited fragment");
+    assert!(added.contains("<binding protocol=\"http\" bindingInformation=\"*:8080:\" />"), "{added}");
+    edit("remove");
+    assert_eq!(std::fs::read_to_string(&path).expect("the fragment"), BARE_SITE);
+
+    // Its one site is the whole document: removing it is refused, and nothing is written.
+    let output = sslbind(&["site", "remove", "Default Web Site", "--config", &path, "--write"]);
+    assert_eq!(output.code, 2, "{}", output.transcript());
+    assert!(output.stderr.contains("would leave no document"), "{}", output.stderr);
+    assert_eq!(std::fs::read_to_string(&path).expect("the fragment"), BARE_SITE);
+}
+
+#[test]
+fn a_fragment_without_a_site_is_exit_2_not_an_empty_server() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let bindings =
+        "<bindings>\n  <binding protocol=\"https\" bindingInformation=\"*:443:\" />\n</bindings>\n";
+    let path = temp_file(&folder, "bindings.config", bindings);
+    let output = sslbind(&["bindings", "--config", &path]);
+    assert_eq!(output.code, 2, "{}", output.transcript());
+    assert!(output.stderr.contains(&format!("{path}:1:1")), "{}", output.stderr);
+    assert!(output.stderr.contains("fragment rooted at `<bindings>`"), "{}", output.stderr);
+}
+
+#[test]
+fn a_config_or_netsh_text_given_as_the_machine_is_read_as_what_it_is() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let config = temp_file(
+        &folder,
+        "applicationHost.config",
+        &format!(
+            "<configuration>\n<system.applicationHost>\n<sites>\n{BARE_SITE}\n</sites>\n</system.applicationHost>\n</configuration>\n"
+        ),
+    );
+    let json = sslbind_json(&["bindings", &config, "--format", "json"]);
+    assert_eq!(binding_rows(&json).len(), 2, "{json}");
+
+    let netsh = temp_file(&folder, "french.txt", FRENCH_NETSH);
+    let json = sslbind_json(&["mappings", &netsh, "--format", "json"]);
+    assert_eq!(json["mappings"].as_array().map(Vec::len), Some(2), "{json}");
+
+    // A near miss: a file that is none of these is refused, naming it.
+    let notes = temp_file(&folder, "notes.txt", "nothing to see here\n");
+    let output = sslbind(&["bindings", &notes]);
+    assert_eq!(output.code, 2, "{}", output.transcript());
+    assert!(
+        output.stderr.contains("notes.txt") && output.stderr.contains("must be a snapshot"),
+        "{}",
+        output.stderr
+    );
+}
