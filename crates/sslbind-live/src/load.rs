@@ -471,17 +471,26 @@ fn machine_file_kind(path: &Path, bytes: &[u8]) -> Option<MachineFile> {
     if has_certificate_extension(&file_name_lowercase(path)) || start.starts_with("-----BEGIN") {
         return Some(MachineFile::Certificate);
     }
+    // netsh's English headings name an output that may hold no records at all.
+    let heading = |text: &str| decoded.text.lines().any(|line| line.trim().eq_ignore_ascii_case(text));
     let name = name_of(path);
-    if httpsys::read_urlacl(&name, bytes).is_ok_and(|read| !read.reservations.is_empty()) {
+    if heading("URL Reservations:")
+        || httpsys::read_urlacl(&name, bytes).is_ok_and(|read| !read.reservations.is_empty())
+    {
         return Some(MachineFile::UrlAcl);
     }
-    if httpsys::read_excluded_ports(&name, bytes).is_ok_and(|read| !read.ranges.is_empty()) {
+    if heading("Protocol tcp Port Exclusion Ranges")
+        || httpsys::read_excluded_ports(&name, bytes).is_ok_and(|read| !read.ranges.is_empty())
+    {
         return Some(MachineFile::ExcludedPorts);
     }
     // A text from which no record could be read, but with lines shaped like records, is still
     // netsh output: it goes to the netsh reader, which says why it cannot be read.
     let netsh = httpsys::read_netsh(&name, bytes);
-    if netsh.is_err() || netsh.is_ok_and(|read| !read.mappings.is_empty() || read.no_record_read.is_some()) {
+    if heading("SSL Certificate bindings:")
+        || netsh.is_err()
+        || netsh.is_ok_and(|read| !read.mappings.is_empty() || read.no_record_read.is_some())
+    {
         return Some(MachineFile::Sslcert);
     }
     None

@@ -211,6 +211,14 @@ fn one_file_given_as_the_machine_is_recognised_by_its_content() {
     )
     .expect("URL reservations");
     assert_eq!(urlacl.url_reservations.len(), 1);
+    // An empty store is still netsh output: its heading says so.
+    let empty = machine_file(
+        folder.path(),
+        "empty.txt",
+        b"\r\nSSL Certificate bindings:\r\n-------------------------\r\n\r\n",
+    )
+    .expect("an empty store");
+    assert_eq!((empty.mappings_known, empty.mappings.len()), (true, 0));
 }
 
 #[test]
