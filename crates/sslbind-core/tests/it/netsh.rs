@@ -937,11 +937,18 @@ fn a_label_that_ends_in_its_own_colon() {
     Certificate Store Name :       : MY
     Ctl Identifier               : :not-a-label-colon
     Ctl Store Name               :: Root
+
+    Adresse IP:port :            : 10.0.0.1:443
+    Hachage du certificat :      : 07fd6136d6d998b3e5b87ee49eb4075652e79555
 ";
     insta::assert_snapshot!(check(input), @r"
 ip 0.0.0.0:443 @2 hash=5226DC6C54559761CD471B86EB51C096252C90F2 app=- store=MY flags=- truncated
   revocation=? cached-only=? usage-check=? freshness=- url-timeout=- ctl=:not-a-label-colon ctl-store=Root
+ip 10.0.0.1:443 @8 hash=07FD6136D6D998B3E5B87EE49EB4075652E79555 app=- store=- flags=- truncated
 warning 2:5 record `0.0.0.0:443` is cut short (it stops before `Negotiate Client Certificate`); kept with the fields it has
+warning 8:5 key label `Adresse IP:port` not recognised; read as an `ip` record from the shape of its value `10.0.0.1:443`
+warning 8:5 record `10.0.0.1:443`: the field labels were not recognised (localised output?); the fields were read by position in the classic order (1 of 12)
+warning 8:5 record `10.0.0.1:443` is cut short (it stops before `Negotiate Client Certificate`); kept with the fields it has
 ");
 }
 
