@@ -10,8 +10,8 @@
 //! is skipped with a warning.
 //!
 //! The output reaches sslbind pasted into notes, scripts and issues as often as saved by
-//! redirection, so a row may carry a comment or quote marker before it (`#`, `//`, `;`, `>`,
-//! Markdown table bars) and an author's annotation after it (`<- 8000 falls here!`): both are
+//! redirection, so a row may carry a comment, quote or list marker before it (`#`, `//`, `;`,
+//! `>`, Markdown table bars, bullets) and an author's annotation after it (`<- 8000 falls here!`): both are
 //! removed with a warning, as long as the annotation does not start with a number, which would
 //! make the row ambiguous.
 
@@ -175,10 +175,23 @@ fn next_cell(text: &str) -> (&str, &str) {
     (text.get(..end).unwrap_or_default(), text.get(end..).unwrap_or_default())
 }
 
-/// `trimmed` without the comment or quote markers pasted rows carry: `#`, `//`, `;`, `>` and a
-/// Markdown table's leading `|`, with the spaces after them.
+/// `trimmed` without the comment, quote or list markers pasted rows carry: `#`, `//`, `;`, `>`,
+/// a Markdown table's leading `|`, and a bullet (`-` or `•` before a space), with the spaces
+/// after them. A rule (`----------`) keeps its dashes.
 fn undecorated(trimmed: &str) -> &str {
-    trimmed.trim_start_matches(|c: char| matches!(c, '#' | '/' | ';' | '>' | '|') || c.is_whitespace())
+    let mut rest = trimmed;
+    loop {
+        let stripped =
+            rest.trim_start_matches(|c: char| matches!(c, '#' | '/' | ';' | '>' | '|') || c.is_whitespace());
+        let stripped = ["- ", "• ", "-\t", "•\t"]
+            .iter()
+            .find_map(|bullet| stripped.strip_prefix(bullet))
+            .unwrap_or(stripped);
+        if stripped.len() == rest.len() {
+            return rest;
+        }
+        rest = stripped;
+    }
 }
 
 /// A port written as digits only, 0 to 65535 (netsh prints ranges starting at 0 never, but

@@ -503,12 +503,25 @@ fn xml_error(path: &Arc<str>, text: &str, error: &roxmltree::Error) -> SourceErr
             row_col(*pos),
         ),
         E::UnknownToken(pos) => (
-            "unexpected content (after the root element, or not markup)".to_owned(),
+            if second_root_element(text, *pos) {
+                "a second top-level element: the file holds several elements without a common root (`<site>` elements pasted one after another?); wrap them in `<sites>` … `</sites>`".to_owned()
+            } else {
+                "unexpected content (after the root element, or not markup)".to_owned()
+            },
             row_col(*pos),
         ),
     };
     let (line, column) = position;
     SourceError::new(path, line, column, format!("malformed XML: {message}"))
+}
+
+/// Whether an element starts at `pos` (roxmltree's one-based row and column in characters),
+/// where roxmltree expected the document to end.
+fn second_root_element(text: &str, pos: roxmltree::TextPos) -> bool {
+    let line = text.split('\n').nth(pos.row.saturating_sub(1) as usize).unwrap_or_default();
+    let rest: String = line.chars().skip(pos.col.saturating_sub(1) as usize).take(2).collect();
+    let mut chars = rest.chars();
+    chars.next() == Some('<') && chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
 }
 
 fn row_col(pos: roxmltree::TextPos) -> (u32, u32) {

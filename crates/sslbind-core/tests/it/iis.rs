@@ -509,6 +509,12 @@ fn fragments_without_a_site_are_refused_and_whole_files_are_not() {
             "{error}"
         );
     }
+    // `<site>` elements pasted one after another have no common root: refused, saying so.
+    let two = read_error("<site name=\"a\" id=\"1\" />\r\n<site name=\"b\" id=\"2\" />\r\n");
+    assert_eq!((two.location.line, two.location.column), (2, 1));
+    assert!(two.message.contains("a second top-level element"), "{two}");
+    let text_after = read_error("<site name=\"a\" id=\"1\" />\nnotes\n");
+    assert!(text_after.message.contains("unexpected content (after the root element"), "{text_after}");
     // Near misses: an empty `<sites>` collection is a server without sites, as a fragment
     // (said in a warning) or whole, said plainly when it is not an applicationHost.config.
     let collection = read("<sites>\n</sites>\n");

@@ -234,10 +234,11 @@ fn excluded_ports_behind_comment_markers_with_annotations() {
 // 49692 49791
 > 5357 5357
 | 2869 | 2869 |
+- 1900 1900
 ";
     assert_eq!(
         ports_summary(&ports(text.as_bytes())),
-        "7954-8053 @7\n50000-50059 * @8\n49692-49791 @11\n5357-5357 @12\n2869-2869 @13\n\
+        "7954-8053 @7\n50000-50059 * @8\n49692-49791 @11\n5357-5357 @12\n2869-2869 @13\n1900-1900 @14\n\
          warning 1:1 command prompt skipped: `# PS C:\\> netsh int ipv4 show excludedportrange protocol=tcp`\n\
          warning 7:1 the rows carry the marker `#` (a comment or quote?); it was removed\n\
          warning 7:1 text after the range 7954-8053 ignored: `<- 8000 falls here!`\n\
