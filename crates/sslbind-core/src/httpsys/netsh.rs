@@ -276,8 +276,8 @@ fn classify(line: &str) -> Kind<'_> {
 /// `[::]:443` and `host:443` have whitespace on neither side; `RESULTS:` is not a label.
 ///
 /// A label may end in a colon of its own before netsh's padding and separator, as French
-/// labels do (`Nom du magasin de certificats :       : MY`): a value that starts with a lone
-/// colon gives it back to the label.
+/// labels do (`Nom du magasin de certificats :       : MY`, or `…:MY`): a value that starts
+/// with a colon gives it back to the label.
 fn split_field(trimmed: &str) -> Option<(&str, &str)> {
     let mut after_space = false;
     for (index, c) in trimmed.char_indices() {
@@ -292,12 +292,9 @@ fn split_field(trimmed: &str) -> Option<(&str, &str)> {
                 if label.is_empty() {
                     return None;
                 }
-                let mut value = rest.trim();
-                if let Some(after) = value.strip_prefix(':') {
-                    if after.chars().next().is_none_or(char::is_whitespace) {
-                        value = after.trim();
-                    }
-                }
+                // No value netsh prints starts with a colon (IPv6 addresses come in brackets).
+                let value = rest.trim();
+                let value = value.strip_prefix(':').map_or(value, str::trim);
                 return Some((label, value));
             }
         }
@@ -1558,6 +1555,12 @@ mod tests {
         assert_eq!(split_field("C:\\Windows\\system32>netsh http show sslcert"), None);
         assert_eq!(split_field("RESULTS:"), None);
         assert_eq!(split_field(" : value"), None);
+        assert_eq!(split_field("Certificate Store Name: MY"), Some(("Certificate Store Name", "MY")));
+        assert_eq!(split_field("Désactiver HTTP2 :Not Set"), Some(("Désactiver HTTP2", "Not Set")));
+        assert_eq!(split_field("Nom du magasin :     : MY"), Some(("Nom du magasin", "MY")));
+        assert_eq!(split_field("Nom du magasin :     :MY"), Some(("Nom du magasin", "MY")));
+        assert_eq!(split_field("Usage Check:"), Some(("Usage Check", "")));
+        assert_eq!(split_field("Hostname:port:a.example.com:443"), None);
     }
 
     #[test]

@@ -935,15 +935,15 @@ fn a_label_that_ends_in_its_own_colon() {
     IP:port                      : 0.0.0.0:443
     Certificate Hash             :   : 5226dc6c54559761cd471b86eb51c096252c90f2
     Certificate Store Name :       : MY
-    Ctl Identifier               : :not-a-label-colon
-    Ctl Store Name               :: Root
+    Ctl Identifier               : x :y
+    Ctl Store Name :             :Root
 
     Adresse IP:port :            : 10.0.0.1:443
     Hachage du certificat :      : 07fd6136d6d998b3e5b87ee49eb4075652e79555
 ";
     insta::assert_snapshot!(check(input), @r"
 ip 0.0.0.0:443 @2 hash=5226DC6C54559761CD471B86EB51C096252C90F2 app=- store=MY flags=- truncated
-  revocation=? cached-only=? usage-check=? freshness=- url-timeout=- ctl=:not-a-label-colon ctl-store=Root
+  revocation=? cached-only=? usage-check=? freshness=- url-timeout=- ctl=x :y ctl-store=Root
 ip 10.0.0.1:443 @8 hash=07FD6136D6D998B3E5B87EE49EB4075652E79555 app=- store=- flags=- truncated
 warning 2:5 record `0.0.0.0:443` is cut short (it stops before `Negotiate Client Certificate`); kept with the fields it has
 warning 8:5 key label `Adresse IP:port` not recognised; read as an `ip` record from the shape of its value `10.0.0.1:443`
