@@ -168,11 +168,20 @@ pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadE
     let (machine, config_files, certificates) = std::thread::scope(|scope| {
         let netsh = scope.spawn(move || {
             sslcert.map(|path| -> Result<_, LoadError> {
-                let read = httpsys::read_netsh(&name_of(path), &read(path)?)?;
+                let bytes = read(path)?;
+                let name = name_of(path);
+                let read = httpsys::read_netsh(&name, &bytes)?;
                 // An empty list would claim the machine has no mappings; the file was not
                 // understood, which is another thing.
                 match read.no_record_read {
-                    Some(error) => Err(error.into()),
+                    Some(mut error) => {
+                        if httpsys::read_urlacl(&name, &bytes).is_ok_and(|read| !read.reservations.is_empty()) {
+                            error.message.push_str(
+                                "; the file holds `netsh http show urlacl` output (URL reservations): give it with --urlacl",
+                            );
+                        }
+                        Err(error.into())
+                    }
                     None => Ok(read),
                 }
             })

@@ -71,6 +71,16 @@ fn netsh_text_with_fields_but_no_record_is_exit_2_at_its_first_field() {
     assert!(output.stderr.contains(&format!("{path}:2:5")), "{}", output.stderr);
     assert!(output.stderr.contains("no netsh record could be read"), "{}", output.stderr);
 
+    // URL reservations given as the netsh sslcert text: refused, naming the option they need.
+    let urlacl = temp_file(
+        &folder,
+        "urlacl.txt",
+        "    Reserved URL            : https://+:443/\n        User: \\Everyone\n",
+    );
+    let output = sslbind(&["mappings", "--sslcert", &urlacl]);
+    assert_eq!(output.code, 2, "{}", output.transcript());
+    assert!(output.stderr.contains("give it with --urlacl"), "{}", output.stderr);
+
     // A near miss: an empty store, localised, is an empty store.
     let empty =
         temp_file(&folder, "empty.txt", "Liaisons de certificats SSL :\n-----------------------------\n\n");
