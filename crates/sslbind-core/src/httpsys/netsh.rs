@@ -546,9 +546,10 @@ fn localised_key(label: &str, value: &str) -> Option<(MappingKey, bool)> {
     let wordy = |part: &str| {
         !part.is_empty() && part.chars().all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '\u{2019}'))
     };
-    let words: Vec<&str> = left.split(' ').collect();
+    // Any whitespace separates words: French typography puts no-break spaces in labels.
+    let words: Vec<&str> = left.split_whitespace().collect();
     let spaced = words.len() > 1;
-    if words.len() > MAX_WORDS || !words.iter().all(|word| wordy(word)) || !wordy(right) {
+    if words.is_empty() || words.len() > MAX_WORDS || !words.iter().all(|word| wordy(word)) || !wordy(right) {
         return None;
     }
     let (token, rest) = split_token(value);
@@ -866,9 +867,9 @@ struct Reader<'p> {
     suppressed: usize,
     first_suppressed: Option<(u32, u32)>,
     orphans: Option<Orphans>,
-    /// Localised key labels with spaces that started a record, normalised: the same label
-    /// starts a record wherever it appears again.
-    spaced_key_labels: HashSet<String>,
+    /// Localised key labels that started a record, normalised: the same label starts a record
+    /// wherever it appears again, even one with spaces.
+    localised_key_labels: HashSet<String>,
     /// The first line shaped like part of a record (a field with a value, a key line): where
     /// the refusal of a file from which no record was read points.
     first_record_like: Option<(u32, u32)>,
@@ -887,7 +888,7 @@ impl<'p> Reader<'p> {
             suppressed: 0,
             first_suppressed: None,
             orphans: None,
-            spaced_key_labels: HashSet::new(),
+            localised_key_labels: HashSet::new(),
             first_record_like: None,
             first_bad_key: None,
         }
@@ -897,7 +898,7 @@ impl<'p> Reader<'p> {
     /// open, after a blank line (netsh separates records with one and never puts one inside a
     /// record), or when the same label has already started one.
     fn may_start_record(&self, state: &State<'_>, blank_before: bool, norm: &str) -> bool {
-        !matches!(state, State::Record(_)) || blank_before || self.spaced_key_labels.contains(norm)
+        !matches!(state, State::Record(_)) || blank_before || self.localised_key_labels.contains(norm)
     }
 
     /// Why no record could be read, when lines shaped like records were found.
@@ -1077,9 +1078,7 @@ impl<'p> Reader<'p> {
         match key {
             KeyStart::Valid { key, localised, annotation } => {
                 if localised {
-                    if field.label.contains(' ') {
-                        self.spaced_key_labels.insert(field.norm.to_string());
-                    }
+                    self.localised_key_labels.insert(field.norm.to_string());
                     self.warn(
                         line,
                         column,

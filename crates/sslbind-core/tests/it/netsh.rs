@@ -903,6 +903,9 @@ warning 6:5 record `api.ejemplo.es:44300` is cut short (it stops before `Negotia
     // field of that record: the record cannot be read by position, and is refused rather
     // than guessed.
     let run_on = spanish.replace("\n\n", "\n");
+    // No-break spaces, as French typography writes them, separate words like spaces.
+    let no_break = FRENCH.replace("Adresse IP:port ", "Adresse\u{a0}IP:port\u{a0}");
+    assert_eq!(summary(&read(no_break.as_bytes())).lines().next(), check(FRENCH).lines().next());
     insta::assert_snapshot!(check(&run_on), @r"
 error 5:36 the output appears to be localised: the labels of the record at line 3 were not recognised, and `api.ejemplo.es:44300` does not look like the `Application ID` expected at its position, so its fields cannot be read safely; run `netsh http show sslcert` with English output, or read the HTTP.sys store with `--registry`
 ");
