@@ -8,6 +8,12 @@
 //! `netsh http show urlacl` output, `excludedport*.txt` is saved `excludedportrange` output,
 //! and `certs/` or certificate files at the top level are certificates.
 //!
+//! A single file given as the machine is recognised by its content, not its name, since users
+//! pass whatever they have at hand: JSON is a snapshot, XML an applicationHost.config (or a
+//! fragment of one), and text is tried as saved netsh output (`show urlacl`, `show
+//! excludedportrange`, then `show sslcert`); registry exports, hives and certificates are
+//! recognised too. Anything else is refused with the list of what a machine can be.
+//!
 //! The same fact may come from two sources (a mapping in both `sslcert.txt` and a `.reg`
 //! export, a certificate as a file and in a SOFTWARE hive): the first source given wins, and a
 //! later copy that disagrees is reported.
@@ -47,7 +53,8 @@ pub struct Sources {
     pub urlacl: Option<PathBuf>,
     /// `--excluded-ports`: saved `netsh int ipv4|ipv6 show excludedportrange` output.
     pub excluded_ports: Option<PathBuf>,
-    /// The positional machine folder, or a snapshot file.
+    /// The positional machine: a folder, or one file recognised by its content (a snapshot, a
+    /// config, saved netsh output, a registry export or hive, a certificate).
     pub machine: Option<PathBuf>,
 }
 
@@ -79,6 +86,15 @@ pub enum LoadError {
     /// A file's content could not be read without guessing.
     #[error(transparent)]
     Source(#[from] SourceError),
+    /// A file given as the machine is none of the things a machine can be, or duplicates an
+    /// option that takes one file only.
+    #[error("{}: {reason}", path.display())]
+    MachineFile {
+        /// The file.
+        path: PathBuf,
+        /// Why it cannot stand for a machine.
+        reason: String,
+    },
     /// A machine folder holds nothing sslbind reads.
     #[error(
         "{} holds nothing sslbind reads: *.config, sslcert.txt, urlacl.txt, excludedportrange.txt, \
@@ -137,7 +153,7 @@ pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadE
     let mut expanded = sources.clone();
     if let Some(machine) = &sources.machine {
         if machine.is_file() {
-            expanded.snapshot = Some(machine.clone());
+            add_machine_file(machine, &mut expanded)?;
         } else {
             add_machine_folder(machine, &mut expanded)?;
         }
@@ -152,7 +168,22 @@ pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadE
     let (machine, config_files, certificates) = std::thread::scope(|scope| {
         let netsh = scope.spawn(move || {
             sslcert.map(|path| -> Result<_, LoadError> {
-                Ok(httpsys::read_netsh(&name_of(path), &read(path)?)?)
+                let bytes = read(path)?;
+                let name = name_of(path);
+                let read = httpsys::read_netsh(&name, &bytes)?;
+                // An empty list would claim the machine has no mappings; the file was not
+                // understood, which is another thing.
+                match read.no_record_read {
+                    Some(mut error) => {
+                        if httpsys::read_urlacl(&name, &bytes).is_ok_and(|read| !read.reservations.is_empty()) {
+                            error.message.push_str(
+                                "; the file holds `netsh http show urlacl` output (URL reservations): give it with --urlacl",
+                            );
+                        }
+                        Err(error.into())
+                    }
+                    None => Ok(read),
+                }
             })
         });
         let certificates = scope.spawn(move || load_certificate_sources(certificate_paths, password));
@@ -416,6 +447,98 @@ fn add_machine_folder(folder: &Path, sources: &mut Sources) -> Result<(), LoadEr
         found_any = true;
     }
     if found_any { Ok(()) } else { Err(LoadError::EmptyMachineFolder { path: folder.to_owned() }) }
+}
+
+/// What a single file given as the machine holds, told by its content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum MachineFile {
+    Snapshot,
+    Config,
+    Registry,
+    Certificate,
+    UrlAcl,
+    ExcludedPorts,
+    Sslcert,
+}
+
+/// Tells what `bytes`, the content of the file `path` given as the machine, holds.
+fn machine_file_kind(path: &Path, bytes: &[u8]) -> Option<MachineFile> {
+    if hive::is_hive(bytes) {
+        return Some(MachineFile::Registry);
+    }
+    let decoded = text::decode(bytes);
+    let start = decoded.text.trim_start();
+    if start.starts_with('{') {
+        return Some(MachineFile::Snapshot);
+    }
+    if start.starts_with('<') {
+        return Some(MachineFile::Config);
+    }
+    if start.starts_with("Windows Registry Editor") || start.starts_with("REGEDIT4") {
+        return Some(MachineFile::Registry);
+    }
+    if has_certificate_extension(&file_name_lowercase(path)) || start.starts_with("-----BEGIN") {
+        return Some(MachineFile::Certificate);
+    }
+    // netsh's English headings name an output that may hold no records at all.
+    let heading = |text: &str| decoded.text.lines().any(|line| line.trim().eq_ignore_ascii_case(text));
+    let name = name_of(path);
+    if heading("URL Reservations:")
+        || httpsys::read_urlacl(&name, bytes).is_ok_and(|read| !read.reservations.is_empty())
+    {
+        return Some(MachineFile::UrlAcl);
+    }
+    if heading("Protocol tcp Port Exclusion Ranges")
+        || httpsys::read_excluded_ports(&name, bytes).is_ok_and(|read| !read.ranges.is_empty())
+    {
+        return Some(MachineFile::ExcludedPorts);
+    }
+    // A text from which no record could be read, but with lines shaped like records, is still
+    // netsh output: it goes to the netsh reader, which says why it cannot be read.
+    let netsh = httpsys::read_netsh(&name, bytes);
+    if heading("SSL Certificate bindings:")
+        || netsh.is_err()
+        || netsh.is_ok_and(|read| !read.mappings.is_empty() || read.no_record_read.is_some())
+    {
+        return Some(MachineFile::Sslcert);
+    }
+    None
+}
+
+/// Adds the single file given as the machine to `sources`, as what its content says it is.
+fn add_machine_file(path: &Path, sources: &mut Sources) -> Result<(), LoadError> {
+    let bytes = read(path)?;
+    let refuse = |reason: String| LoadError::MachineFile { path: path.to_owned(), reason };
+    let taken = |command: &str, option: &str| {
+        refuse(format!(
+            "this file is saved `netsh {command}` output, and {option} was given too; give one of them"
+        ))
+    };
+    let file = Some(path.to_owned());
+    match machine_file_kind(path, &bytes) {
+        Some(MachineFile::Snapshot) => sources.snapshot = file,
+        Some(MachineFile::Config) => sources.configs.push(path.to_owned()),
+        Some(MachineFile::Registry) => sources.registry.push(path.to_owned()),
+        Some(MachineFile::Certificate) => sources.certs.push(path.to_owned()),
+        Some(MachineFile::UrlAcl) if sources.urlacl.is_some() => {
+            return Err(taken("http show urlacl", "--urlacl"));
+        }
+        Some(MachineFile::UrlAcl) => sources.urlacl = file,
+        Some(MachineFile::ExcludedPorts) if sources.excluded_ports.is_some() => {
+            return Err(taken("int ipv4 show excludedportrange", "--excluded-ports"));
+        }
+        Some(MachineFile::ExcludedPorts) => sources.excluded_ports = file,
+        Some(MachineFile::Sslcert) if sources.sslcert.is_some() => {
+            return Err(taken("http show sslcert", "--sslcert"));
+        }
+        Some(MachineFile::Sslcert) => sources.sslcert = file,
+        None => {
+            return Err(refuse(
+                "a file given as the machine must be a snapshot (JSON), an applicationHost.config (XML), saved netsh output (`http show sslcert`, `http show urlacl`, `int ipv4 show excludedportrange`), a registry export or hive, or a certificate; this one is none of them: give a machine folder, or the file with the option that reads it".to_owned(),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Certificates read from `--certs` files and folders, with what was skipped.

@@ -493,7 +493,8 @@ pub struct CertificateListArgs {
 #[derive(Clone, Debug, Args)]
 pub struct SourceArgs {
     /// A folder holding what was collected from a machine (`*.config`, `sslcert.txt`, `*.reg`,
-    /// `SYSTEM`, `SOFTWARE`, `*.snapshot.json`, `certs/`), or a snapshot file.
+    /// `SYSTEM`, `SOFTWARE`, `*.snapshot.json`, `certs/`), or one such file, recognised by its
+    /// content: a snapshot, an applicationHost.config, saved netsh output.
     #[arg(value_name = "MACHINE")]
     pub machine: Option<PathBuf>,
     /// An IIS or IIS Express applicationHost.config (repeatable).

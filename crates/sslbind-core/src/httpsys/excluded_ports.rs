@@ -8,6 +8,12 @@
 //! followed by the `*` that marks an administered exclusion). Headings (text lines without
 //! digits followed by the table), rules and the `*` footer are skipped silently; anything else
 //! is skipped with a warning.
+//!
+//! The output reaches sslbind pasted into notes, scripts and issues as often as saved by
+//! redirection, so a row may carry a comment, quote or list marker before it (`#`, `//`, `;`,
+//! `>`, Markdown table bars, bullets) and an author's annotation after it (`<- 8000 falls here!`): both are
+//! removed with a warning, as long as the annotation does not start with a number, which would
+//! make the row ambiguous.
 
 use std::sync::Arc;
 
@@ -43,6 +49,8 @@ pub fn read_excluded_ports(path: &Arc<str>, bytes: &[u8]) -> Result<ExcludedPort
     // Text lines without digits: a heading when the table (a rule or a row) follows them,
     // noise otherwise.
     let mut pending: Vec<(u32, u32, String)> = Vec::new();
+    // A comment marker is reported once, at the first row that carries it.
+    let mut warned_marker = false;
     if decoded.lossy {
         noise.push((
             1,
@@ -58,36 +66,55 @@ pub fn read_excluded_ports(path: &Arc<str>, bytes: &[u8]) -> Result<ExcludedPort
         if trimmed.is_empty() {
             continue;
         }
-        if is_rule(trimmed) {
-            pending.clear();
-            continue;
-        }
-        if trimmed.starts_with('*') {
-            // The footer: `* - Administered port exclusions.` in any language.
-            continue;
-        }
-        if is_prompt(trimmed) {
+        // The same line without a comment or quote marker, when it has one.
+        let body = undecorated(trimmed);
+        if is_prompt(trimmed) || is_prompt(body) {
             noise.append(&mut pending);
             noise.push((number, column, format!("command prompt skipped: `{}`", quote(trimmed))));
             continue;
         }
-        let fields: Vec<&str> = trimmed.split_whitespace().collect();
-        let numbers: Vec<Option<u16>> = fields.iter().take(2).map(|field| port(field)).collect();
-        match (numbers.as_slice(), fields.get(2..).unwrap_or_default()) {
-            ([Some(start), Some(end)], rest) if rest.is_empty() || rest == ["*"] => {
+        if is_rule(body) {
+            pending.clear();
+            continue;
+        }
+        // The footer (`* - Administered port exclusions.` in any language), or a bare marker.
+        if body.is_empty() || body.starts_with('*') {
+            continue;
+        }
+        match row(body) {
+            Some(Row { start, end, .. }) if start > end => {
                 pending.clear();
-                if start > end {
+                noise.push((
+                    number,
+                    column,
+                    format!("range `{}` ends before it starts, skipped", quote(trimmed)),
+                ));
+            }
+            Some(Row { start, end, administered, annotation }) => {
+                pending.clear();
+                if body.len() != trimmed.len() && !warned_marker {
+                    warned_marker = true;
+                    let marker = trimmed.get(..trimmed.len() - body.len()).unwrap_or_default().trim();
                     noise.push((
                         number,
                         column,
-                        format!("range `{}` ends before it starts, skipped", quote(trimmed)),
+                        format!(
+                            "the rows carry the marker `{}` (a comment or quote?); it was removed",
+                            quote(marker)
+                        ),
                     ));
-                    continue;
+                }
+                if !annotation.is_empty() {
+                    noise.push((
+                        number,
+                        column,
+                        format!("text after the range {start}-{end} ignored: `{}`", quote(annotation)),
+                    ));
                 }
                 read.ranges.push(ExcludedPortRange {
-                    start: *start,
-                    end: *end,
-                    administered: rest == ["*"],
+                    start,
+                    end,
+                    administered,
                     origin: Origin::File(Location::new(path, number, column)),
                 });
             }
@@ -113,6 +140,58 @@ pub fn read_excluded_ports(path: &Arc<str>, bytes: &[u8]) -> Result<ExcludedPort
         });
     }
     Ok(read)
+}
+
+/// A row of the table: two ports, the `*` of an administered exclusion, and what an author
+/// wrote after them.
+struct Row<'t> {
+    start: u16,
+    end: u16,
+    administered: bool,
+    annotation: &'t str,
+}
+
+/// `body` as a row, if it starts with two ports. What follows them (after an optional `*`) is
+/// an annotation, unless it starts with a digit: `1 2 3` is no row.
+fn row(body: &str) -> Option<Row<'_>> {
+    let (first, rest) = next_cell(body);
+    let (second, rest) = next_cell(rest);
+    let (start, end) = (port(first)?, port(second)?);
+    let (third, after_star) = next_cell(rest);
+    let (administered, annotation) = if third == "*" { (true, after_star) } else { (false, rest) };
+    let annotation = annotation.trim_matches(|c: char| c.is_whitespace() || c == '|');
+    if annotation.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(Row { start, end, administered, annotation })
+}
+
+/// The first cell of `text` (cells are separated by whitespace or Markdown table bars) and the
+/// text after it.
+fn next_cell(text: &str) -> (&str, &str) {
+    let separator = |c: char| c.is_whitespace() || c == '|';
+    let text = text.trim_start_matches(separator);
+    let end = text.find(separator).unwrap_or(text.len());
+    (text.get(..end).unwrap_or_default(), text.get(end..).unwrap_or_default())
+}
+
+/// `trimmed` without the comment, quote or list markers pasted rows carry: `#`, `//`, `;`, `>`,
+/// a Markdown table's leading `|`, and a bullet (`-` or `•` before a space), with the spaces
+/// after them. A rule (`----------`) keeps its dashes.
+fn undecorated(trimmed: &str) -> &str {
+    let mut rest = trimmed;
+    loop {
+        let stripped =
+            rest.trim_start_matches(|c: char| matches!(c, '#' | '/' | ';' | '>' | '|') || c.is_whitespace());
+        let stripped = ["- ", "• ", "-\t", "•\t"]
+            .iter()
+            .find_map(|bullet| stripped.strip_prefix(bullet))
+            .unwrap_or(stripped);
+        if stripped.len() == rest.len() {
+            return rest;
+        }
+        rest = stripped;
+    }
 }
 
 /// A port written as digits only, 0 to 65535 (netsh prints ranges starting at 0 never, but

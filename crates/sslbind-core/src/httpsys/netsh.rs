@@ -31,6 +31,11 @@ pub struct NetshRead {
     pub mappings: Vec<Mapping>,
     /// Noise skipped, values not understood and records cut short, ordered by line.
     pub warnings: Vec<SourceWarning>,
+    /// Set when no record was read although lines shaped like parts of records were found
+    /// (fields without a key line, records whose key is not one): why, at the first such
+    /// line. An empty list would then say "no mappings" where the truth is "not understood",
+    /// so callers that stand for the machine's HTTP.sys store refuse the file with this error.
+    pub no_record_read: Option<SourceError>,
 }
 
 /// Reads saved `netsh http show sslcert` output.
@@ -265,17 +270,32 @@ fn classify(line: &str) -> Kind<'_> {
     }
 }
 
-/// Splits `label : value` at the first colon with whitespace before it and whitespace or the
-/// end of the line after it: the colons inside `IP:port` and in the values `[::]:443` and
-/// `host:443` have neither.
+/// Splits `label : value` at the first colon that separates: one with whitespace on either
+/// side (`label : value`, `label: value`, `label :value`), or at the end of a known label
+/// (`Usage Check:` cut off before its value). The colons inside `IP:port` and in the values
+/// `[::]:443` and `host:443` have whitespace on neither side; `RESULTS:` is not a label.
+///
+/// A label may end in a colon of its own before netsh's padding and separator, as French
+/// labels do (`Nom du magasin de certificats :       : MY`, or `…:MY`): a value that starts
+/// with a colon gives it back to the label.
 fn split_field(trimmed: &str) -> Option<(&str, &str)> {
     let mut after_space = false;
     for (index, c) in trimmed.char_indices() {
-        if c == ':' && after_space {
+        if c == ':' {
             let rest = trimmed.get(index + 1..)?;
-            if rest.chars().next().is_none_or(char::is_whitespace) {
-                let label = trimmed.get(..index)?.trim_end();
-                return (!label.is_empty()).then_some((label, rest.trim()));
+            let label = trimmed.get(..index)?.trim_end();
+            let separates = match rest.chars().next() {
+                Some(next) => after_space || next.is_whitespace(),
+                None => after_space || identify(label).1.is_some(),
+            };
+            if separates {
+                if label.is_empty() {
+                    return None;
+                }
+                // No value netsh prints starts with a colon (IPv6 addresses come in brackets).
+                let value = rest.trim();
+                let value = value.strip_prefix(':').map_or(value, str::trim);
+                return Some((label, value));
             }
         }
         after_space = c.is_whitespace();
@@ -512,24 +532,31 @@ fn port(text: &str) -> Option<u16> {
 }
 
 /// The key of a line whose label is not a known key label but has the key's shape: a
-/// localised `IP:port` label (one word, a colon, one word) with a socket-address value, or
-/// such a label ending in `port` (German `Hostname:Port`) with a `host:port` value. Labels
-/// with spaces are never taken, so that a field added by a future Windows such as
-/// `Redirect IP:port` cannot start a record.
-fn localised_key(label: &str, token: &str) -> Option<MappingKey> {
+/// localised `IP:port` label (words, a colon, one word: `IP:Port`, `IP:порт`,
+/// `Adresse IP:port`, `Nom d'hôte:port`) with a socket-address or `host:port` value, and
+/// whether the label has spaces.
+///
+/// A label with spaces has the shape a future field such as `Redirect IP:port` would have,
+/// so the caller lets it start a record only where a record can start (see
+/// [`Reader::may_start_record`]), and it must hold nothing but the key: a sentence such as
+/// `The IP:port : 0.0.0.0:443 is ours` is not a key line.
+fn localised_key(label: &str, value: &str) -> Option<(MappingKey, bool)> {
+    const MAX_WORDS: usize = 4;
     let (left, right) = label.split_once(':')?;
-    let wordy =
-        |part: &str| !part.is_empty() && part.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'');
-    if !wordy(left) || !wordy(right) {
+    let wordy = |part: &str| {
+        !part.is_empty() && part.chars().all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '\u{2019}'))
+    };
+    // Any whitespace separates words: French typography puts no-break spaces in labels.
+    let words: Vec<&str> = left.split_whitespace().collect();
+    let spaced = words.len() > 1;
+    if words.is_empty() || words.len() > MAX_WORDS || !words.iter().all(|word| wordy(word)) || !wordy(right) {
         return None;
     }
-    if let Some(key) = parse_key(MappingKind::Ip, token) {
-        return Some(key);
+    let (token, rest) = split_token(value);
+    if spaced && !rest.is_empty() {
+        return None;
     }
-    if right.to_lowercase().ends_with("port") {
-        return parse_key(MappingKind::Sni, token);
-    }
-    None
+    parse_key(MappingKind::Ip, token).or_else(|| parse_key(MappingKind::Sni, token)).map(|key| (key, spaced))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -767,6 +794,9 @@ struct Orphans {
     column: u32,
     count: usize,
     reason: Option<String>,
+    /// The run is one `label :` line without a value: a localised heading
+    /// (`Liaisons de certificats SSL :`) when a rule follows it.
+    heading: bool,
 }
 
 /// How complete a record turned out while its values were read.
@@ -792,7 +822,9 @@ enum KeyStart {
     },
 }
 
-fn key_start(field: &FieldLine<'_>) -> Option<KeyStart> {
+/// The key a field line starts a record with, if it is a key line. `may_start_spaced` says
+/// whether a localised key label with spaces may start a record here.
+fn key_start(field: &FieldLine<'_>, may_start_spaced: impl Fn(&str) -> bool) -> Option<KeyStart> {
     // No key label is a known field label: most lines stop here.
     if field.id.is_some() {
         return None;
@@ -804,11 +836,11 @@ fn key_start(field: &FieldLine<'_>) -> Option<KeyStart> {
             None => KeyStart::Invalid { kind, token: token.to_owned() },
         });
     }
-    localised_key(field.label, token).map(|key| KeyStart::Valid {
-        key,
-        localised: true,
-        annotation: rest.to_owned(),
-    })
+    let (key, spaced) = localised_key(field.label, field.value)?;
+    if spaced && !may_start_spaced(&field.norm) {
+        return None;
+    }
+    Some(KeyStart::Valid { key, localised: true, annotation: rest.to_owned() })
 }
 
 /// Hosts compare case-insensitively, so duplicates are found on lowercased keys.
@@ -835,6 +867,14 @@ struct Reader<'p> {
     suppressed: usize,
     first_suppressed: Option<(u32, u32)>,
     orphans: Option<Orphans>,
+    /// Localised key labels that started a record, normalised: the same label starts a record
+    /// wherever it appears again, even one with spaces.
+    localised_key_labels: HashSet<String>,
+    /// The first line shaped like part of a record (a field with a value, a key line): where
+    /// the refusal of a file from which no record was read points.
+    first_record_like: Option<(u32, u32)>,
+    /// The first record skipped for its key, and why: the likeliest reason nothing was read.
+    first_bad_key: Option<(u32, u32, String)>,
 }
 
 impl<'p> Reader<'p> {
@@ -848,7 +888,43 @@ impl<'p> Reader<'p> {
             suppressed: 0,
             first_suppressed: None,
             orphans: None,
+            localised_key_labels: HashSet::new(),
+            first_record_like: None,
+            first_bad_key: None,
         }
+    }
+
+    /// Whether a localised key label with spaces may start a record here: where no record is
+    /// open, after a blank line (netsh separates records with one and never puts one inside a
+    /// record), or when the same label has already started one.
+    fn may_start_record(&self, state: &State<'_>, blank_before: bool, norm: &str) -> bool {
+        !matches!(state, State::Record(_)) || blank_before || self.localised_key_labels.contains(norm)
+    }
+
+    /// Why no record could be read, when lines shaped like records were found.
+    fn no_record_read(&self) -> Option<SourceError> {
+        if !self.mappings.is_empty() {
+            return None;
+        }
+        if let Some((line, column, why)) = &self.first_bad_key {
+            return Some(SourceError::new(
+                self.path,
+                *line,
+                *column,
+                format!(
+                    "no netsh record could be read from this file: the record at line {line} was skipped because {why}"
+                ),
+            ));
+        }
+        let (line, column) = self.first_record_like?;
+        Some(SourceError::new(
+            self.path,
+            line,
+            column,
+            format!(
+                "no netsh record could be read from this file: line {line} has the shape of a record's field, but no key line (`IP:port`, `Hostname:port`, `Central Certificate Store`, or a localised label of the shape `words:word` with an address:port value) starts a record before it; the output may be localised beyond what can be read safely, or its key lines were left out: save it with English output, or read the HTTP.sys store with `--registry`"
+            ),
+        ))
     }
 
     fn warn(&mut self, line: u32, column: u32, message: String) {
@@ -884,20 +960,30 @@ impl<'p> Reader<'p> {
                 message: format!("{count} more warnings from here on are not listed"),
             });
         }
-        NetshRead { mappings: self.mappings, warnings: self.warnings }
+        let no_record_read = self.no_record_read();
+        NetshRead { mappings: self.mappings, warnings: self.warnings, no_record_read }
     }
 
     fn read(&mut self, text: &str, cleaning: &Cleaning<'_>) -> Result<(), SourceError> {
         let mut state = State::Outside;
+        // Whether the line before this one broke the text (a blank line, a header, a rule, a
+        // prompt, an elision, the start of the file): where a record may start.
+        let mut blank_before = true;
         for (index, raw) in lines(text).enumerate() {
             let number = line_number(index);
             let line = cleaning.clean(raw);
             let last = cleaning.last_content_line == Some(index);
             let start = column_of(raw, line.trim_start());
             let shown = || quote(line.trim());
-            match classify(line) {
+            let kind = classify(line);
+            let breaks = !matches!(kind, Kind::Field(_) | Kind::Bare | Kind::ExtendedProperties);
+            let after_break = std::mem::replace(&mut blank_before, breaks);
+            match kind {
                 Kind::Blank => {}
                 Kind::Header | Kind::Rule => {
+                    if self.orphans.as_ref().is_some_and(|run| run.heading && run.line + 1 == number) {
+                        self.orphans = None;
+                    }
                     self.flush_orphans();
                     state = self.close(state)?;
                 }
@@ -921,11 +1007,15 @@ impl<'p> Reader<'p> {
                 Kind::ExtendedProperties => match &mut state {
                     State::Record(record) => record.push_extended(number, start),
                     State::Skipping => {}
-                    State::Outside => self.orphan(number, start, None),
+                    State::Outside => self.orphan(number, start, None, false),
                 },
                 Kind::Field(field) => {
                     let value_column = column_of(raw, field.value);
-                    if let Some(key) = key_start(&field) {
+                    if !field.value.is_empty() {
+                        self.first_record_like.get_or_insert((number, start));
+                    }
+                    let key = key_start(&field, |norm| self.may_start_record(&state, after_break, norm));
+                    if let Some(key) = key {
                         self.flush_orphans();
                         self.close(state)?;
                         state = self.open(key, &field, number, start, value_column);
@@ -933,6 +1023,7 @@ impl<'p> Reader<'p> {
                     }
                     let mut lost = None;
                     let label = field.label;
+                    let heading = field.value.is_empty();
                     match &mut state {
                         State::Record(record) => {
                             if !record.push(field, number, value_column, last) {
@@ -944,11 +1035,11 @@ impl<'p> Reader<'p> {
                             }
                         }
                         State::Skipping => {}
-                        State::Outside => self.orphan(number, start, None),
+                        State::Outside => self.orphan(number, start, None, heading),
                     }
                     if let Some(reason) = lost {
                         state = self.close(state)?;
-                        self.orphan(number, start, Some(reason));
+                        self.orphan(number, start, Some(reason), false);
                     }
                 }
                 Kind::Bare => {
@@ -987,6 +1078,7 @@ impl<'p> Reader<'p> {
         match key {
             KeyStart::Valid { key, localised, annotation } => {
                 if localised {
+                    self.localised_key_labels.insert(field.norm.to_string());
                     self.warn(
                         line,
                         column,
@@ -1022,6 +1114,9 @@ impl<'p> Reader<'p> {
                     MappingKind::Sni | MappingKind::ScopedCcs => "an address:port (host:port)",
                     MappingKind::Ccs => "an address:port (for Central Certificate Store: a port)",
                 };
+                self.first_bad_key.get_or_insert_with(|| {
+                    (line, column, format!("its key `{}` is not {expected}", quote(&token)))
+                });
                 self.warn(
                     line,
                     column,
@@ -1032,10 +1127,13 @@ impl<'p> Reader<'p> {
         }
     }
 
-    fn orphan(&mut self, line: u32, column: u32, reason: Option<String>) {
+    fn orphan(&mut self, line: u32, column: u32, reason: Option<String>, heading: bool) {
         match &mut self.orphans {
-            Some(run) => run.count += 1,
-            None => self.orphans = Some(Orphans { line, column, count: 1, reason }),
+            Some(run) => {
+                run.count += 1;
+                run.heading = false;
+            }
+            None => self.orphans = Some(Orphans { line, column, count: 1, reason, heading }),
         }
     }
 
@@ -1456,6 +1554,12 @@ mod tests {
         assert_eq!(split_field("C:\\Windows\\system32>netsh http show sslcert"), None);
         assert_eq!(split_field("RESULTS:"), None);
         assert_eq!(split_field(" : value"), None);
+        assert_eq!(split_field("Certificate Store Name: MY"), Some(("Certificate Store Name", "MY")));
+        assert_eq!(split_field("Désactiver HTTP2 :Not Set"), Some(("Désactiver HTTP2", "Not Set")));
+        assert_eq!(split_field("Nom du magasin :     : MY"), Some(("Nom du magasin", "MY")));
+        assert_eq!(split_field("Nom du magasin :     :MY"), Some(("Nom du magasin", "MY")));
+        assert_eq!(split_field("Usage Check:"), Some(("Usage Check", "")));
+        assert_eq!(split_field("Hostname:port:a.example.com:443"), None);
     }
 
     #[test]

@@ -7,6 +7,13 @@
 //! `<system.applicationHost>` are sites; the same element names appear elsewhere (WCF's
 //! `<bindings>`, `<siteDefaults>`) with other meanings.
 //!
+//! Users also save and paste parts of the file: a `<system.applicationHost>` section, the
+//! `<sites>` collection, or one `<site>` element. Such a fragment's sites are read (a root
+//! `<sites>` or `<site>` counts as the real thing, since nothing else in IIS's schema has that
+//! name at the top), with a warning that the rest of the server's configuration is not there;
+//! a fragment with neither a site nor a `<sites>` collection in it is refused, so that it never
+//! reads as a server without bindings.
+//!
 //! Positions are one-based lines and columns in characters of the decoded text, the same for
 //! every encoding, so a message points at the same place whatever the file was saved as.
 
@@ -66,11 +73,47 @@ pub fn read_config(
     let document =
         Document::parse_with_options(text, options).map_err(|error| xml_error(path, text, &error))?;
     let mut reader = Reader { path, text, positions: Positions::new(text), warnings };
-    let mut sites = Vec::new();
-    for collection in document.descendants().filter(is_sites_collection) {
-        for site in collection.children().filter(|node| is_element(node, "site")) {
-            sites.push(reader.site(site)?);
+    let nodes = site_nodes(&document);
+    let root = document.root_element();
+    if !is_element(&root, "configuration") {
+        let location = reader.location(root.range().start);
+        let name = root.tag_name().name();
+        let has_collection =
+            is_element(&root, "sites") || document.descendants().any(|node| is_sites_collection(&node));
+        if nodes.is_empty() && !has_collection {
+            let what = if matches!(name, "bindings" | "binding") {
+                "bindings without their `<site>` element, whose name and id they need"
+            } else {
+                "no `<site>` element under a `<sites>` collection"
+            };
+            return Err(SourceError {
+                location,
+                message: format!(
+                    "not a whole applicationHost.config but a fragment rooted at `<{name}>`, with {what}: there are no sites to read; give the whole file (%windir%\\System32\\inetsrv\\config\\applicationHost.config, or IIS Express's), or a fragment rooted at `<configuration>`, `<system.applicationHost>`, `<sites>` or `<site>`"
+                ),
+            });
         }
+        let sites = match nodes.len() {
+            0 => "its `<sites>` collection holds no site".to_owned(),
+            1 => "its site is read".to_owned(),
+            count => format!("its {count} sites are read"),
+        };
+        reader.warn(
+            &location,
+            format!(
+                "a fragment rooted at `<{name}>`, not a whole applicationHost.config: {sites}, and the rest of the server's configuration is unknown"
+            ),
+        );
+    } else if !document.descendants().any(|node| is_element(&node, "system.applicationHost")) {
+        let location = reader.location(root.range().start);
+        reader.warn(
+            &location,
+            "`<configuration>` without a `<system.applicationHost>` section: not an applicationHost.config (a web.config, or another program's?); no sites read".to_owned(),
+        );
+    }
+    let mut sites = Vec::new();
+    for site in nodes {
+        sites.push(reader.site(site)?);
     }
     Ok(ConfigRead {
         config: ConfigFile {
@@ -291,6 +334,22 @@ fn is_sites_collection(node: &Node<'_, '_>) -> bool {
         && node.parent_element().is_some_and(|parent| is_element(&parent, "system.applicationHost"))
 }
 
+/// The `<site>` elements of a document, in document order: the children of every `<sites>`
+/// collection directly under `<system.applicationHost>`, or in a fragment saved on its own, the
+/// children of a root `<sites>` or the root `<site>` itself. The reader and the editor both
+/// use this, so that what is read is what can be edited.
+pub(crate) fn site_nodes<'a, 'input>(document: &'a Document<'input>) -> Vec<Node<'a, 'input>> {
+    let root = document.root_element();
+    if is_element(&root, "site") {
+        return vec![root];
+    }
+    let sites = |collection: Node<'a, 'input>| collection.children().filter(|node| is_element(node, "site"));
+    if is_element(&root, "sites") {
+        return sites(root).collect();
+    }
+    document.descendants().filter(is_sites_collection).flat_map(sites).collect()
+}
+
 /// The attribute without a namespace prefix, as IIS's schema names it.
 fn plain_attribute<'a, 'input>(node: Node<'a, 'input>, name: &str) -> Option<Attribute<'a, 'input>> {
     node.attributes().find(|attribute| attribute.namespace().is_none() && attribute.name() == name)
@@ -444,12 +503,25 @@ fn xml_error(path: &Arc<str>, text: &str, error: &roxmltree::Error) -> SourceErr
             row_col(*pos),
         ),
         E::UnknownToken(pos) => (
-            "unexpected content (after the root element, or not markup)".to_owned(),
+            if second_root_element(text, *pos) {
+                "a second top-level element: the file holds several elements without a common root (`<site>` elements pasted one after another?); wrap them in `<sites>` … `</sites>`".to_owned()
+            } else {
+                "unexpected content (after the root element, or not markup)".to_owned()
+            },
             row_col(*pos),
         ),
     };
     let (line, column) = position;
     SourceError::new(path, line, column, format!("malformed XML: {message}"))
+}
+
+/// Whether an element starts at `pos` (roxmltree's one-based row and column in characters),
+/// where roxmltree expected the document to end.
+fn second_root_element(text: &str, pos: roxmltree::TextPos) -> bool {
+    let line = text.split('\n').nth(pos.row.saturating_sub(1) as usize).unwrap_or_default();
+    let rest: String = line.chars().skip(pos.col.saturating_sub(1) as usize).take(2).collect();
+    let mut chars = rest.chars();
+    chars.next() == Some('<') && chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
 }
 
 fn row_col(pos: roxmltree::TextPos) -> (u32, u32) {

@@ -7,8 +7,8 @@
 //! attribute order and quoting, tabs, trailing whitespace, CRLF or LF. An edit that changes
 //! nothing (setting an attribute to the value it already has) returns the text unchanged.
 //! Sites and bindings are the ones [`crate::iis::read_config`] reads: `<site>` children of a
-//! `<sites>` directly under `<system.applicationHost>`, and `<binding>` children of the site's
-//! `<bindings>`.
+//! `<sites>` directly under `<system.applicationHost>` (or, in a fragment, of a root `<sites>`,
+//! or the root `<site>` itself), and `<binding>` children of the site's `<bindings>`.
 //!
 //! Site names, protocols and `bindingInformation` are compared without case, as IIS does.
 //!
@@ -73,6 +73,8 @@
 //!   all changed by one call. A second `<bindings>` element in a site (also refused by IIS) is
 //!   searched, but new bindings go into the first.
 //! - Bindings of `<siteDefaults>` are not sites' bindings and cannot be edited here.
+//! - The site at the root of a fragment (a file holding one `<site>` element) cannot be
+//!   removed: nothing would be left of the document ([`EditError::RootSite`]).
 //! - Values are not checked against the `bindingInformation` grammar (use
 //!   [`crate::iis::parse_binding_information`]); only empty keys, a non-numeric `sslFlags`,
 //!   characters XML 1.0 cannot hold and attribute names that are not plain XML names are
@@ -87,6 +89,7 @@ use std::sync::Arc;
 use roxmltree::{Document, Node, ParsingOptions};
 
 use crate::SourceError;
+use crate::iis::config::site_nodes;
 use crate::iis::read_config;
 use crate::text;
 
@@ -135,6 +138,14 @@ pub enum EditError {
         protocol: String,
         /// The `bindingInformation` of the existing binding's key.
         information: String,
+    },
+    /// The site is the root element of a fragment: removing it would leave no document.
+    #[error(
+        "site `{site}` is the root element of this file (a fragment holding one site): removing it would leave no document"
+    )]
+    RootSite {
+        /// The site name asked for.
+        site: String,
     },
     /// A value or attribute name that cannot be written.
     #[error("invalid {attribute} `{value}`: {reason}")]
@@ -294,6 +305,9 @@ pub fn set_binding_attribute(
 pub fn remove_site(text: &str, site: &str) -> Result<String, EditError> {
     let document = parse(text)?;
     let site_node = find_site(&document, site)?;
+    if site_node == document.root_element() {
+        return Err(EditError::RootSite { site: site.to_owned() });
+    }
     Ok(apply(text, vec![removal(text, site_node.range())]))
 }
 
@@ -332,17 +346,10 @@ fn is_element(node: &Node<'_, '_>, name: &str) -> bool {
     node.is_element() && node.tag_name().name() == name
 }
 
-fn is_sites_collection(node: &Node<'_, '_>) -> bool {
-    is_element(node, "sites")
-        && node.parent_element().is_some_and(|parent| is_element(&parent, "system.applicationHost"))
-}
-
 /// The one site named `name`, compared without case.
 fn find_site<'a, 'input>(document: &'a Document<'input>, name: &str) -> Result<Node<'a, 'input>, EditError> {
-    let mut matches = document
-        .descendants()
-        .filter(is_sites_collection)
-        .flat_map(|collection| collection.children().filter(|node| is_element(node, "site")))
+    let mut matches = site_nodes(document)
+        .into_iter()
         .filter(|site| same_text(site.attribute("name").unwrap_or_default(), name));
     let Some(first) = matches.next() else {
         return Err(EditError::SiteNotFound { site: name.to_owned() });

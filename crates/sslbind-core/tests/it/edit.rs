@@ -616,6 +616,30 @@ fn sites_and_bindings_that_are_not_there() {
 }
 
 #[test]
+fn fragments_are_edited_in_place_and_their_root_site_is_not_removed() {
+    // A bare `<site>` saved on its own, without a final newline.
+    let site = "<site name=\"shop\" id=\"4\">\n    <bindings>\n        <binding protocol=\"http\" bindingInformation=\"*:80:\" />\n    </bindings>\n</site>";
+    let added = add_binding(site, "shop", "https", "*:443:shop.example", Some(1)).unwrap();
+    assert_eq!(
+        added,
+        "<site name=\"shop\" id=\"4\">\n    <bindings>\n        <binding protocol=\"http\" bindingInformation=\"*:80:\" />\n        <binding protocol=\"https\" bindingInformation=\"*:443:shop.example\" sslFlags=\"1\" />\n    </bindings>\n</site>"
+    );
+    assert_eq!(remove_binding(&added, "shop", "https", "*:443:shop.example").unwrap(), site);
+    let set = set_binding_attribute(&added, "shop", "https", "*:443:shop.example", "sslFlags", "0").unwrap();
+    assert_eq!(set, added.replace("sslFlags=\"1\"", "sslFlags=\"0\""));
+    let refused = remove_site(site, "shop").unwrap_err();
+    assert_eq!(refused, EditError::RootSite { site: "shop".to_owned() });
+    assert!(refused.to_string().contains("would leave no document"), "{refused}");
+
+    // A `<sites>` collection: its sites are removed like any other.
+    let sites = "<sites>\n  <site name=\"a\" id=\"1\" />\n  <site name=\"b\" id=\"2\" />\n</sites>\n";
+    assert_eq!(remove_site(sites, "a").unwrap(), "<sites>\n  <site name=\"b\" id=\"2\" />\n</sites>\n");
+    // A near miss: a `<site>` under some other root is no site.
+    let other = "<other>\n  <site name=\"a\" id=\"1\" />\n</other>\n";
+    assert_eq!(remove_site(other, "a"), Err(EditError::SiteNotFound { site: "a".to_owned() }));
+}
+
+#[test]
 fn malformed_xml_gives_the_readers_message() {
     let truncated = &DOC[..DOC.len() - "</configuration>\n".len()];
     let Err(EditError::Xml(error)) = add_binding(truncated, "Default Web Site", "http", "*:81:", None) else {
@@ -765,6 +789,12 @@ fn corpus_edits_round_trip() {
             assert_eq!(bindings_read(&set)[0].1[0].2.to_string(), value, "{name}");
         }
 
+        // A file that is one bare `<site>` keeps it: removing it would leave no document.
+        if text.trim_start().starts_with("<site ") {
+            let refused = remove_site(text, &site.name);
+            assert!(matches!(refused, Err(EditError::RootSite { .. })), "{name}: {refused:?}");
+            continue;
+        }
         let without = remove_site(text, &site.name).unwrap();
         let remaining = bindings_read(&without);
         assert_eq!(remaining.len(), read.config.sites.len() - 1, "{name}");

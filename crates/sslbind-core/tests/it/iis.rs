@@ -460,6 +460,83 @@ fn sites_inside_location_are_read_and_lookalikes_are_not() {
 }
 
 #[test]
+fn fragments_rooted_at_a_site_sites_or_section_are_read_with_a_warning() {
+    // One `<site>` saved on its own, tab-indented, without a final newline.
+    let site = "<site name=\"shop\" id=\"4\">\n\t<bindings>\n\t\t<binding protocol=\"https\" bindingInformation=\"*:443:shop.example\" sslFlags=\"1\" />\n\t</bindings>\n</site>";
+    let one = read(site);
+    assert_eq!(rows(&one.config), [row("shop", 4, "https", "*:443:shop.example", 1)]);
+    assert_eq!(one.config.sites[0].bindings[0].origin, at(3, 49));
+    assert_eq!(
+        messages(&one),
+        [
+            "applicationHost.config:1:1: a fragment rooted at `<site>`, not a whole applicationHost.config: its site is read, and the rest of the server's configuration is unknown"
+        ]
+    );
+
+    // The `<sites>` collection, with `<siteDefaults>`, which holds no site.
+    let sites = "<sites>\n  <site name=\"a\" id=\"1\"><bindings><binding protocol=\"http\" bindingInformation=\"*:80:\" /></bindings></site>\n  <site name=\"b\" id=\"2\" />\n  <siteDefaults><bindings><binding protocol=\"http\" bindingInformation=\"*:81:\" /></bindings></siteDefaults>\n</sites>\n";
+    let two = read(sites);
+    assert_eq!(rows(&two.config), [row("a", 1, "http", "*:80:", 0)]);
+    assert_eq!(two.config.sites.len(), 2);
+    assert!(messages(&two)[0].contains("fragment rooted at `<sites>`"), "{:?}", messages(&two));
+
+    // A section pasted from a README: indented, with `...` where the author left things out.
+    let section = "    <system.applicationHost>\n        <applicationPools>\n\t\t\t...\n        </applicationPools>\n        <sites>\n\t\t\t...\n            <site name=\"bridge\" id=\"2\">\n                <bindings>\n                    <binding protocol=\"https\" bindingInformation=\"192.168.1.10:443:bridge.example\" sslFlags=\"0\" />\n                </bindings>\n            </site>\n\t\t\t...\n        </sites>\n    </system.applicationHost>\n";
+    let pasted = read(section);
+    assert_eq!(rows(&pasted.config), [row("bridge", 2, "https", "192.168.1.10:443:bridge.example", 0)]);
+    assert!(
+        messages(&pasted)[0]
+            .starts_with("applicationHost.config:1:5: a fragment rooted at `<system.applicationHost>`")
+    );
+}
+
+#[test]
+fn fragments_without_a_site_are_refused_and_whole_files_are_not() {
+    let bindings =
+        "<bindings>\n  <binding protocol=\"https\" bindingInformation=\"*:443:\" />\n</bindings>\n";
+    let error = read_error(bindings);
+    assert_eq!((error.location.line, error.location.column), (1, 1));
+    assert!(
+        error.message.contains("fragment rooted at `<bindings>`, with bindings without their `<site>`"),
+        "{error}"
+    );
+    for (text, root) in [
+        ("<system.webServer><rewrite/></system.webServer>", "system.webServer"),
+        ("<system.applicationHost><applicationPools/></system.applicationHost>", "system.applicationHost"),
+        // `<sites>` that is not IIS's, under another root: not read, so nothing is there.
+        ("<other><sites><site name=\"x\" id=\"1\" /></sites></other>", "other"),
+    ] {
+        let error = read_error(text);
+        assert!(
+            error.message.contains(&format!("fragment rooted at `<{root}>`, with no `<site>`")),
+            "{error}"
+        );
+    }
+    // `<site>` elements pasted one after another have no common root: refused, saying so.
+    let two = read_error("<site name=\"a\" id=\"1\" />\r\n<site name=\"b\" id=\"2\" />\r\n");
+    assert_eq!((two.location.line, two.location.column), (2, 1));
+    assert!(two.message.contains("a second top-level element"), "{two}");
+    let text_after = read_error("<site name=\"a\" id=\"1\" />\nnotes\n");
+    assert!(text_after.message.contains("unexpected content (after the root element"), "{text_after}");
+    // Near misses: an empty `<sites>` collection is a server without sites, as a fragment
+    // (said in a warning) or whole, said plainly when it is not an applicationHost.config.
+    let collection = read("<sites>\n</sites>\n");
+    assert_eq!(
+        (collection.config.sites.len(), messages(&collection)),
+        (0, vec!["applicationHost.config:1:1: a fragment rooted at `<sites>`, not a whole applicationHost.config: its `<sites>` collection holds no site, and the rest of the server's configuration is unknown".to_owned()])
+    );
+    let empty = read(&config(""));
+    assert_eq!((empty.config.sites.len(), empty.warnings.len()), (0, 0));
+    let web_config = read("<configuration>\n  <appSettings />\n</configuration>\n");
+    assert_eq!(
+        messages(&web_config),
+        [
+            "applicationHost.config:1:1: `<configuration>` without a `<system.applicationHost>` section: not an applicationHost.config (a web.config, or another program's?); no sites read"
+        ]
+    );
+}
+
+#[test]
 fn sites_without_bindings_are_kept() {
     let text = config(
         "      <site name=\"bare\" id=\"4\" />\n      <site name=\"empty\" id=\"5\"><bindings/></site>\n",
@@ -869,6 +946,57 @@ fn expected_rows(name: &str) -> Option<Vec<Row>> {
             row("WebSite", 1, "http", ":5000:localhost", 0),
             row("WebSite", 1, "http", ":5000:127.0.0.1", 0),
         ],
+        "13-p7core-iisexpress-two-hosts-same-port-nosni.config" => vec![
+            row("WebSite1", 1, "http", ":8080:localhost", 0),
+            row("WebApplication1", 2, "http", "*:9815:localhost", 0),
+            row("WebApplication1", 2, "https", "*:44311:localhost", 0),
+            row("WebApplication1", 2, "https", "*:44311:p7core.127.0.0.1.xip.io", 0),
+        ],
+        "14-pruebamonitoreo-prod-ip-https-and-host-nosni.config" => {
+            let mut rows: Vec<Row> = ["808:*", "localhost", "localhost", "*"]
+                .into_iter()
+                .zip(["net.tcp", "net.msmq", "msmq.formatname", "net.pipe"])
+                .map(|(information, protocol)| row("Default Web Site", 1, protocol, information, 0))
+                .collect();
+            rows.extend([
+                row("Default Web Site", 1, "http", "*:8491:", 0),
+                row("TimeHCancun", 3, "http", "*:81:", 0),
+                row("TimeHCancun", 3, "http", "172.16.5.20:81:", 0),
+                row("Tablero", 4, "http", "172.16.5.20:82:", 0),
+                row("Wa_Campeche", 5, "http", "172.16.5.20:91:", 0),
+                row("HMM_CANCAM", 6, "https", "172.16.4.20:8182:", 0),
+                row("HMM_CANCAM", 6, "http", "172.16.4.20:8181:", 0),
+                row("Ordenes_CHCampeche", 7, "http", "172.16.5.20:84:", 0),
+                row("Tiempo_CHCampeche", 8, "http", "172.16.5.20:85:", 0),
+                row("Ordenes_CBody", 9, "http", "172.16.5.20:93:", 0),
+                row("Tiempo_CBody", 10, "http", "172.16.5.20:88:", 0),
+                row("CITASMONTEJO", 11, "http", "172.16.4.20:83:", 0),
+                row("SERVICEEXCELLENCE_MONTEJO", 15, "http", "172.16.4.20:98:", 0),
+                row("WebApi_montejo", 24, "http", "172.16.4.20:8190:", 0),
+                row("Pruebas", 26, "http", "172.16.5.20:92:", 0),
+                row("Cliente_Montejo", 27, "http", "*:80:", 0),
+                row("Cliente_Montejo", 27, "https", "*:443:host4.mine.nu", 0),
+                row("MACS_MONTEJO", 12, "http", "172.16.4.20:90:", 0),
+            ]);
+            rows
+        }
+        // A fragment rooted at `<system.applicationHost>`, with `...` elisions.
+        "16-alexapremise-readme-elided-fragment.config" => vec![
+            row("AlexaBridge", 2, "http", "*:80:mysite.domain.com", 0),
+            row("AlexaBridge", 2, "https", "192.168.1.10:443:mysite.domain.com", 0),
+        ],
+        "17-musiclibrary-iis-sni-sslflags1.config" => vec![
+            row("Default Web Site", 1, "http", "*:80:", 0),
+            row("Default Web Site", 1, "https", "*:443:aldongrove.100mountain.net", 1),
+        ],
+        // A bare `<site>` element saved on its own.
+        "18-docsingeneral-bare-site-element-fragment.config" => vec![
+            row("Default Web Site", 1, "http", "*:80:", 0),
+            row("Default Web Site", 1, "net.tcp", "808:*", 0),
+            row("Default Web Site", 1, "net.msmq", "localhost", 0),
+            row("Default Web Site", 1, "msmq.formatname", "localhost", 0),
+            row("Default Web Site", 1, "net.pipe", "*", 0),
+        ],
         _ => return None,
     };
     Some(rows)
@@ -898,7 +1026,8 @@ fn corpus_configs_match_hand_written_rows() {
             "{name}: sites and bindings against a text count"
         );
         assert_eq!(invalid_binding_errors(&read.config), [], "{name}");
-        let express = ["01-", "03-", "08-", "09-", "10-"].iter().any(|prefix| name.starts_with(prefix));
+        let express =
+            ["01-", "03-", "08-", "09-", "10-", "13-"].iter().any(|prefix| name.starts_with(prefix));
         let flavor = if express { ServerFlavor::IisExpress } else { ServerFlavor::Iis };
         assert_eq!(read.config.flavor, flavor, "{name}");
         for site in &read.config.sites {
@@ -918,7 +1047,40 @@ fn corpus_configs_match_hand_written_rows() {
             checked_by_hand += 1;
         }
     }
-    assert_eq!(checked_by_hand, 6);
+    assert_eq!(checked_by_hand, 11);
+    // The 700 KB development server: 62 sites, 80 bindings, and its 11 https bindings, all but
+    // one with an empty address.
+    let bank =
+        read_fixture(&folder, "15-webservicehealthcheck-bank-dev-700k-empty-ip-https.config").expect("reads");
+    assert_eq!((bank.config.sites.len(), rows(&bank.config).len()), (62, 80));
+    let https: Vec<Row> = rows(&bank.config).into_iter().filter(|row| row.2 == "https").collect();
+    assert_eq!(
+        https,
+        [
+            row("CCSService", 5, "https", "*:443:", 0),
+            row("PaymentStatusSecure", 15, "https", ":8085:PaymentStatus", 0),
+            row("TPAVSecure", 16, "https", ":8086:TPAVSecure", 0),
+            row("PpgRequestPaymentService", 18, "https", ":8083:", 0),
+            row("ReconciliationService_1_0", 45, "https", ":443:ReconciliationService", 0),
+            row("ImageClearingMSLService", 46, "https", ":13447:ImageClearingMSLService", 0),
+            row("ImageClearingPEPWebApi", 58, "https", ":10443:ImageClearingPEPWebApi", 0),
+            row("ICSRAResponseService", 62, "https", ":11443:icsraresponseservice", 0),
+            row("ApertaStub", 7, "https", ":444:ApertaStub", 0),
+            row("CorporateCheque", 8, "https", ":443:CorporateCheque", 0),
+            row("ElectronicPaymentService", 27, "https", ":8084:ElectronicPaymentService", 0),
+        ]
+    );
+    // The fragments say that they are fragments.
+    for name in [
+        "16-alexapremise-readme-elided-fragment.config",
+        "18-docsingeneral-bare-site-element-fragment.config",
+    ] {
+        let read = read_fixture(&folder, name).expect("reads");
+        assert!(
+            read.warnings.iter().any(|warning| warning.message.contains("a fragment rooted at")),
+            "{name}"
+        );
+    }
     let first = read_fixture(&folder, "01-jexus-original2.config").expect("reads");
     assert_eq!((first.config.sites.len(), rows(&first.config).len()), (12, 26));
     println!("corpus: read {} applicationHost.config files", names.len() - 1);

@@ -41,6 +41,10 @@ fn summary(result: &Result<NetshRead, SourceError>) -> String {
         let location = &warning.location;
         let _ = writeln!(out, "warning {}:{} {}", location.line, location.column, warning.message);
     }
+    if let Some(refusal) = &read.no_record_read {
+        let location = &refusal.location;
+        let _ = writeln!(out, "no record read {}:{} {}", location.line, location.column, refusal.message);
+    }
     if out.is_empty() {
         out.push_str("nothing\n");
     }
@@ -388,6 +392,7 @@ warning 2:14 line skipped: not part of a netsh record: `Example of output:`
 warning 4:17 record skipped: its key `<ip:port>` is not an address:port
 warning 10:17 record skipped: its key `<host:port>` is not an address:port (host:port)
 warning 12:17 record skipped: its key `0` is not an address:port (for Central Certificate Store: a port)
+no record read 4:17 no netsh record could be read from this file: the record at line 4 was skipped because its key `<ip:port>` is not an address:port
 ");
 }
 
@@ -522,7 +527,7 @@ fn near_misses_are_not_records() {
 C:\> netsh http show sslcert ipport=0.0.0.0:443
 PS C:\> Write-Output "IP:port : 0.0.0.0:443"
 # IP:port : 0.0.0.0:443
-IP:port: 0.0.0.0:443
+IP:port:0.0.0.0:443
 The IP:port : 0.0.0.0:443 record is the one
     Hostname:port                : a.example.com:443
     Redirect IP:port             : 10.0.0.1:443
@@ -534,7 +539,7 @@ sni a.example.com:443 @7 hash=- app=- store=- flags=-
 warning 2:1 command prompt skipped: `C:\> netsh http show sslcert ipport=0.0.0.0:443`
 warning 3:1 command prompt skipped: `PS C:\> Write-Output "IP:port : 0.0.0.0:443"`
 warning 4:1 a field line skipped: no key line before it
-warning 5:1 line skipped: not part of a netsh record: `IP:port: 0.0.0.0:443`
+warning 5:1 line skipped: not part of a netsh record: `IP:port:0.0.0.0:443`
 warning 6:1 a field line skipped: no key line before it
 warning 8:36 label `Redirect IP:port` not recognised; kept as an unknown field
 "#);
@@ -828,6 +833,179 @@ error 3:17 the output appears to be localised: the labels of the record at line 
 ");
 }
 
+/// French output as Windows prints it: key labels with spaces, a label that ends in its own
+/// ` :`, and a flag line without a space after the colon.
+const FRENCH: &str = "Liaisons de certificats SSL :
+-----------------------------
+
+    Adresse IP:port              : 0.0.0.0:443
+    Hachage du certificat        : 5226dc6c54559761cd471b86eb51c096252c90f2
+    ID de l'application          : {4dc3e181-e14b-4a21-b022-59fc669b0914}
+    Nom du magasin de certificats :       : MY
+    Vérifier la révocation des certificats clients : Enabled
+    Vérifier la révocation avec le certificat client en cache uniquement : Disabled
+    Vérification de l'utilisation : Enabled
+    Temps d'actualisation de la révocation : 0
+    Délai d'expiration de récupération de l'URL : 0
+    Identificateur CTL           : (null)
+    Nom du magasin CTL           : (null)
+    Utilisation du mappeur DS    : Disabled
+    Négocier le certificat client : Disabled
+    Désactiver HTTP2             :Not Set
+
+    Nom d'hôte:port              : www.exemple.fr:443
+    Hachage du certificat        : 07fd6136d6d998b3e5b87ee49eb4075652e79555
+    ID de l'application          : {4dc3e181-e14b-4a21-b022-59fc669b0914}
+    Nom du magasin de certificats :       : WebHosting
+
+    Adresse IP:port              : 10.0.0.5:8443
+    Hachage du certificat        : 5226dc6c54559761cd471b86eb51c096252c90f2
+";
+
+#[test]
+fn localised_key_labels_with_spaces_start_records() {
+    insta::assert_snapshot!(check(FRENCH), @r"
+ip 0.0.0.0:443 @4 hash=5226DC6C54559761CD471B86EB51C096252C90F2 app={4dc3e181-e14b-4a21-b022-59fc669b0914} store=MY flags=-
+  revocation=yes cached-only=no usage-check=yes freshness=0 url-timeout=0 ctl=- ctl-store=-
+  unknown Désactiver HTTP2=Not Set
+sni www.exemple.fr:443 @19 hash=07FD6136D6D998B3E5B87EE49EB4075652E79555 app={4dc3e181-e14b-4a21-b022-59fc669b0914} store=WebHosting flags=- truncated
+ip 10.0.0.5:8443 @24 hash=5226DC6C54559761CD471B86EB51C096252C90F2 app=- store=- flags=- truncated
+warning 4:5 key label `Adresse IP:port` not recognised; read as an `ip` record from the shape of its value `0.0.0.0:443`
+warning 4:5 record `0.0.0.0:443`: the field labels were not recognised (localised output?); the fields were read by position in the classic order (12 of 12)
+warning 17:35 label `Désactiver HTTP2` not recognised; kept as an unknown field
+warning 19:5 key label `Nom d'hôte:port` not recognised; read as an `sni` record from the shape of its value `www.exemple.fr:443`
+warning 19:5 record `www.exemple.fr:443`: the field labels were not recognised (localised output?); the fields were read by position in the classic order (3 of 12)
+warning 19:5 record `www.exemple.fr:443` is cut short (it stops before `Negotiate Client Certificate`); kept with the fields it has
+warning 24:5 key label `Adresse IP:port` not recognised; read as an `ip` record from the shape of its value `10.0.0.5:8443`
+warning 24:5 record `10.0.0.5:8443`: the field labels were not recognised (localised output?); the fields were read by position in the classic order (1 of 12)
+warning 24:5 record `10.0.0.5:8443` is cut short (it stops before `Negotiate Client Certificate`); kept with the fields it has
+");
+    // Spanish, without a blank line between the first two records: a label that started one
+    // record starts the next wherever it appears.
+    let spanish = "    Dirección IP:puerto          : [::]:443
+    Hash de certificado          : 5226dc6c54559761cd471b86eb51c096252c90f2
+    Dirección IP:puerto          : 10.1.2.3:443
+    Hash de certificado          : 07fd6136d6d998b3e5b87ee49eb4075652e79555
+
+    Nombre de host:puerto        : api.ejemplo.es:44300
+";
+    insta::assert_snapshot!(check(spanish), @r"
+ip [::]:443 @1 hash=5226DC6C54559761CD471B86EB51C096252C90F2 app=- store=- flags=- truncated
+ip 10.1.2.3:443 @3 hash=07FD6136D6D998B3E5B87EE49EB4075652E79555 app=- store=- flags=- truncated
+sni api.ejemplo.es:44300 @6 hash=- app=- store=- flags=- truncated
+warning 1:5 key label `Dirección IP:puerto` not recognised; read as an `ip` record from the shape of its value `[::]:443`
+warning 1:5 record `[::]:443`: the field labels were not recognised (localised output?); the fields were read by position in the classic order (1 of 12)
+warning 1:5 record `[::]:443` is cut short (it stops before `Negotiate Client Certificate`); kept with the fields it has
+warning 3:5 key label `Dirección IP:puerto` not recognised; read as an `ip` record from the shape of its value `10.1.2.3:443`
+warning 3:5 record `10.1.2.3:443`: the field labels were not recognised (localised output?); the fields were read by position in the classic order (1 of 12)
+warning 3:5 record `10.1.2.3:443` is cut short (it stops before `Negotiate Client Certificate`); kept with the fields it has
+warning 6:5 key label `Nombre de host:puerto` not recognised; read as an `sni` record from the shape of its value `api.ejemplo.es:44300`
+warning 6:5 record `api.ejemplo.es:44300` is cut short (it stops before `Negotiate Client Certificate`); kept with the fields it has
+");
+    // A label not seen before, inside a record and without a blank line before it, could be a
+    // field of that record: the record cannot be read by position, and is refused rather
+    // than guessed.
+    let run_on = spanish.replace("\n\n", "\n");
+    // No-break spaces, as French typography writes them, separate words like spaces.
+    let no_break = FRENCH.replace("Adresse IP:port ", "Adresse\u{a0}IP:port\u{a0}");
+    assert_eq!(summary(&read(no_break.as_bytes())).lines().next(), check(FRENCH).lines().next());
+    insta::assert_snapshot!(check(&run_on), @r"
+error 5:36 the output appears to be localised: the labels of the record at line 3 were not recognised, and `api.ejemplo.es:44300` does not look like the `Application ID` expected at its position, so its fields cannot be read safely; run `netsh http show sslcert` with English output, or read the HTTP.sys store with `--registry`
+");
+}
+
+#[test]
+fn a_label_with_spaces_is_a_key_only_where_a_record_can_start() {
+    // Inside a record, with no blank line before it, it is a field of that record; after a
+    // blank line, with text after the address, it is a sentence.
+    let input = format!(
+        "{}    Serveur de secours IP:port   : 10.0.0.9:443
+
+Adresse IP:port : 0.0.0.0:443 est celle du site
+",
+        classic("IP:port                      : 0.0.0.0:8443")
+    );
+    insta::assert_snapshot!(check(&input), @r"
+ip 0.0.0.0:8443 @1 hash=5226DC6C54559761CD471B86EB51C096252C90F2 app={4dc3e181-e14b-4a21-b022-59fc669b0914} store=MY flags=-
+  revocation=yes cached-only=no usage-check=yes freshness=0 url-timeout=0 ctl=- ctl-store=-
+  unknown Serveur de secours IP:port=10.0.0.9:443
+  unknown Adresse IP:port=0.0.0.0:443 est celle du site
+warning 14:36 label `Serveur de secours IP:port` not recognised; kept as an unknown field
+warning 16:19 label `Adresse IP:port` not recognised; kept as an unknown field
+");
+}
+
+#[test]
+fn a_label_that_ends_in_its_own_colon() {
+    let input = "
+    IP:port                      : 0.0.0.0:443
+    Certificate Hash             :   : 5226dc6c54559761cd471b86eb51c096252c90f2
+    Certificate Store Name :       : MY
+    Ctl Identifier               : x :y
+    Ctl Store Name :             :Root
+
+    Adresse IP:port :            : 10.0.0.1:443
+    Hachage du certificat :      : 07fd6136d6d998b3e5b87ee49eb4075652e79555
+";
+    insta::assert_snapshot!(check(input), @r"
+ip 0.0.0.0:443 @2 hash=5226DC6C54559761CD471B86EB51C096252C90F2 app=- store=MY flags=- truncated
+  revocation=? cached-only=? usage-check=? freshness=- url-timeout=- ctl=x :y ctl-store=Root
+ip 10.0.0.1:443 @8 hash=07FD6136D6D998B3E5B87EE49EB4075652E79555 app=- store=- flags=- truncated
+warning 2:5 record `0.0.0.0:443` is cut short (it stops before `Negotiate Client Certificate`); kept with the fields it has
+warning 8:5 key label `Adresse IP:port` not recognised; read as an `ip` record from the shape of its value `10.0.0.1:443`
+warning 8:5 record `10.0.0.1:443`: the field labels were not recognised (localised output?); the fields were read by position in the classic order (1 of 12)
+warning 8:5 record `10.0.0.1:443` is cut short (it stops before `Negotiate Client Certificate`); kept with the fields it has
+");
+}
+
+#[test]
+fn a_colon_with_a_space_on_one_side_only_separates() {
+    let input = "
+IP:port: 0.0.0.0:443
+Certificate Hash: 5226dc6c54559761cd471b86eb51c096252c90f2
+Application ID :{4dc3e181-e14b-4a21-b022-59fc669b0914}
+Certificate Store Name: MY
+Revocation Freshness Time: 0
+Disable HTTP2 :Not Set
+Hostname:port:a.example.com:443
+RESULTS:
+Usage Check:";
+    insta::assert_snapshot!(check(input), @r"
+ip 0.0.0.0:443 @2 hash=5226DC6C54559761CD471B86EB51C096252C90F2 app={4dc3e181-e14b-4a21-b022-59fc669b0914} store=MY flags=- truncated
+  revocation=? cached-only=? usage-check=? freshness=0 url-timeout=- ctl=- ctl-store=-
+warning 2:1 record `0.0.0.0:443` is cut short (its last line is cut off); kept with the fields it has
+warning 8:1 line skipped: not part of a netsh record: `Hostname:port:a.example.com:443`
+warning 9:1 line skipped: not part of a netsh record: `RESULTS:`
+warning 10:13 `Usage Check` is cut off before its value
+");
+}
+
+#[test]
+fn record_like_lines_without_a_record_are_refused() {
+    // Fields whose key line was left out (or is localised beyond recognition).
+    let orphans = "
+    Adresse IP                   : 0.0.0.0:443
+    Hachage du certificat        : 5226dc6c54559761cd471b86eb51c096252c90f2
+";
+    insta::assert_snapshot!(check(orphans), @r"
+warning 2:5 2 field lines skipped: no key line before them
+no record read 2:5 no netsh record could be read from this file: line 2 has the shape of a record's field, but no key line (`IP:port`, `Hostname:port`, `Central Certificate Store`, or a localised label of the shape `words:word` with an address:port value) starts a record before it; the output may be localised beyond what can be read safely, or its key lines were left out: save it with English output, or read the HTTP.sys store with `--registry`
+");
+    // Near misses: a localised header and rule alone, prose, and nothing at all are an
+    // empty store, not a refusal.
+    for empty in ["Liaisons de certificats SSL :\n-----------------------------\n\n", "just some words\n", ""]
+    {
+        let Ok(read) = read(empty.as_bytes()) else {
+            panic!("{empty:?} reads");
+        };
+        assert!(
+            read.mappings.is_empty() && read.no_record_read.is_none(),
+            "{empty:?}: {:?}",
+            read.no_record_read
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Hostile input.
 
@@ -869,12 +1047,14 @@ fn one_endless_line_gives_one_warning() {
     let line = "IP:port : ".to_owned() + &"0".repeat(10_000_000);
     insta::assert_snapshot!(check(&line), @r"
 warning 1:1 record skipped: its key `000000000000000000000000000000000000000000000000000000000000…` is not an address:port
+no record read 1:1 no netsh record could be read from this file: the record at line 1 was skipped because its key `000000000000000000000000000000000000000000000000000000000000…` is not an address:port
 ");
     let bare = "x".repeat(10_000_000);
     let Ok(read) = read(bare.as_bytes()) else {
         panic!("a bare line is noise, not an error");
     };
     assert_eq!((read.mappings.len(), read.warnings.len()), (0, 1));
+    assert!(read.no_record_read.is_none(), "a line without a colon is not shaped like a record");
     assert!(read.warnings.iter().all(|warning| warning.message.len() < 200));
 }
 

@@ -217,6 +217,45 @@ fn excluded_ports_ipv6_localised_and_utf16() {
 }
 
 #[test]
+fn excluded_ports_behind_comment_markers_with_annotations() {
+    // As pasted into a script or a note: every line commented out, the author's arrow after
+    // the range that matters.
+    let text = "\
+# PS C:\\> netsh int ipv4 show excludedportrange protocol=tcp
+#
+# Protocol tcp Port Exclusion Ranges
+#
+# Start Port    End Port
+# ----------    --------
+#     7954        8053      <- 8000 falls here!
+#    50000       50059     *   (mine)
+#
+# * - Administered port exclusions.
+// 49692 49791
+> 5357 5357
+| 2869 | 2869 |
+- 1900 1900
+";
+    assert_eq!(
+        ports_summary(&ports(text.as_bytes())),
+        "7954-8053 @7\n50000-50059 * @8\n49692-49791 @11\n5357-5357 @12\n2869-2869 @13\n1900-1900 @14\n\
+         warning 1:1 command prompt skipped: `# PS C:\\> netsh int ipv4 show excludedportrange protocol=tcp`\n\
+         warning 7:1 the rows carry the marker `#` (a comment or quote?); it was removed\n\
+         warning 7:1 text after the range 7954-8053 ignored: `<- 8000 falls here!`\n\
+         warning 8:1 text after the range 50000-50059 ignored: `(mine)`\n"
+    );
+    // Near misses: an annotation that starts with a number makes the row ambiguous, and text
+    // before the numbers is not a marker.
+    let near = "Start Port    End Port\n#  7954  8053  8000\nPorts 7954 8053\n";
+    assert_eq!(
+        ports_summary(&ports(near.as_bytes())),
+        "warning 1:1 not a port range, skipped: `Start Port    End Port`\n\
+         warning 2:1 not a port range, skipped: `#  7954  8053  8000`\n\
+         warning 3:1 not a port range, skipped: `Ports 7954 8053`\n"
+    );
+}
+
+#[test]
 fn excluded_ports_noise_is_warned() {
     let text =
         "Start Port    End Port\n----------    --------\n  80 70\n  1 2 3\n  abc 5\nfree text at the end\n";

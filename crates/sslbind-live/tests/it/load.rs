@@ -170,3 +170,80 @@ fn a_config_in_an_iis_express_folder_is_iis_express_whatever_its_content() {
         assert_eq!(machine.configs[0].flavor, flavor, "{place}");
     }
 }
+
+fn machine_file(
+    folder: &Path,
+    name: &str,
+    content: &[u8],
+) -> Result<sslbind_core::model::Machine, LoadError> {
+    write(folder, name, content);
+    load_machine(&Sources { machine: Some(folder.join(name)), ..Sources::default() })
+}
+
+#[test]
+fn one_file_given_as_the_machine_is_recognised_by_its_content() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    // A config, whatever its name (a `.txt` here), in UTF-16 as well.
+    let config = machine_file(folder.path(), "saved.txt", CONFIG.as_bytes()).expect("a config");
+    assert_eq!((config.configs.len(), config.mappings_known), (1, false));
+    let utf16 = sslbind_core::text::encode(CONFIG, sslbind_core::text::Encoding::Utf16Le);
+    let config = machine_file(folder.path(), "utf16.config", &utf16).expect("a UTF-16 config");
+    assert_eq!(config.configs[0].sites[0].name, "a");
+    // A fragment: one `<site>`.
+    let site = "<site name=\"b\" id=\"2\"><bindings><binding protocol=\"http\" bindingInformation=\"*:80:\" /></bindings></site>";
+    let fragment = machine_file(folder.path(), "site.xml", site.as_bytes()).expect("a fragment");
+    assert_eq!(fragment.configs[0].sites[0].name, "b");
+    // Saved netsh output, whatever its name.
+    let netsh = machine_file(folder.path(), "output.log", NETSH.as_bytes()).expect("netsh text");
+    assert_eq!((netsh.configs.len(), netsh.mappings.len()), (0, 1));
+    // Excluded port ranges and URL reservations.
+    let ports = machine_file(
+        folder.path(),
+        "ports.txt",
+        b"Start Port    End Port\n----------    --------\n     50000       50059     *\n",
+    )
+    .expect("excluded ports");
+    assert_eq!((ports.excluded_ports_known, ports.excluded_ports.len()), (true, 1));
+    let urlacl = machine_file(
+        folder.path(),
+        "acl.txt",
+        b"    Reserved URL            : https://+:443/\n        User: NT AUTHORITY\\NETWORK SERVICE\n            Listen: Yes\n",
+    )
+    .expect("URL reservations");
+    assert_eq!(urlacl.url_reservations.len(), 1);
+    // An empty store is still netsh output: its heading says so.
+    let empty = machine_file(
+        folder.path(),
+        "empty.txt",
+        b"\r\nSSL Certificate bindings:\r\n-------------------------\r\n\r\n",
+    )
+    .expect("an empty store");
+    assert_eq!((empty.mappings_known, empty.mappings.len()), (true, 0));
+}
+
+#[test]
+fn a_file_that_is_no_machine_or_repeats_an_option_is_refused_with_its_path() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let error = machine_file(folder.path(), "notes.txt", b"just some notes\n").expect_err("not a machine");
+    assert!(matches!(error, LoadError::MachineFile { .. }), "{error}");
+    let message = error.to_string();
+    assert!(message.contains("notes.txt") && message.contains("must be a snapshot (JSON)"), "{message}");
+
+    // Netsh text whose records cannot be read goes to the netsh reader, which says why.
+    let placeholder = "IP:port : <ip:port>\nCertificate Hash : <hash>\n";
+    let error = machine_file(folder.path(), "sample.txt", placeholder.as_bytes()).expect_err("no record");
+    assert!(error.to_string().contains("no netsh record could be read"), "{error}");
+
+    write(folder.path(), "sslcert.txt", NETSH.as_bytes());
+    let twice = Sources {
+        machine: Some(folder.path().join("sslcert.txt")),
+        sslcert: Some(folder.path().join("sslcert.txt")),
+        ..Sources::default()
+    };
+    let error = load_machine(&twice).expect_err("two netsh texts");
+    assert!(error.to_string().contains("--sslcert was given too"), "{error}");
+
+    // A near miss: JSON that is not a snapshot is still read as one, and refused as one.
+    let error = machine_file(folder.path(), "other.json", b"{\"x\": 1}").expect_err("not a snapshot");
+    assert!(matches!(error, LoadError::Source(_)), "{error}");
+}

@@ -37,14 +37,16 @@ try:
     root = ET.parse(sys.argv[1]).getroot()
 except ET.ParseError as error:
     print(json.dumps({"error": str(error)})); sys.exit(0)
-rows = []
-# A whole config, or a fragment of one: <system.applicationHost>, <sites> or a bare <site>.
+# A fragment saved on its own may be rooted at the `<sites>` collection or one `<site>`.
 if root.tag == "site":
-    sites = [root]
+    all_sites = [root]
+elif root.tag == "sites":
+    all_sites = root.findall("site")
 else:
-    containers = [root] if root.tag == "sites" else list(root.iter("sites"))
-    sites = [site for container in containers for site in container.findall("site")]
-for site in sites:
+    all_sites = [site for host in root.iter("system.applicationHost")
+                 for sites in host.findall("sites") for site in sites.findall("site")]
+rows = []
+for site in all_sites:
     site_id = site.get("id")
     for binding in site.findall("bindings/binding"):
         rows.append({"site": site.get("name"), "site_id": int(site_id) if site_id and site_id.isdigit() else None,
@@ -156,6 +158,7 @@ fn corpus_netsh_samples_give_every_record() {
             ],
         ),
         ("09-de-ps-verbose-prefixed-partial.txt", vec![("ip", "0.0.0.0:8091", None, None, None, no_flags)]),
+        // Placeholders (`<ip:port>`) only: record-like lines, but no record, so refused below.
         ("11-aspnet-httpsys-comment-session-id-caching-client-hello.txt", vec![]),
         (
             "12-winacme-198-sni-webhosting-store-partial.txt",
@@ -185,6 +188,12 @@ fn corpus_netsh_samples_give_every_record() {
     assert_eq!(names, expected_names, "every sample has expectations");
     for (name, records) in &expected {
         let path = corpus.join("netsh").join(name);
+        if records.is_empty() {
+            let output = sslbind(&["mappings", "--sslcert", path.to_str().expect("a UTF-8 path")]);
+            assert_eq!(output.code, 2, "{name}: no record read is refused\n{}", output.transcript());
+            assert!(output.stderr.contains("no netsh record could be read"), "{name}: {}", output.stderr);
+            continue;
+        }
         let json = sslbind_json(&[
             "mappings",
             "--sslcert",

@@ -23,6 +23,7 @@ mod hostile;
 #[allow(dead_code)]
 mod machine_writer;
 mod probe;
+mod readers;
 mod registry;
 mod reservations;
 mod resolve;

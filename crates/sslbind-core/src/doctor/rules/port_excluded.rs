@@ -10,13 +10,15 @@ Windows keeps the TCP port ranges that `netsh int ipv4 show excludedportrange pr
 lists from every program, HTTP.sys included: neither IIS nor IIS Express can listen on a port \
 inside one, and the site fails to start, IIS Express typically saying the port is in use. \
 Ranges marked `*` are administered: an administrator added them with `netsh int ipv4 add \
-excludedportrange`, and deleting the range frees the port. The others are taken dynamically, \
-mostly by Hyper-V, WinNAT (WSL 2, Docker, Windows containers) at startup, and move between \
-restarts; to keep such a port, stop WinNAT, add an administered exclusion of the one port \
-(Hyper-V then leaves it alone), and start WinNAT again. Choosing a port outside every range \
-also works, and is the only way when the range is not yours to change. The code fires for \
-every http and https binding of IIS and IIS Express, only when excluded port ranges were \
-given.";
+excludedportrange`, and deleting the range frees the port. A range without `*` was reserved \
+by a program or service, not by an administrator, and that is all it says: Hyper-V and WinNAT \
+(WSL 2, Docker, Windows containers) take blocks of dynamic ports at startup that move between \
+restarts, but other programs reserve ports as well, WSDAPI and the HTTP.sys listeners of other \
+programs among them. When Hyper-V or WinNAT holds the port (the range moves or disappears \
+after `net stop winnat`), stop WinNAT, add an administered exclusion of the one port (they \
+then leave it alone), and start WinNAT again. Choosing a port outside every range always \
+works, and is the only way when another program owns the range. The code fires for every \
+http and https binding of IIS and IIS Express, only when excluded port ranges were given.";
 
 /// Reports every http or https binding whose port lies in an excluded range.
 pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
@@ -37,7 +39,7 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
             let kind = if range.administered {
                 "an administered exclusion (`*`), added with netsh"
             } else {
-                "taken dynamically, usually by Hyper-V or WinNAT"
+                "not administered: reserved by a program or service, such as Hyper-V, WinNAT or another program's listener"
             };
             let message = format!(
                 "site `{}`, {} binding `{}` uses port {port}, which lies in the excluded port range {}-{} ({kind}); \
@@ -55,8 +57,9 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                 )
             } else {
                 Fix::new(
-                    "exclude the port for yourself while WinNAT is stopped, so that Hyper-V leaves it alone (elevated; \
-                     container and WSL networking stop meanwhile), or choose another port for the binding",
+                    "choose another port for the binding; or, when Hyper-V or WinNAT holds the range (it moves after \
+                     `net stop winnat`), exclude the port for yourself while WinNAT is stopped, so that they leave it \
+                     alone (elevated; container and WSL networking stop meanwhile)",
                     vec![
                         "net stop winnat".to_owned(),
                         format!(

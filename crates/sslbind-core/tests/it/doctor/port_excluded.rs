@@ -18,8 +18,8 @@ fn bindings_in_dynamic_and_administered_ranges_fire() {
     assert_eq!(
         report(&machine_findings(&express), Code::PortExcluded),
         "\
-error site=php binding=*:50000:lextudio.com mapping=- cert=-: site `php`, https binding `*:50000:lextudio.com` uses port 50000, which lies in the excluded port range 49992-50091 (taken dynamically, usually by Hyper-V or WinNAT); IIS Express cannot listen on it
-fix: exclude the port for yourself while WinNAT is stopped, so that Hyper-V leaves it alone (elevated; container and WSL networking stop meanwhile), or choose another port for the binding
+error site=php binding=*:50000:lextudio.com mapping=- cert=-: site `php`, https binding `*:50000:lextudio.com` uses port 50000, which lies in the excluded port range 49992-50091 (not administered: reserved by a program or service, such as Hyper-V, WinNAT or another program's listener); IIS Express cannot listen on it
+fix: choose another port for the binding; or, when Hyper-V or WinNAT holds the range (it moves after `net stop winnat`), exclude the port for yourself while WinNAT is stopped, so that they leave it alone (elevated; container and WSL networking stop meanwhile)
   net stop winnat
   netsh int ipv4 add excludedportrange protocol=tcp startport=50000 numberofports=1
   net start winnat
