@@ -50,24 +50,32 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The codes closest to `name`, best first: those within a few edits of it (a third of its
-/// length, at least 2), then those that hold it whole (`expired` in `certificate-expired`).
-/// Never the whole list: a guess far from every code gets none.
+/// length, at least 2), then those with a word within an edit or two of it (`expird` finds
+/// `certificate-expired`), the shortest first. Never the whole list: a guess far from every
+/// code gets none.
 fn nearest_codes(name: &str) -> Vec<&'static str> {
     let typed = name.trim().to_ascii_lowercase().replace(['_', ' '], "-");
-    let threshold = (typed.chars().count() / 3).max(2);
-    let mut scored: Vec<(usize, &'static str)> = Code::ALL
+    let length = typed.chars().count();
+    let threshold = (length / 3).max(2);
+    let word_threshold = length / 4;
+    let mut scored: Vec<((usize, usize, usize), &'static str)> = Code::ALL
         .iter()
         .map(|code| code.name())
         .filter_map(|known| {
             let distance = edit_distance(&typed, known);
             if distance <= threshold {
-                Some((distance, known))
-            } else if typed.len() >= 4 && known.contains(typed.as_str()) {
-                // Behind every near spelling, and shorter codes (closer to what was typed) first.
-                Some((threshold + 1 + known.len() - typed.len(), known))
-            } else {
-                None
+                return Some(((0, distance, 0), known));
             }
+            if length < 4 {
+                return None;
+            }
+            let word_distance = if known.contains(typed.as_str()) {
+                0
+            } else {
+                known.split('-').map(|word| edit_distance(&typed, word)).min().unwrap_or(usize::MAX)
+            };
+            (word_distance <= word_threshold)
+                .then(|| ((1, word_distance, known.len().saturating_sub(typed.len())), known))
         })
         .collect();
     scored.sort();

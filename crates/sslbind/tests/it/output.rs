@@ -351,8 +351,10 @@ fn explain_suggests_only_the_nearest_codes() {
     let typo = explain("missing-mapings");
     assert!(typo.contains("did you mean `missing-mapping`?"), "{typo}");
 
-    let word = explain("expired");
-    assert_eq!(suggestions(&word), ["certificate-expired", "probe-certificate-expired"], "{word}");
+    for word in ["expired", "expird"] {
+        let output = explain(word);
+        assert_eq!(suggestions(&output), ["certificate-expired", "probe-certificate-expired"], "{output}");
+    }
 
     let broad = explain("mapping");
     assert_eq!(suggestions(&broad).len(), 3, "at most three, the closest: {broad}");
