@@ -145,7 +145,7 @@ fn stages(machine: &ScaleMachine) -> Vec<(&'static str, Duration)> {
         doctor::diagnose(&context, &Overrides::default())
     });
     stages.push(("analyse and diagnose", analyse));
-    let style = render::Style { colour: false, width: 100 };
+    let style = render::Style { width: 100, wrap: 100 };
     let (render_table, _) = timed(|| {
         let mut out = Vec::new();
         render::findings::table(&mut out, &model, &findings, &style).map(|()| out.len())

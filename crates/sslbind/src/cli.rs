@@ -13,6 +13,24 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour the output: auto colours a terminal, unless NO_COLOR is set
+    /// (CLICOLOR_FORCE colours even a file or pipe).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto, global = true)]
+    pub color: ColorWhen,
+    /// Print no warnings (errors are still printed).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// When to colour the output (`--color`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// On a terminal, unless NO_COLOR is set; also off a terminal when CLICOLOR_FORCE is set.
+    Auto,
+    /// Always, even in a file or a pipe.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// The commands.

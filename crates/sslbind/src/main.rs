@@ -8,11 +8,22 @@ mod cli;
 mod commands;
 mod render;
 
+use std::ffi::OsString;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use clap::ValueEnum as _;
+
+use crate::cli::ColorWhen;
+use crate::render::output::ColorChoice;
+
 fn main() -> ExitCode {
+    // Before clap reads the arguments, so that its own help and usage errors follow `--color`.
+    if let Some(color) = color_in_raw_args(std::env::args_os()) {
+        render::output::configure(color_choice(color), false);
+    }
     let args = cli::parse();
+    render::output::configure(color_choice(args.color), args.quiet);
     match commands::run(args) {
         Ok(code) => code,
         Err(error) => {
@@ -31,4 +42,34 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
         .chain()
         .filter_map(|cause| cause.downcast_ref::<io::Error>())
         .any(|io_error| io_error.kind() == io::ErrorKind::BrokenPipe)
+}
+
+fn color_choice(color: ColorWhen) -> ColorChoice {
+    match color {
+        ColorWhen::Auto => ColorChoice::Auto,
+        ColorWhen::Always => ColorChoice::Always,
+        ColorWhen::Never => ColorChoice::Never,
+    }
+}
+
+/// The last `--color` in the raw arguments (as clap takes the last one), up to `--`; a value
+/// clap would refuse is left for clap to report.
+fn color_in_raw_args(args: impl IntoIterator<Item = OsString>) -> Option<ColorWhen> {
+    let mut found = None;
+    let mut args = args.into_iter().skip(1);
+    while let Some(arg) = args.next() {
+        let Some(arg) = arg.to_str() else { continue };
+        if arg == "--" {
+            break;
+        }
+        let value = match arg.strip_prefix("--color") {
+            Some("") => args.next().and_then(|value| value.into_string().ok()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+            None => None,
+        };
+        if let Some(color) = value.and_then(|value| ColorWhen::from_str(&value, false).ok()) {
+            found = Some(color);
+        }
+    }
+    found
 }

@@ -152,8 +152,7 @@ fn run(args: &ChangeArgs, change: &Change) -> anyhow::Result<ExitCode> {
         written = sslbind_live::carry_out(&loaded, &plan, step.as_deref_mut())?;
     }
 
-    let mut stdout = io::stdout().lock();
-    let style = Style::for_stdout();
+    let mut stdout = render::stdout();
     let report = Report { outcome, emit: args.emit.is_some(), live };
     match (args.emit, args.format) {
         (Some(emit), _) => {
@@ -168,13 +167,16 @@ fn run(args: &ChangeArgs, change: &Change) -> anyhow::Result<ExitCode> {
                 let ops: &[MappingOp] = if outcome == Outcome::Applied { &[] } else { &plan.ops };
                 stdout.write_all(script::script_with_urlacls(ops, &plan.urlacl_ops, shell).as_bytes())?;
             }
-            let mut stderr = io::stderr().lock();
-            render::plan::table(&mut stderr, &plan, &written, report, &Style { colour: false, ..style })?;
+            stdout.flush()?;
+            let mut stderr = render::output::stderr();
+            render::plan::table(&mut stderr, &plan, &written, report, &Style::for_stderr())?;
         }
         (None, Format::Json) => {
             render::json::write(&mut stdout, &render::plan::json(&plan, &written, outcome))?
         }
-        (None, Format::Table) => render::plan::table(&mut stdout, &plan, &written, report, &style)?,
+        (None, Format::Table) => {
+            render::plan::table(&mut stdout, &plan, &written, report, &Style::for_stdout())?
+        }
     }
     stdout.flush()?;
     if refused {

@@ -55,9 +55,9 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<ExitCode> {
     let plan_options = PlanOptions { connect, ccs_files: &UnknownCcsFolder, assumptions: &assumptions };
     let requests = probe::plan(&machine, &analysis, &targets, &plan_options);
     if requests.is_empty() {
-        writeln!(
-            io::stderr(),
-            "warning: the machine has no https binding to probe; give URLs to probe them"
+        render::warning(
+            &mut io::stderr(),
+            "the machine has no https binding to probe; give URLs to probe them",
         )?;
     }
 
@@ -66,20 +66,24 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<ExitCode> {
         concurrency: usize::from(args.concurrency),
     };
     let show_progress = io::stderr().is_terminal() && requests.len() > PROGRESS_THRESHOLD;
+    let mut progress_width = 0;
     let mut progress = |done: usize, total: usize| {
         if show_progress {
             // Progress is a courtesy: a failed write to the terminal must not stop the probe.
-            let _ = write!(io::stderr(), "\rprobing: {done}/{total} handshakes");
+            let line = format!("probing: {done}/{total} handshakes");
+            progress_width = line.len();
+            let _ = write!(io::stderr(), "\r{line}");
             let _ = io::stderr().flush();
         }
     };
     let results = probe_all(&requests, &options, &mut progress);
     if show_progress {
-        let _ = write!(io::stderr(), "\r\x1b[2K");
+        // Spaces, not an erase-line escape code, so that an old Windows console is cleared too.
+        let _ = write!(io::stderr(), "\r{:progress_width$}\r", "");
     }
     let findings = probe_findings(&results, &machine, now);
 
-    let mut out = io::stdout().lock();
+    let mut out = render::stdout();
     match args.format {
         Format::Table => render::probe::table(&mut out, &machine, &results, &findings, &Style::for_stdout())?,
         Format::Json => render::json::write(&mut out, &render::probe::json(&machine, &results, &findings))?,

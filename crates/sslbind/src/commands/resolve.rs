@@ -28,7 +28,7 @@ pub fn run(args: &ResolveArgs) -> anyhow::Result<ExitCode> {
     let mut stderr = io::stderr().lock();
     render::warnings(&mut stderr, &machine.warnings)?;
     for error in sslbind_live::invalid_bindings(&machine) {
-        writeln!(stderr, "warning: {error} (no request can be routed to it)")?;
+        render::warning(&mut stderr, format_args!("{error} (no request can be routed to it)"))?;
     }
     drop(stderr);
     if !machine.mappings_known {

@@ -27,11 +27,11 @@ pub fn run(args: &SnapshotArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("writing {}", args.output.display()))?;
     writeln!(
         io::stdout(),
-        "wrote {}: {} configs, {} mappings, {} certificates",
+        "wrote {}: {}, {}, {}",
         args.output.display(),
-        loaded.machine.configs.len(),
-        loaded.machine.mappings.len(),
-        loaded.machine.certificates.len()
+        render::plural(loaded.machine.configs.len(), "config"),
+        render::plural(loaded.machine.mappings.len(), "mapping"),
+        render::plural(loaded.machine.certificates.len(), "certificate")
     )?;
     Ok(ExitCode::SUCCESS)
 }

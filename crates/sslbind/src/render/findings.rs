@@ -7,15 +7,19 @@ use serde::Serialize;
 use sslbind_core::doctor::{Finding, Severity};
 use sslbind_core::model::Machine;
 
-use crate::render::{Colour, Style, wrap};
+use crate::render::{Colour, Style, plural, wrap};
 
 /// Prints the findings grouped by site; findings about mappings or certificates alone come
-/// last. Fix commands are printed whole, even past the width, so that they can be copied.
+/// last. Within a group, errors come first, then warnings, then infos, each in the order
+/// found. Fix commands are printed whole, even past the width, so that they can be copied.
 pub fn table(out: &mut impl Write, machine: &Machine, findings: &[Finding], style: &Style) -> io::Result<()> {
     if findings.is_empty() {
         let n_bindings: usize = machine.sites().map(|(_, site)| site.bindings.len()).sum();
-        let summary =
-            format!("No findings: {n_bindings} bindings and {} mappings checked.", machine.mappings.len());
+        let summary = format!(
+            "No findings: {} and {} checked.",
+            plural(n_bindings, "binding"),
+            plural(machine.mappings.len(), "mapping")
+        );
         return writeln!(out, "{}", style.paint(Colour::Green, &summary));
     }
     let mut groups: Vec<(Option<&str>, Vec<&Finding>)> = Vec::new();
@@ -29,6 +33,10 @@ pub fn table(out: &mut impl Write, machine: &Machine, findings: &[Finding], styl
     let machine_wide: Vec<&Finding> = findings.iter().filter(|finding| finding.site.is_none()).collect();
     if !machine_wide.is_empty() {
         groups.push((None, machine_wide));
+    }
+    for (_, members) in &mut groups {
+        // A stable sort: findings of one severity keep the order the rules gave them.
+        members.sort_by_key(|finding| std::cmp::Reverse(finding.severity));
     }
     for (position, (site, members)) in groups.iter().enumerate() {
         if position > 0 {
@@ -44,7 +52,6 @@ pub fn table(out: &mut impl Write, machine: &Machine, findings: &[Finding], styl
         }
     }
     let count = |severity| findings.iter().filter(|finding| finding.severity == severity).count();
-    let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
     let summary = format!(
         "{}, {}, {} (`sslbind explain CODE` says more)",
         plural(count(Severity::Error), "error"),
@@ -71,13 +78,13 @@ fn write_finding(out: &mut impl Write, finding: &Finding, style: &Style) -> io::
         style.paint(colour, &format!("{:<7}", finding.severity.as_str())),
         finding.code.name()
     )?;
-    for line in wrap(&finding.message, style.width.saturating_sub(4)) {
+    for line in wrap(&finding.message, style.wrap.saturating_sub(4)) {
         writeln!(out, "    {line}")?;
     }
     if !finding.sources.is_empty() {
         let sources: Vec<String> = finding.sources.iter().map(ToString::to_string).collect();
         let text = format!("at {}", sources.join(", "));
-        for line in wrap(&text, style.width.saturating_sub(4)) {
+        for line in wrap(&text, style.wrap.saturating_sub(4)) {
             writeln!(out, "    {}", style.paint(Colour::Dim, &line))?;
         }
     }

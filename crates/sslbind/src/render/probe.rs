@@ -9,7 +9,8 @@ use sslbind_core::doctor::Finding;
 use sslbind_core::model::{Machine, Thumbprint};
 
 use crate::render::json::CertificateJson;
-use crate::render::{Colour, Style};
+use crate::render::text::{self, fit, pad};
+use crate::render::{Colour, Style, plural};
 
 /// Prints the handshakes grouped by target (with the address connected to and the binding),
 /// one line each, a count of outcomes, and the findings.
@@ -34,10 +35,10 @@ pub fn table(
             ]
         })
         .collect();
-    let mut widths: Vec<usize> = headers.iter().map(|header| header.len()).collect();
+    let mut widths: Vec<usize> = headers.iter().map(|header| text::width(header)).collect();
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+            *width = (*width).max(text::width(cell));
         }
     }
     // Fit the width by shortening the served certificate's name, then the SNI.
@@ -67,12 +68,10 @@ pub fn table(
             (count > 0).then(|| format!("{count} {outcome}"))
         })
         .collect();
-    let noun = if results.len() == 1 { "handshake" } else { "handshakes" };
-    let mut summary = if counts.is_empty() {
-        format!("0 {noun}")
-    } else {
-        format!("{} {noun}: {}", results.len(), counts.join(", "))
-    };
+    let mut summary = plural(results.len(), "handshake");
+    if !counts.is_empty() {
+        summary = format!("{summary}: {}", counts.join(", "));
+    }
     if !results.is_empty() && results.iter().all(|result| result.served.is_none()) {
         summary.push_str("; nothing was served");
     }
@@ -110,7 +109,7 @@ fn write_row(
     let mut line = " ".repeat(INDENT);
     for (position, (cell, width)) in cells.iter().zip(widths).enumerate() {
         let text = fit(cell, *width);
-        let padded = if position + 1 == cells.len() { text.clone() } else { format!("{text:<width$}") };
+        let padded = if position + 1 == cells.len() { text.clone() } else { pad(&text, *width) };
         let painted = match (position, colour, heading) {
             (_, _, true) => style.paint(Colour::Bold, &padded),
             (0, Some(colour), false) => style.paint(colour, &padded),
@@ -122,15 +121,6 @@ fn write_row(
         line.push_str(&painted);
     }
     writeln!(out, "{}", line.trim_end())
-}
-
-/// `text` cut to `width` characters with an ellipsis.
-fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_owned();
-    }
-    let kept: String = text.chars().take(width.saturating_sub(1)).collect();
-    format!("{kept}…")
 }
 
 fn outcome_colour(outcome: ProbeOutcome) -> Colour {

@@ -9,6 +9,7 @@ use sslbind_core::analysis::selection::{IpFamily, LocalAddress};
 use sslbind_core::model::{Certificate, CertificateStatus, Machine, MappingKey};
 
 use crate::render::json::CertificateJson;
+use crate::render::text::{self, fit};
 use crate::render::{Colour, Style, wrap};
 
 /// `sslbind resolve --format json`: the contract's fields first, then extras.
@@ -123,7 +124,8 @@ pub fn json(machine: &Machine, resolution: &Resolution) -> ResolveJson {
     }
 }
 
-/// Prints the resolution for people, within `style.width` columns.
+/// Prints the resolution for people, within `style.width` columns, running text wrapped at
+/// `style.wrap`.
 pub fn table(
     out: &mut impl Write,
     machine: &Machine,
@@ -132,6 +134,7 @@ pub fn table(
     style: &Style,
 ) -> io::Result<()> {
     let width = style.width;
+    let wrap_width = style.wrap;
     let sni = resolution
         .connection
         .sni
@@ -167,7 +170,7 @@ pub fn table(
             notes.join("; "),
         ]);
     }
-    write_columns(out, &rows, width)?;
+    write_columns(out, &rows, style)?;
     match (resolution.mapping(), chosen_key) {
         (Some(position), Some(key)) => {
             field(out, "Mapping", &format!("{} {key}", key.kind()), width)?;
@@ -232,7 +235,7 @@ pub fn table(
                 notes.join("; "),
             ]);
         }
-        write_columns(out, &rows, width)?;
+        write_columns(out, &rows, style)?;
     }
     let site = match resolution.routing.chosen {
         Some(binding_ref) => {
@@ -261,14 +264,14 @@ pub fn table(
         style.paint(Colour::Bold, &format!("{:<13}", "Verdict")),
         style.paint(colour, resolution.verdict.as_str())
     )?;
-    for line in wrap(&explanation(machine, resolution), width.saturating_sub(2)) {
+    for line in wrap(&explanation(machine, resolution), wrap_width.saturating_sub(2)) {
         writeln!(out, "  {line}")?;
     }
     if !resolution.uncertain.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", style.paint(Colour::Dim, "Depends on unconfirmed behaviour:"))?;
         for note in &resolution.uncertain {
-            for (position, line) in wrap(note, width.saturating_sub(4)).iter().enumerate() {
+            for (position, line) in wrap(note, wrap_width.saturating_sub(4)).iter().enumerate() {
                 let bullet = if position == 0 { "- " } else { "  " };
                 writeln!(out, "  {bullet}{}", style.paint(Colour::Dim, line))?;
             }
@@ -375,28 +378,27 @@ fn field(out: &mut impl Write, label: &str, value: &str, width: usize) -> io::Re
     writeln!(out, "{}", fit(line.trim_end(), width))
 }
 
-/// Rows aligned in columns after a two-space indent; the last column is free text, wrapped
-/// under itself so that every line fits `width` (cut only when the other columns leave it
-/// less than 20 columns).
-fn write_columns(out: &mut impl Write, rows: &[Vec<String>], width: usize) -> io::Result<()> {
+/// Rows aligned in columns (by display width) after a two-space indent; the last column is
+/// free text, wrapped under itself at `style.wrap` (cut to `style.width` only when the other
+/// columns leave it less than 20 columns).
+fn write_columns(out: &mut impl Write, rows: &[Vec<String>], style: &Style) -> io::Result<()> {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|column| {
-            rows.iter().filter_map(|row| row.get(column)).map(|cell| cell.chars().count()).max().unwrap_or(0)
+            rows.iter().filter_map(|row| row.get(column)).map(|cell| text::width(cell)).max().unwrap_or(0)
         })
         .collect();
     let last_start = 2 + widths.iter().take(columns.saturating_sub(1)).map(|width| width + 2).sum::<usize>();
-    let free = width.saturating_sub(last_start);
+    let free = style.wrap.saturating_sub(last_start);
     for row in rows {
         let mut line = String::from("  ");
         let Some((last, fixed)) = row.split_last() else { continue };
         for (column, cell) in fixed.iter().enumerate() {
-            line.push_str(cell);
-            line.push_str(&" ".repeat(widths[column] - cell.chars().count() + 2));
+            line.push_str(&text::pad(cell, widths[column] + 2));
         }
         if free < 20 {
             line.push_str(last);
-            writeln!(out, "{}", fit(line.trim_end(), width))?;
+            writeln!(out, "{}", fit(line.trim_end(), style.width))?;
             continue;
         }
         let mut pieces = wrap(last, free).into_iter();
@@ -407,14 +409,4 @@ fn write_columns(out: &mut impl Write, rows: &[Vec<String>], width: usize) -> io
         }
     }
     Ok(())
-}
-
-/// `text` cut to `width` characters, ending in `…` when cut.
-fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
 }

@@ -39,9 +39,9 @@ pub fn log(findings: &[Finding]) -> Value {
 
 fn result(finding: &Finding) -> Value {
     let rule_index = Code::ALL.iter().position(|code| *code == finding.code).unwrap_or(0);
-    let mut text = finding.message.clone();
+    let mut text = sentence(&finding.message);
     if let Some(fix) = &finding.fix {
-        text.push_str(&format!(" Fix: {}.", fix.title));
+        text.push_str(&format!(" Fix: {}", sentence(&fix.title)));
         for command in &fix.commands {
             text.push_str(&format!(" `{command}`"));
         }
@@ -79,6 +79,17 @@ fn result(finding: &Finding) -> Value {
         "locations": locations,
         "properties": properties,
     })
+}
+
+/// `text` as a sentence that ends: a `.` is added unless it ends in `.`, `!` or `?`
+/// (code-scanning tools show the message as prose, next to other tools' sentences).
+fn sentence(text: &str) -> String {
+    let trimmed = text.trim_end();
+    if trimmed.is_empty() || trimmed.ends_with(['.', '!', '?']) {
+        trimmed.to_owned()
+    } else {
+        format!("{trimmed}.")
+    }
 }
 
 fn level(severity: Severity) -> &'static str {

@@ -1,6 +1,6 @@
 //! Aligned tables for people: `sslbind bindings` grouped by site, `sslbind mappings` one row
-//! per record. Lines fit the terminal width (100 columns when unknown) by shortening the
-//! widest free-text column, never by wrapping.
+//! per record. Lines fit the terminal width by shortening the widest free-text column, never
+//! by wrapping; a file or a pipe gets them whole. Columns are aligned by display width.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -8,7 +8,8 @@ use std::io::{self, Write};
 use sslbind_core::analysis::{Analysis, BindingRef, MappingAnalysis, MappingStatus};
 use sslbind_core::model::{CertificateStatus, Machine, MappingKey, Thumbprint};
 
-use crate::render::{Colour, Expiry, Style};
+use crate::render::text::{self, fit};
+use crate::render::{Colour, Expiry, Style, plural};
 
 /// Prints `sslbind bindings`.
 pub fn bindings(
@@ -101,7 +102,8 @@ pub fn bindings(
     table.write(out, style)?;
     let n_bindings = analysis.bindings.len();
     let n_sites: usize = machine.configs.iter().map(|config| config.sites.len()).sum();
-    let mut summary = format!("{n_bindings} bindings in {n_sites} sites; {n_https} https");
+    let mut summary =
+        format!("{} in {}; {n_https} https", plural(n_bindings, "binding"), plural(n_sites, "site"));
     if machine.mappings_known {
         let _ = write!(summary, ": {n_served} served");
         if lapses.expiring > 0 {
@@ -125,7 +127,7 @@ pub fn bindings(
 /// The summary under a table, wrapped to the width.
 fn write_summary(out: &mut impl Write, summary: &str, style: &Style) -> io::Result<()> {
     writeln!(out)?;
-    for line in crate::render::wrap(summary, style.width) {
+    for line in crate::render::wrap(summary, style.wrap) {
         writeln!(out, "{}", style.paint(Colour::Dim, &line))?;
     }
     Ok(())
@@ -206,7 +208,7 @@ pub fn mappings(
     }
     table.write(out, style)?;
     let breakdown = counts.iter().map(|(status, n)| format!("{n} {status}")).collect::<Vec<_>>().join(", ");
-    let mut summary = format!("{} mappings: {breakdown}", analysis.mappings.len());
+    let mut summary = format!("{}: {breakdown}", plural(analysis.mappings.len(), "mapping"));
     let lapsed: Vec<String> = [
         (lapses.expired, "with an expired certificate".to_owned()),
         (lapses.expiring, expiry.expiring_within()),
@@ -304,7 +306,7 @@ fn certificate_cell(
             CertificateStatus::Expiring => Some(Colour::Yellow),
             CertificateStatus::Expired | CertificateStatus::NotYetValid => Some(Colour::Red),
         };
-        return Cell { keep: suffix.chars().count(), text: name + &suffix, colour };
+        return Cell { keep: suffix.len(), text: name + &suffix, colour };
     }
     match hash {
         Some(hash) if machine.certificates_known => {
@@ -338,7 +340,7 @@ fn short_flag(name: &str) -> &str {
 struct Cell {
     text: String,
     colour: Option<Colour>,
-    /// How many characters at the end survive shortening (the text before them is cut).
+    /// How many bytes at the end survive shortening (the text before them is cut).
     keep: usize,
 }
 
@@ -349,6 +351,11 @@ impl Cell {
 
     fn new(text: String, colour: Colour) -> Cell {
         Cell { text, colour: Some(colour), keep: 0 }
+    }
+
+    /// The end that survives shortening.
+    fn kept(&self) -> &str {
+        self.text.get(self.text.len().saturating_sub(self.keep)..).unwrap_or_default()
     }
 }
 
@@ -395,10 +402,10 @@ impl Table {
     }
 
     fn widths(&self, max_width: usize) -> Vec<usize> {
-        let mut widths: Vec<usize> = self.headers.iter().map(|header| header.chars().count()).collect();
+        let mut widths: Vec<usize> = self.headers.iter().map(|header| text::width(header)).collect();
         for row in self.rows.iter().filter(|row| !row.heading) {
             for (width, cell) in widths.iter_mut().zip(&row.cells) {
-                *width = (*width).max(cell.text.chars().count());
+                *width = (*width).max(text::width(&cell.text));
             }
         }
         let indent = self.indent;
@@ -415,10 +422,10 @@ impl Table {
                 .iter()
                 .filter(|row| !row.heading)
                 .filter_map(|row| row.cells.get(column))
-                .map(|cell| if cell.keep > 0 { cell.keep + 4 } else { 0 })
+                .map(|cell| if cell.keep > 0 { text::width(cell.kept()) + 4 } else { 0 })
                 .max()
                 .unwrap_or(0);
-            let floor = self.headers[column].chars().count().max(8).max(kept);
+            let floor = text::width(self.headers[column]).max(8).max(kept);
             widths[column] = widths[column].saturating_sub(excess).max(floor);
         }
         widths
@@ -459,33 +466,24 @@ fn write_line(out: &mut impl Write, cells: &[Cell], widths: &[usize], style: &St
     let mut line = String::new();
     let last_non_empty = cells.iter().rposition(|cell| !cell.text.is_empty()).unwrap_or(0);
     for (position, (cell, &width)) in cells.iter().zip(widths).enumerate().take(last_non_empty + 1) {
-        let text = fit_keeping(&cell.text, width, cell.keep);
-        let padding = if position == last_non_empty { 0 } else { width - text.chars().count() + GAP };
-        let painted = cell.colour.map_or_else(|| text.clone(), |colour| style.paint(colour, &text));
+        let shown = fit_keeping(cell, width);
+        let padding =
+            if position == last_non_empty { 0 } else { width.saturating_sub(text::width(&shown)) + GAP };
+        let painted = cell.colour.map_or_else(|| shown.clone(), |colour| style.paint(colour, &shown));
         line.push_str(&painted);
         line.push_str(&" ".repeat(padding));
     }
     writeln!(out, "{line}")
 }
 
-/// `text` cut to `width` characters like [`fit`], but cut before its last `keep` characters
-/// (`name… (expired 2026-01-10)`) when there is room for them and one more.
-fn fit_keeping(text: &str, width: usize, keep: usize) -> String {
-    let length = text.chars().count();
-    if length <= width || keep == 0 || keep >= width {
-        return fit(text, width);
+/// The cell cut to `width` columns like [`fit`], but cut before its kept end
+/// (`name… (expired 2026-01-10)`) when there is room for that end and one more column.
+fn fit_keeping(cell: &Cell, width: usize) -> String {
+    let kept = cell.kept();
+    let kept_width = text::width(kept);
+    if text::width(&cell.text) <= width || cell.keep == 0 || kept_width >= width {
+        return fit(&cell.text, width);
     }
-    let head: String = text.chars().take(length - keep).collect();
-    let tail: String = text.chars().skip(length - keep).collect();
-    format!("{}{tail}", fit(&head, width - keep))
-}
-
-/// `text` cut to `width` characters, ending in `…` when cut.
-fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
+    let head = &cell.text[..cell.text.len() - kept.len()];
+    format!("{}{kept}", fit(head, width - kept_width))
 }

@@ -178,7 +178,7 @@ fn explain_lists_every_code_and_explains_one() {
     assert!(one.stdout.lines().all(|line| line.chars().count() <= 100));
     let unknown = sslbind(&["explain", "missing-mappings"]);
     assert_eq!(unknown.code, 2);
-    assert!(unknown.stderr.contains("did you mean missing-mapping"), "{}", unknown.stderr);
+    assert!(unknown.stderr.contains("did you mean `missing-mapping`?"), "{}", unknown.stderr);
 }
 
 #[cfg(feature = "corpus")]

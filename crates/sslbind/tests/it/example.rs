@@ -1,6 +1,7 @@
 //! The example machine in `examples/iis-express-dev` as users see it: these snapshots are the
 //! README's quick start, reviewed line by line.
 
+use crate::output::sslbind_env;
 use crate::util::{sslbind, sslbind_json};
 
 const EXAMPLE: &str = "examples/iis-express-dev";
@@ -53,19 +54,21 @@ const HOSTING: &str = "examples/hosting-server";
 
 #[test]
 fn hosting_server_bindings_table_marks_expired_and_expiring_certificates() {
-    let output = sslbind(&["bindings", HOSTING, "--now", "2026-06-01"]);
+    // A 100-column terminal: the widest free-text column is shortened to fit.
+    let output = sslbind_env(&["bindings", HOSTING, "--now", "2026-06-01"], &[("COLUMNS", "100")]);
     assert_eq!(output.code, 2, "{}", output.transcript());
     assert!(output.stdout.lines().all(|line| line.chars().count() <= 100), "{}", output.stdout);
     assert!(output.stdout.contains("(expired 2026-03-01)"), "{}", output.stdout);
     assert!(output.stdout.contains("(expires in 19 days)"), "{}", output.stdout);
     insta::assert_snapshot!(output.transcript());
-    let rfc3339 = sslbind(&["bindings", HOSTING, "--now", "2026-06-01T00:00:00Z"]);
+    let rfc3339 = sslbind_env(&["bindings", HOSTING, "--now", "2026-06-01T00:00:00Z"], &[("COLUMNS", "100")]);
     assert_eq!(rfc3339.stdout, output.stdout, "a date is midnight UTC");
 }
 
 #[test]
 fn hosting_server_mappings_table_marks_expired_and_expiring_certificates() {
-    let output = sslbind(&["mappings", HOSTING, "--now", "2026-06-01"]);
+    // A 100-column terminal: the widest free-text column is shortened to fit.
+    let output = sslbind_env(&["mappings", HOSTING, "--now", "2026-06-01"], &[("COLUMNS", "100")]);
     assert_eq!(output.code, 2, "{}", output.transcript());
     assert!(output.stdout.lines().all(|line| line.chars().count() <= 100), "{}", output.stdout);
     insta::assert_snapshot!(output.transcript());

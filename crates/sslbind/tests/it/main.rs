@@ -22,6 +22,7 @@ mod hostile;
 #[path = "../../examples/machine_writer/mod.rs"]
 #[allow(dead_code)]
 mod machine_writer;
+mod output;
 mod probe;
 mod readers;
 mod registry;

@@ -21,7 +21,8 @@ impl Output {
     }
 }
 
-/// Runs `sslbind ARGS` in the workspace root with colours off and a 100-column width.
+/// Runs `sslbind ARGS` in the workspace root with colours off and, as in any pipe without
+/// `COLUMNS`, no width limit.
 pub fn sslbind(args: &[&str]) -> Output {
     let output = Command::new(env!("CARGO_BIN_EXE_sslbind"))
         .args(args)
