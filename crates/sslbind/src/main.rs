@@ -7,6 +7,7 @@
 mod cli;
 mod commands;
 mod render;
+mod values;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
