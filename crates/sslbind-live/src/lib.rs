@@ -8,6 +8,7 @@
 
 pub mod carry_out;
 pub mod load;
+pub mod password;
 pub mod probe;
 pub mod transaction;
 // The live Windows machine; its FFI calls exist with `cfg(any(windows, sslbind_check_windows))`.
@@ -19,6 +20,7 @@ pub use load::{
     ConfigFileBytes, LoadError, LoadedMachine, Sources, invalid_bindings, load_machine,
     load_machine_with_files, read_ccs_folder,
 };
+pub use password::{PASSWORD_VARIABLE, Password, choose_password, read_password_file};
 pub use transaction::{CommitError, CommitFailure, ExternalStep, FileChange, StepError, commit};
 #[cfg(any(windows, sslbind_check_windows))]
 pub use windows::{HttpSysStep, apply_ops, load_live_machine};

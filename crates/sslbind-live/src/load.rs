@@ -32,6 +32,8 @@ use sslbind_core::registry::{hive, interpret, reg};
 use sslbind_core::snapshot::ConfigSource;
 use sslbind_core::{SourceError, SourceWarning, certs, httpsys, iis, snapshot, text};
 
+use crate::password::Password;
+
 /// The sources a reading command was given.
 #[derive(Clone, Debug, Default)]
 pub struct Sources {
@@ -41,8 +43,9 @@ pub struct Sources {
     pub sslcert: Option<PathBuf>,
     /// `--certs`, files or folders.
     pub certs: Vec<PathBuf>,
-    /// `--pfx-password`; `None` tries the empty password.
-    pub pfx_password: Option<String>,
+    /// The `.pfx` password (`--pfx-password`, `--pfx-password-file` or
+    /// `SSLBIND_PFX_PASSWORD`); `None` tries the empty password.
+    pub pfx_password: Option<Password>,
     /// `--iis-express`: treat every config as IIS Express.
     pub iis_express: bool,
     /// `--registry`: `.reg` exports and offline SYSTEM or SOFTWARE hives.
@@ -105,6 +108,14 @@ pub enum LoadError {
         /// The folder.
         path: PathBuf,
     },
+    /// An environment variable holds a value that cannot be used.
+    #[error("the environment variable {variable} {reason}")]
+    Environment {
+        /// The variable's name.
+        variable: &'static str,
+        /// What is wrong with its value (never the value: it may be a secret).
+        reason: String,
+    },
 }
 
 /// A machine with the bytes of its config files as read, for commands that edit them.
@@ -161,7 +172,7 @@ pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadE
     // The netsh text and the certificates (tens of megabytes and thousands of files on a
     // hosting server) are read on threads of their own while this one reads the configs; the
     // results are merged below in the order of the sources, as if read one after another.
-    let password = sources.pfx_password.as_deref();
+    let password = sources.pfx_password.as_ref().map(Password::expose);
     let expanded = &expanded;
     let sslcert = expanded.sslcert.as_deref();
     let certificate_paths = expanded.certs.as_slice();

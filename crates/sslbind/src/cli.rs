@@ -1,9 +1,17 @@
 //! The command line as users type it (clap derive): names here are part of the interface
 //! contract in DESIGN.md, so they change only by adding.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use sslbind_core::certs::CertificateQuery;
+use sslbind_core::doctor::{Code, Severity};
+use sslbind_core::model::{AppId, MappingKey};
+use sslbind_live::Password;
+use time::OffsetDateTime;
+
+use crate::values;
 
 /// Show, check and change IIS HTTPS bindings together with the HTTP.sys certificate mappings
 /// that serve them.
@@ -115,19 +123,20 @@ pub struct DoctorArgs {
     /// Exit with code 1 when a finding has this severity or higher.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
-    /// Change a code's severity for this run, e.g. `idle-mapping=error` (repeatable).
-    #[arg(long = "severity", value_name = "CODE=LEVEL")]
-    pub severities: Vec<String>,
+    /// Change a code's severity for this run, e.g. `idle-mapping=error`; LEVEL is error,
+    /// warning or info (repeatable).
+    #[arg(long = "severity", value_name = "CODE=LEVEL", value_parser = values::SeverityParser)]
+    pub severities: Vec<(Code, Severity)>,
     /// Do not report a code (repeatable).
-    #[arg(long = "allow", value_name = "CODE")]
-    pub allowed: Vec<String>,
+    #[arg(long = "allow", value_name = "CODE", value_parser = values::CodeParser)]
+    pub allowed: Vec<Code>,
     /// Report certificates that expire within this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub expiry_days: u32,
     /// Judge certificates at this time instead of now, for reproducible reports: RFC 3339
     /// (2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
-    #[arg(long, value_name = "TIME")]
-    pub now: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::time)]
+    pub now: Option<OffsetDateTime>,
     /// The Central Certificate Store folder, to check that every CCS binding has its .pfx.
     #[arg(long, value_name = "DIR")]
     pub ccs_folder: Option<PathBuf>,
@@ -162,7 +171,7 @@ pub enum FailOn {
 pub enum BindingCommand {
     /// Add a binding to a site and the mapping it expects.
     #[command(
-        after_help = "Examples:\n  sslbind binding add examples/iis-express-dev --site php --binding \"*:4432:lextudio.com\" --sni \\\n      --certificate 93F1ADE0… \n  \
+        after_help = "Examples:\n  sslbind binding add examples/iis-express-dev --site php --binding \"*:4432:lextudio.com\" --sni \\\n      --certificate 93F1ADE0\n  \
         sslbind binding add --config applicationHost.config --sslcert sslcert.txt --site shop \\\n      --binding \"*:443:shop.example.com\" --sni --certificate <HASH> --store WebHosting --emit powershell"
     )]
     Add(BindingAddArgs),
@@ -223,8 +232,8 @@ pub struct ChangeArgs {
     #[arg(long)]
     pub force: bool,
     /// Print the mapping operations as a script to run on the server (the plan goes to
-    /// standard error).
-    #[arg(long, value_enum, value_name = "SHELL")]
+    /// standard error as a table, so not with --format).
+    #[arg(long, value_enum, value_name = "SHELL", conflicts_with = "format")]
     pub emit: Option<Emit>,
     /// Output format of the plan.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -266,9 +275,11 @@ pub struct BindingAddArgs {
     /// Use the Central Certificate Store (sslFlags bit 2).
     #[arg(long)]
     pub ccs: bool,
-    /// The thumbprint of the certificate to map.
-    #[arg(long, value_name = "HASH")]
-    pub certificate: Option<String>,
+    /// The certificate to map: its thumbprint (any spelling, as netsh or the certificate
+    /// dialog shows it), a unique prefix of at least 8 hex digits (`93F1ADE0`), or its
+    /// subject or DNS name, found among the machine's certificates.
+    #[arg(long, value_name = "HASH", value_parser = values::certificate)]
+    pub certificate: Option<CertificateQuery>,
     /// The LocalMachine store of that certificate.
     #[arg(long, value_name = "STORE")]
     pub store: Option<String>,
@@ -300,9 +311,10 @@ pub struct BindingSetArgs {
     /// Clear the SNI bit.
     #[arg(long)]
     pub no_sni: bool,
-    /// Point the binding's mapping at this certificate.
-    #[arg(long, value_name = "HASH")]
-    pub certificate: Option<String>,
+    /// Point the binding's mapping at this certificate: a thumbprint, a unique prefix of at
+    /// least 8 hex digits, or a subject or DNS name.
+    #[arg(long, value_name = "HASH", value_parser = values::certificate)]
+    pub certificate: Option<CertificateQuery>,
     /// The LocalMachine store of that certificate.
     #[arg(long, value_name = "STORE")]
     pub store: Option<String>,
@@ -319,13 +331,13 @@ pub struct BindingSetArgs {
 #[group(required = true, multiple = false)]
 pub struct MappingSelector {
     /// An IP-based mapping, e.g. `0.0.0.0:443` or `[::]:443`.
-    #[arg(long, value_name = "IP:PORT")]
-    pub ipport: Option<String>,
+    #[arg(long, value_name = "IP:PORT", value_parser = values::ip_port)]
+    pub ipport: Option<MappingKey>,
     /// An SNI mapping, e.g. `www.example.com:443`.
-    #[arg(long, value_name = "HOST:PORT")]
-    pub hostnameport: Option<String>,
+    #[arg(long, value_name = "HOST:PORT", value_parser = values::hostname_port)]
+    pub hostnameport: Option<MappingKey>,
     /// The Central Certificate Store mapping of a port.
-    #[arg(long, value_name = "PORT")]
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
     pub ccs: Option<u16>,
 }
 
@@ -335,15 +347,16 @@ pub struct MappingAddArgs {
     /// Which mapping.
     #[command(flatten)]
     pub mapping: MappingSelector,
-    /// The thumbprint of the certificate (not for CCS).
-    #[arg(long, value_name = "HASH")]
-    pub certificate: Option<String>,
+    /// The certificate (not for CCS): its thumbprint, a unique prefix of at least 8 hex
+    /// digits, or its subject or DNS name.
+    #[arg(long, value_name = "HASH", value_parser = values::certificate)]
+    pub certificate: Option<CertificateQuery>,
     /// The LocalMachine store of that certificate.
     #[arg(long, value_name = "STORE")]
     pub store: Option<String>,
     /// The owner's AppId (IIS's by default, IIS Express's when only IIS Express configs are given).
-    #[arg(long, value_name = "GUID")]
-    pub app_id: Option<String>,
+    #[arg(long, value_name = "GUID", value_parser = values::app_id)]
+    pub app_id: Option<AppId>,
     /// Shared options.
     #[command(flatten)]
     pub change: ChangeArgs,
@@ -363,12 +376,13 @@ pub struct MappingRemoveArgs {
 /// `sslbind mapping rebind`.
 #[derive(Debug, Args)]
 pub struct MappingRebindArgs {
-    /// The thumbprint of the old certificate.
-    #[arg(long, value_name = "HASH")]
-    pub from: String,
-    /// The thumbprint of the new certificate.
-    #[arg(long, value_name = "HASH")]
-    pub to: String,
+    /// The old certificate: its thumbprint, a unique prefix of at least 8 hex digits, or its
+    /// subject or DNS name.
+    #[arg(long, value_name = "HASH", value_parser = values::certificate)]
+    pub from: CertificateQuery,
+    /// The new certificate, given the same ways.
+    #[arg(long, value_name = "HASH", value_parser = values::certificate)]
+    pub to: CertificateQuery,
     /// The new certificate's store, when it differs from each mapping's.
     #[arg(long, value_name = "STORE")]
     pub store: Option<String>,
@@ -394,7 +408,8 @@ pub struct SnapshotArgs {
     /// Where to read the machine from.
     #[command(flatten)]
     pub sources: SourceArgs,
-    /// The file to write.
+    /// The file to write (a new one; an existing file is not replaced), or `-` for standard
+    /// output.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
     /// The machine's name, recorded in the snapshot.
@@ -424,8 +439,8 @@ pub struct ResolveArgs {
     pub sources: SourceArgs,
     /// The local address the client reaches (default: the URL's host when it is an IP
     /// address, else an address no binding or mapping names specifically).
-    #[arg(long, value_name = "LOCAL_ADDRESS")]
-    pub ip: Option<String>,
+    #[arg(long, value_name = "LOCAL_ADDRESS", value_parser = values::ip_address)]
+    pub ip: Option<IpAddr>,
     /// Emulate a client that sends no SNI (old clients, some scanners and load balancers).
     #[arg(long)]
     pub no_sni: bool,
@@ -437,8 +452,8 @@ pub struct ResolveArgs {
     pub ccs_folder: Option<PathBuf>,
     /// Judge the certificate's dates at this time instead of now: RFC 3339
     /// (2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
-    #[arg(long, value_name = "TIME")]
-    pub now: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::time)]
+    pub now: Option<OffsetDateTime>,
 }
 
 /// Arguments of `sslbind probe`.
@@ -453,8 +468,8 @@ pub struct ProbeArgs {
     pub targets: Vec<String>,
     /// Connect to this IP address instead of resolving host names (bindings and targets with
     /// an IP address of their own still use it).
-    #[arg(long, value_name = "ADDRESS")]
-    pub connect: Option<String>,
+    #[arg(long, value_name = "ADDRESS", value_parser = values::ip_address)]
+    pub connect: Option<IpAddr>,
     /// How many handshakes run at once.
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
@@ -466,8 +481,8 @@ pub struct ProbeArgs {
     pub format: Format,
     /// Judge served certificates at this time instead of now: RFC 3339
     /// (2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
-    #[arg(long, value_name = "TIME")]
-    pub now: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::time)]
+    pub now: Option<OffsetDateTime>,
 }
 
 /// Arguments of `sslbind explain`.
@@ -503,8 +518,8 @@ pub struct CertificateListArgs {
     pub expiry_days: u32,
     /// Judge certificates at this time instead of now, for reproducible listings: RFC 3339
     /// (2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
-    #[arg(long, value_name = "TIME")]
-    pub now: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::time)]
+    pub now: Option<OffsetDateTime>,
 }
 
 /// The sources every reading command accepts.
@@ -536,9 +551,15 @@ pub struct SourceArgs {
     /// Saved `netsh int ipv4 show excludedportrange protocol=tcp` output (or ipv6).
     #[arg(long, value_name = "FILE")]
     pub excluded_ports: Option<PathBuf>,
-    /// The password of the .pfx files given (the empty password is tried without it).
-    #[arg(long, value_name = "PASSWORD")]
-    pub pfx_password: Option<String>,
+    /// The password of the .pfx files given (the empty password is tried without any). Other
+    /// users can see a command line: prefer --pfx-password-file or the environment variable
+    /// SSLBIND_PFX_PASSWORD, read when neither option is given.
+    #[arg(long, value_name = "PASSWORD", value_parser = values::password)]
+    pub pfx_password: Option<Password>,
+    /// A file whose first line is the password of the .pfx files given (UTF-8, or UTF-16
+    /// with a byte order mark).
+    #[arg(long, value_name = "FILE", conflicts_with = "pfx_password")]
+    pub pfx_password_file: Option<PathBuf>,
     /// Treat the given configs as IIS Express (otherwise detected from their content).
     #[arg(long)]
     pub iis_express: bool,

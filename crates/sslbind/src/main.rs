@@ -7,6 +7,7 @@
 mod cli;
 mod commands;
 mod render;
+mod values;
 
 use std::ffi::OsString;
 use std::io::{self, Write};

@@ -99,7 +99,7 @@ fn without_trailing_dot(name: &str) -> &str {
 }
 
 /// `host` as an IP address, accepting the bracketed IPv6 form of URLs and bindings.
-pub(crate) fn ip_literal(host: &str) -> Option<IpAddr> {
+pub fn ip_literal(host: &str) -> Option<IpAddr> {
     let bare = host.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')).unwrap_or(host);
     bare.parse().ok()
 }

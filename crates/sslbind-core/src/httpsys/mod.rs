@@ -11,5 +11,5 @@ mod netsh;
 pub mod urlacl;
 
 pub use excluded_ports::{ExcludedPortsRead, read_excluded_ports};
-pub use netsh::{NetshRead, read_netsh};
+pub use netsh::{NetshRead, parse_mapping_key, read_netsh};
 pub use urlacl::{UrlAclRead, best_reservation, parse_url_prefix, read_urlacl};

@@ -501,8 +501,10 @@ fn key_kind(norm: &str) -> Option<MappingKind> {
     }
 }
 
-/// The key a key line's value names, if it is one.
-fn parse_key(kind: MappingKind, token: &str) -> Option<MappingKey> {
+/// The key a key line's value names, if it is one: `IP:port` (`0.0.0.0:443`, `[::]:443`),
+/// `host:port`, or a port for CCS, as netsh writes them. `sslbind mapping` reads its
+/// `--ipport` and `--hostnameport` with it too, so that a key given is one netsh would print.
+pub fn parse_mapping_key(kind: MappingKind, token: &str) -> Option<MappingKey> {
     match kind {
         MappingKind::Ip => {
             token.parse::<SocketAddr>().ok().filter(|address| address.port() != 0).map(MappingKey::Ip)
@@ -556,7 +558,9 @@ fn localised_key(label: &str, value: &str) -> Option<(MappingKey, bool)> {
     if spaced && !rest.is_empty() {
         return None;
     }
-    parse_key(MappingKind::Ip, token).or_else(|| parse_key(MappingKind::Sni, token)).map(|key| (key, spaced))
+    parse_mapping_key(MappingKind::Ip, token)
+        .or_else(|| parse_mapping_key(MappingKind::Sni, token))
+        .map(|key| (key, spaced))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -831,7 +835,7 @@ fn key_start(field: &FieldLine<'_>, may_start_spaced: impl Fn(&str) -> bool) -> 
     }
     let (token, rest) = split_token(field.value);
     if let Some(kind) = key_kind(&field.norm) {
-        return Some(match parse_key(kind, token) {
+        return Some(match parse_mapping_key(kind, token) {
             Some(key) => KeyStart::Valid { key, localised: false, annotation: rest.to_owned() },
             None => KeyStart::Invalid { kind, token: token.to_owned() },
         });

@@ -126,7 +126,7 @@ impl fmt::Debug for AppId {
 
 /// Left-to-right marks and similar characters that certmgr's copy button puts in front of a
 /// thumbprint; they are invisible in a terminal and break naive comparisons.
-fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{200B}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}')
 }
 

@@ -710,3 +710,162 @@ fn status_and_validity_note_follow_the_dates_and_the_warning_window() {
         ["valid", "expiring", "expired", "not-yet-valid"]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Finding the certificate a person names: thumbprint, prefix or name.
+
+mod query {
+    use sslbind_core::certs::{CertificateQuery, QueryError, ResolveError, resolve_certificate};
+    use sslbind_core::model::{Machine, Mapping, MappingKey, Thumbprint};
+
+    use super::{at, certificate_from_der, ec_p256};
+
+    const LEXTUDIO: &str = "93F1ADE0962CE66BF7EE6C76E16A97838E36800B";
+
+    fn parse(text: &str) -> Result<CertificateQuery, QueryError> {
+        CertificateQuery::parse(text)
+    }
+
+    #[test]
+    fn a_thumbprint_reads_in_every_spelling_people_copy() {
+        let full = CertificateQuery::Thumbprint(Thumbprint::parse(LEXTUDIO).expect("a thumbprint"));
+        for text in [
+            LEXTUDIO,
+            "93f1ade0962ce66bf7ee6c76e16a97838e36800b",
+            "93 f1 ad e0 96 2c e6 6b f7 ee 6c 76 e1 6a 97 83 8e 36 80 0b",
+            "93:F1:AD:E0:96:2C:E6:6B:F7:EE:6C:76:E1:6A:97:83:8E:36:80:0B",
+            "\u{200E}93f1ade0962ce66bf7ee6c76e16a97838e36800b",
+            "  93F1ADE0962CE66BF7EE6C76E16A97838E36800B\u{200E} ",
+        ] {
+            assert_eq!(parse(text), Ok(full.clone()), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_prefix_is_eight_hex_digits_or_more_with_or_without_the_tables_ellipsis() {
+        for text in
+            ["93F1ADE0", "93f1ade0", "93 F1 AD E0", "93F1ADE0…", "93F1ADE0...", "\u{200E}93f1ade0962c"]
+        {
+            assert!(matches!(parse(text), Ok(CertificateQuery::Prefix(_))), "{text:?}");
+        }
+        assert_eq!(parse("93f1ade0"), Ok(CertificateQuery::Prefix("93F1ADE0".to_owned())));
+        // Near misses: too few digits, too many, a mistyped full thumbprint, nothing at all.
+        assert_eq!(parse("93F1ADE"), Err(QueryError::PrefixTooShort { found: 7 }));
+        assert_eq!(parse("93F1…"), Err(QueryError::PrefixTooShort { found: 4 }));
+        assert!(matches!(parse(&format!("{LEXTUDIO}00")), Err(QueryError::Thumbprint(_))));
+        assert!(
+            matches!(parse("93F1ADE0962CE66BF7EE6C76E16A97838E36800G"), Err(QueryError::Thumbprint(_))),
+            "40 letters and digits are a thumbprint with a typo, not a name"
+        );
+        assert_eq!(parse(" \u{200E} "), Err(QueryError::Empty));
+    }
+
+    #[test]
+    fn anything_else_is_a_name() {
+        for text in ["lextudio.com", "CN=lextudio.com", "IIS Express Development Certificate", "93F1ADEO"] {
+            assert_eq!(parse(text), Ok(CertificateQuery::Name(text.to_owned())), "{text:?}");
+        }
+    }
+
+    fn hash(first: [u8; 4], rest: u8) -> Thumbprint {
+        let mut bytes = [rest; 20];
+        bytes[..4].copy_from_slice(&first);
+        Thumbprint(bytes)
+    }
+
+    /// A machine with two read certificates of one name (a renewal) and one of another, and
+    /// two mapped hashes whose certificates were not read, sharing their first 8 digits.
+    fn machine() -> (Machine, [Thumbprint; 5]) {
+        let read = |name: &str, sans: &[&str]| {
+            certificate_from_der(&ec_p256(name, sans).der, at("certs/x.cer", 1, 1)).expect("a certificate")
+        };
+        let old = read("shop.example.com", &["shop.example.com"]);
+        let new = read("shop.example.com", &["shop.example.com", "www.shop.example.com"]);
+        let api = read("api.example.com", &["api.example.com", "*.api.example.com"]);
+        let mapped_a = hash([0xAB, 0xCD, 0xEF, 0x01], 0x11);
+        let mapped_b = hash([0xAB, 0xCD, 0xEF, 0x01], 0x22);
+        let mapping = |port: u16, thumbprint: Thumbprint| {
+            let mut mapping = Mapping::new(
+                MappingKey::Ip(std::net::SocketAddr::from(([0, 0, 0, 0], port))),
+                at("sslcert.txt", u32::from(port), 1),
+            );
+            mapping.certificate_hash = Some(thumbprint);
+            mapping
+        };
+        let thumbprints = [old.thumbprint, new.thumbprint, api.thumbprint, mapped_a, mapped_b];
+        let machine = Machine {
+            certificates: vec![old, new, api.clone(), api],
+            certificates_known: true,
+            mappings: vec![mapping(443, mapped_a), mapping(8443, mapped_b), mapping(9443, thumbprints[2])],
+            mappings_known: true,
+            ..Machine::default()
+        };
+        (machine, thumbprints)
+    }
+
+    fn resolve(text: &str, machine: &Machine) -> Result<Thumbprint, ResolveError> {
+        resolve_certificate(&parse(text).expect("a query"), machine)
+    }
+
+    #[test]
+    fn a_unique_prefix_or_name_finds_its_certificate_among_read_and_mapped_ones() {
+        let (machine, [_, _, api, mapped_a, _]) = machine();
+        let api_hex = api.to_string();
+        assert_eq!(resolve(&api_hex[..8], &machine), Ok(api), "a certificate read twice is one");
+        assert_eq!(resolve(&format!("{}…", &api_hex[..10].to_lowercase()), &machine), Ok(api));
+        assert_eq!(resolve("API.example.com.", &machine), Ok(api), "case and a trailing dot do not matter");
+        assert_eq!(resolve("CN=api.example.com", &machine), Ok(api));
+        assert_eq!(resolve("v2.api.example.com", &machine), Ok(api), "covered by its wildcard");
+        assert_eq!(resolve("ABCDEF0111", &machine), Ok(mapped_a), "a hash known only from a mapping");
+        // A full thumbprint is taken as given, even when the machine has no such certificate.
+        let elsewhere = hash([1, 2, 3, 4], 5);
+        assert_eq!(resolve(&elsewhere.to_string(), &machine), Ok(elsewhere));
+    }
+
+    #[test]
+    fn several_matches_are_refused_with_every_candidate() {
+        let (machine, [old, new, _, mapped_a, mapped_b]) = machine();
+        let Err(ResolveError::Ambiguous { candidates, more, .. }) = resolve("ABCDEF01", &machine) else {
+            panic!("two mapped hashes start with ABCDEF01");
+        };
+        let found: Vec<Thumbprint> = candidates.iter().map(|candidate| candidate.thumbprint).collect();
+        assert_eq!((found, more), (vec![mapped_a, mapped_b], 0));
+        assert!(candidates.iter().all(|candidate| candidate.name.is_none()));
+
+        let error = resolve("shop.example.com", &machine).expect_err("a renewal leaves two of one name");
+        let ResolveError::Ambiguous { candidates, .. } = &error else { panic!("{error}") };
+        let mut found: Vec<Thumbprint> = candidates.iter().map(|candidate| candidate.thumbprint).collect();
+        found.sort();
+        let mut expected = vec![old, new];
+        expected.sort();
+        assert_eq!(found, expected);
+        let message = error.to_string();
+        assert!(message.starts_with("2 certificates match"), "{message}");
+        assert!(message.contains(&old.to_string()) && message.contains(&new.to_string()), "{message}");
+        assert!(message.contains("shop.example.com  (to 2034-01-01)"), "{message}");
+    }
+
+    #[test]
+    fn no_match_is_refused_with_the_nearest_certificates_first() {
+        let (machine, [_, _, api, _, _]) = machine();
+        let api_hex = api.to_string();
+        // One digit off at the end: the certificate it was meant to be comes first.
+        let mut typo: String = api_hex[..12].to_owned();
+        typo.push(if api_hex.as_bytes()[12] == b'0' { '1' } else { '0' });
+        let Err(ResolveError::NoMatch { candidates, more, .. }) = resolve(&typo, &machine) else {
+            panic!("nothing starts with {typo}");
+        };
+        assert_eq!(candidates.len(), 5, "every known thumbprint once");
+        assert_eq!((candidates[0].thumbprint, more), (api, 0));
+
+        let Err(error @ ResolveError::NoMatch { .. }) = resolve("www.api.example.org", &machine) else {
+            panic!("no certificate is for example.org");
+        };
+        assert!(error.to_string().starts_with("no certificate has this name"), "{error}");
+        let Err(ResolveError::NoMatch { candidates, .. }) = resolve("shop.example.org", &Machine::default())
+        else {
+            panic!("an empty machine matches nothing");
+        };
+        assert!(candidates.is_empty());
+    }
+}

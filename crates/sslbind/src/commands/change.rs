@@ -2,11 +2,11 @@
 //! `--write` apply it; with `--emit` print the mapping operations as a script.
 
 use std::io::{self, Write};
-use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use sslbind_core::model::{AppId, MappingKey, Thumbprint};
+use sslbind_core::certs::{CertificateQuery, resolve_certificate};
+use sslbind_core::model::{Machine, MappingKey, Thumbprint};
 use sslbind_core::plan::script::{self, Shell};
 use sslbind_core::plan::{Change, MappingOp, PlanInput, check_change};
 use sslbind_core::text;
@@ -20,26 +20,24 @@ use crate::render::{self, Style};
 /// `sslbind binding add|remove|set`.
 pub fn binding(command: BindingCommand) -> anyhow::Result<ExitCode> {
     match command {
-        BindingCommand::Add(args) => {
-            let change = Change::AddBinding {
-                site: args.binding.site,
-                protocol: args.binding.protocol,
-                information: args.binding.information,
+        BindingCommand::Add(args) => run(&args.change, |certificates| {
+            Ok(Change::AddBinding {
+                site: args.binding.site.clone(),
+                protocol: args.binding.protocol.clone(),
+                information: args.binding.information.clone(),
                 sni: args.sni,
                 ccs: args.ccs,
-                certificate: thumbprint(args.certificate.as_deref(), "--certificate")?,
-                store: args.store,
-            };
-            run(&args.change, &change)
-        }
-        BindingCommand::Remove(args) => {
-            let change = Change::RemoveBinding {
-                site: args.binding.site,
-                protocol: args.binding.protocol,
-                information: args.binding.information,
-            };
-            run(&args.change, &change)
-        }
+                certificate: certificates.find_given(args.certificate.as_ref(), "--certificate")?,
+                store: args.store.clone(),
+            })
+        }),
+        BindingCommand::Remove(args) => run(&args.change, |_| {
+            Ok(Change::RemoveBinding {
+                site: args.binding.site.clone(),
+                protocol: args.binding.protocol.clone(),
+                information: args.binding.information.clone(),
+            })
+        }),
         BindingCommand::Set(args) => {
             let sni = match (args.sni, args.no_sni) {
                 (true, _) => Some(true),
@@ -49,16 +47,17 @@ pub fn binding(command: BindingCommand) -> anyhow::Result<ExitCode> {
             if sni.is_none() && args.certificate.is_none() && args.to.is_none() {
                 anyhow::bail!("nothing to change: give --sni, --no-sni, --certificate or --to");
             }
-            let change = Change::SetBinding {
-                site: args.binding.site,
-                protocol: args.binding.protocol,
-                information: args.binding.information,
-                sni,
-                certificate: thumbprint(args.certificate.as_deref(), "--certificate")?,
-                store: args.store,
-                to: args.to,
-            };
-            run(&args.change, &change)
+            run(&args.change, |certificates| {
+                Ok(Change::SetBinding {
+                    site: args.binding.site.clone(),
+                    protocol: args.binding.protocol.clone(),
+                    information: args.binding.information.clone(),
+                    sni,
+                    certificate: certificates.find_given(args.certificate.as_ref(), "--certificate")?,
+                    store: args.store.clone(),
+                    to: args.to.clone(),
+                })
+            })
         }
     }
 }
@@ -67,70 +66,99 @@ pub fn binding(command: BindingCommand) -> anyhow::Result<ExitCode> {
 pub fn mapping(command: MappingCommand) -> anyhow::Result<ExitCode> {
     match command {
         MappingCommand::Add(args) => {
-            let app_id = match &args.app_id {
-                Some(text) => Some(AppId::parse(text).with_context(|| format!("--app-id {text}"))?),
-                None => None,
-            };
-            let change = Change::AddMapping {
-                key: mapping_key(&args.mapping)?,
-                certificate: thumbprint(args.certificate.as_deref(), "--certificate")?,
-                store: args.store,
-                app_id,
-            };
-            run(&args.change, &change)
+            let key = mapping_key(&args.mapping)?;
+            run(&args.change, |certificates| {
+                Ok(Change::AddMapping {
+                    key: key.clone(),
+                    certificate: certificates.find_given(args.certificate.as_ref(), "--certificate")?,
+                    store: args.store.clone(),
+                    app_id: args.app_id,
+                })
+            })
         }
         MappingCommand::Remove(args) => {
-            run(&args.change, &Change::RemoveMapping { key: mapping_key(&args.mapping)? })
+            let key = mapping_key(&args.mapping)?;
+            run(&args.change, |_| Ok(Change::RemoveMapping { key: key.clone() }))
         }
-        MappingCommand::Prune(args) => run(&args, &Change::PruneMappings),
-        MappingCommand::Rebind(args) => {
-            let from = thumbprint(Some(&args.from), "--from")?.context("--from is required")?;
-            let to = thumbprint(Some(&args.to), "--to")?.context("--to is required")?;
-            run(&args.change, &Change::Rebind { from, to, store: args.store })
-        }
+        MappingCommand::Prune(args) => run(&args, |_| Ok(Change::PruneMappings)),
+        MappingCommand::Rebind(args) => run(&args.change, |certificates| {
+            Ok(Change::Rebind {
+                from: certificates.find(&args.from, "--from")?,
+                to: certificates.find(&args.to, "--to")?,
+                store: args.store.clone(),
+            })
+        }),
     }
 }
 
 /// `sslbind site remove`.
 pub fn site(command: SiteCommand) -> anyhow::Result<ExitCode> {
     match command {
-        SiteCommand::Remove(args) => run(&args.change, &Change::RemoveSite { site: args.name }),
+        SiteCommand::Remove(args) => {
+            run(&args.change, |_| Ok(Change::RemoveSite { site: args.name.clone() }))
+        }
     }
 }
 
-fn thumbprint(text: Option<&str>, option: &str) -> anyhow::Result<Option<Thumbprint>> {
-    text.map(|text| {
-        Thumbprint::parse(text).with_context(|| format!("{option} {text}: not a certificate thumbprint"))
-    })
-    .transpose()
+/// Where the certificates a command names are found: nowhere yet, while its values are
+/// checked before anything is read, then among the certificates of the machine read.
+enum Certificates<'a> {
+    /// The machine is not read yet. [`check_change`] asks only whether a certificate is
+    /// given, not which, so a prefix or name stands in as [`UNRESOLVED`] until it is read.
+    NotRead,
+    /// The machine read.
+    Of(&'a Machine),
 }
 
+/// What a prefix or name stands for in the checks made before the machine is read; never
+/// planned or written.
+const UNRESOLVED: Thumbprint = Thumbprint([0; 20]);
+
+impl Certificates<'_> {
+    /// The thumbprint `query` names; refused with the candidates when it names no single
+    /// certificate of the machine.
+    fn find(&self, query: &CertificateQuery, option: &str) -> anyhow::Result<Thumbprint> {
+        match (query.thumbprint(), self) {
+            (Some(thumbprint), _) => Ok(thumbprint),
+            (None, Certificates::NotRead) => Ok(UNRESOLVED),
+            (None, Certificates::Of(machine)) => {
+                resolve_certificate(query, machine).with_context(|| format!("{option} {query}"))
+            }
+        }
+    }
+
+    fn find_given(
+        &self,
+        query: Option<&CertificateQuery>,
+        option: &str,
+    ) -> anyhow::Result<Option<Thumbprint>> {
+        query.map(|query| self.find(query, option)).transpose()
+    }
+}
+
+/// The key clap read; the group on [`MappingSelector`] makes exactly one given.
 fn mapping_key(selector: &MappingSelector) -> anyhow::Result<MappingKey> {
-    if let Some(text) = &selector.ipport {
-        let address: SocketAddr = text
-            .parse()
-            .with_context(|| format!("--ipport {text}: expected IP:port such as 0.0.0.0:443 or [::]:443"))?;
-        return Ok(MappingKey::Ip(address));
-    }
-    if let Some(text) = &selector.hostnameport {
-        let parsed = text.rsplit_once(':').and_then(|(host, port)| Some((host, port.parse::<u16>().ok()?)));
-        let Some((host, port)) = parsed.filter(|(host, port)| !host.is_empty() && *port != 0) else {
-            anyhow::bail!("--hostnameport {text}: expected host:port such as www.example.com:443");
-        };
-        return Ok(MappingKey::Sni { host: host.to_owned(), port });
-    }
-    match selector.ccs {
-        Some(port) if port != 0 => Ok(MappingKey::Ccs { port }),
-        _ => anyhow::bail!("give --ipport, --hostnameport or --ccs"),
-    }
+    selector
+        .ipport
+        .clone()
+        .or_else(|| selector.hostnameport.clone())
+        .or_else(|| selector.ccs.map(|port| MappingKey::Ccs { port }))
+        .context("give --ipport, --hostnameport or --ccs")
 }
 
-/// Checks the values of `change`, plans it, shows the plan, and carries it out with
-/// `--write` (all or nothing) or prints its HTTP.sys operations with `--emit`.
-fn run(args: &ChangeArgs, change: &Change) -> anyhow::Result<ExitCode> {
+/// Checks the values of the change `build` makes, plans it, shows the plan, and carries it
+/// out with `--write` (all or nothing) or prints its HTTP.sys operations with `--emit`.
+///
+/// `build` is called twice: before anything is read, for the checks, and once the machine is
+/// read, with the certificates a prefix or name is found among.
+fn run(
+    args: &ChangeArgs,
+    build: impl Fn(&Certificates<'_>) -> anyhow::Result<Change>,
+) -> anyhow::Result<ExitCode> {
     // Before anything is read or planned: a value that cannot be written is a usage error.
-    check_change(change)?;
+    check_change(&build(&Certificates::NotRead)?)?;
     let loaded = load(&args.sources)?;
+    let change = &build(&Certificates::Of(&loaded.machine))?;
     let live = is_live(&args.sources)?;
     render::warnings(&mut io::stderr().lock(), &loaded.machine.warnings)?;
     let config_texts: Vec<String> =

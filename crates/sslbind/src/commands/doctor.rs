@@ -9,18 +9,18 @@ use sslbind_core::analysis::{
     self,
     selection::{CcsFiles, CcsFolder, UnknownCcsFolder},
 };
-use sslbind_core::doctor::{self, Code, Options, Overrides, Severity};
+use sslbind_core::doctor::{self, Options, Overrides, Severity};
 use sslbind_core::uncertain::SelectionAssumptions;
+use time::OffsetDateTime;
 
 use crate::cli::{DoctorArgs, DoctorFormat, FailOn};
 use crate::commands::listing::load;
-use crate::commands::now;
 use crate::render::{self, Style};
 
 /// Runs `sslbind doctor`.
 pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
-    let overrides = overrides(args)?;
-    let now = now::now(args.now.as_deref())?;
+    let overrides = Overrides { severities: args.severities.clone(), allowed: args.allowed.clone() };
+    let now = args.now.unwrap_or_else(OffsetDateTime::now_utc);
     let machine = load(&args.sources)?.machine;
     render::warnings(&mut io::stderr().lock(), &machine.warnings)?;
     let ccs_folder = match &args.ccs_folder {
@@ -52,26 +52,4 @@ pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     let failed =
         threshold.is_some_and(|threshold| findings.iter().any(|finding| finding.severity >= threshold));
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
-}
-
-fn overrides(args: &DoctorArgs) -> anyhow::Result<Overrides> {
-    let mut overrides = Overrides::default();
-    for text in &args.severities {
-        let Some((name, level)) = text.split_once('=') else {
-            anyhow::bail!("--severity {text}: expected CODE=LEVEL, e.g. idle-mapping=error");
-        };
-        let code = parse_code(name)?;
-        let Some(severity) = Severity::parse(level) else {
-            anyhow::bail!("--severity {text}: `{level}` is not error, warning or info");
-        };
-        overrides.severities.push((code, severity));
-    }
-    for name in &args.allowed {
-        overrides.allowed.push(parse_code(name)?);
-    }
-    Ok(overrides)
-}
-
-fn parse_code(name: &str) -> anyhow::Result<Code> {
-    Code::parse(name).with_context(|| format!("unknown code `{name}`: run `sslbind explain` for the list"))
 }

@@ -6,15 +6,15 @@ use std::process::ExitCode;
 use anyhow::Context;
 use sslbind_core::analysis::{self, selection::UnknownCcsFolder};
 use sslbind_core::uncertain::SelectionAssumptions;
-use sslbind_live::{LoadedMachine, Sources};
+use sslbind_live::{LoadedMachine, PASSWORD_VARIABLE, Sources};
+use time::OffsetDateTime;
 
 use crate::cli::{CertificateListArgs, Format, SourceArgs};
-use crate::commands::now;
 use crate::render::{self, Expiry, Style};
 
 /// `sslbind bindings`.
 pub fn bindings(args: &CertificateListArgs) -> anyhow::Result<ExitCode> {
-    let expiry = Expiry { now: now::now(args.now.as_deref())?, days: args.expiry_days };
+    let expiry = Expiry { now: args.now.unwrap_or_else(OffsetDateTime::now_utc), days: args.expiry_days };
     let (machine, analysis) = load_and_analyze(&args.sources)?;
     let mut out = render::stdout();
     match args.format {
@@ -29,7 +29,7 @@ pub fn bindings(args: &CertificateListArgs) -> anyhow::Result<ExitCode> {
 
 /// `sslbind mappings`.
 pub fn mappings(args: &CertificateListArgs) -> anyhow::Result<ExitCode> {
-    let expiry = Expiry { now: now::now(args.now.as_deref())?, days: args.expiry_days };
+    let expiry = Expiry { now: args.now.unwrap_or_else(OffsetDateTime::now_utc), days: args.expiry_days };
     let (machine, analysis) = load_and_analyze(&args.sources)?;
     let mut out = render::stdout();
     match args.format {
@@ -108,6 +108,16 @@ pub fn sources_of(args: &SourceArgs) -> anyhow::Result<Sources> {
         configs.extend(found);
         iis_express = true;
     }
+    // The option, then the file, then the environment; clap refuses the option with the file.
+    let pfx_password = sslbind_live::choose_password(
+        args.pfx_password.as_ref(),
+        args.pfx_password_file.as_deref(),
+        std::env::var_os(PASSWORD_VARIABLE).as_deref(),
+    );
+    let pfx_password = match &args.pfx_password_file {
+        Some(_) => pfx_password.context("--pfx-password-file")?,
+        None => pfx_password?,
+    };
     Ok(Sources {
         configs,
         sslcert: args.sslcert.clone(),
@@ -116,7 +126,7 @@ pub fn sources_of(args: &SourceArgs) -> anyhow::Result<Sources> {
         snapshot: args.snapshot.clone(),
         urlacl: args.urlacl.clone(),
         excluded_ports: args.excluded_ports.clone(),
-        pfx_password: args.pfx_password.clone(),
+        pfx_password,
         iis_express,
         machine: args.machine.clone(),
     })

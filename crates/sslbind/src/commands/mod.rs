@@ -5,7 +5,6 @@ mod diff;
 mod doctor;
 mod explain;
 mod listing;
-mod now;
 mod probe;
 mod reservations;
 mod resolve;

@@ -4,21 +4,19 @@
 //! handshake got no answer (refused, timed out, failed), 2 on errors.
 
 use std::io::{self, IsTerminal, Write};
-use std::net::IpAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::Context as _;
 use sslbind_core::analysis::probe::{self, PlanOptions, ProbeTarget};
 use sslbind_core::analysis::{self, selection::UnknownCcsFolder};
 use sslbind_core::doctor::probe::{probe_confirms, probe_findings};
 use sslbind_core::model::Machine;
 use sslbind_core::uncertain::SelectionAssumptions;
 use sslbind_live::probe::{ProbeOptions, probe_all};
+use time::OffsetDateTime;
 
 use crate::cli::{Format, ProbeArgs};
 use crate::commands::listing::{load, sources_of};
-use crate::commands::now;
 use crate::render::{self, Style};
 
 /// More handshakes than this get a progress line on a terminal; fewer end before anyone
@@ -27,8 +25,8 @@ const PROGRESS_THRESHOLD: usize = 10;
 
 /// Runs `sslbind probe`.
 pub fn run(args: &ProbeArgs) -> anyhow::Result<ExitCode> {
-    let now = now::now(args.now.as_deref())?;
-    let connect = args.connect.as_deref().map(parse_address).transpose()?;
+    let now = args.now.unwrap_or_else(OffsetDateTime::now_utc);
+    let connect = args.connect;
     let mut source_args = args.sources.clone();
     let mut target_texts = args.targets.clone();
     // `sslbind probe https://host/` with no machine: clap hands the first positional to
@@ -90,12 +88,4 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(if probe_confirms(&results, &findings) { ExitCode::SUCCESS } else { ExitCode::from(1) })
-}
-
-/// `--connect`: an IPv4 or IPv6 address, IPv6 with or without brackets.
-fn parse_address(text: &str) -> anyhow::Result<IpAddr> {
-    let inner = text.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')).unwrap_or(text);
-    inner
-        .parse::<IpAddr>()
-        .with_context(|| format!("--connect {text}: expected an IP address such as 127.0.0.1 or [::1]"))
 }

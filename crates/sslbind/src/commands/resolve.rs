@@ -3,7 +3,6 @@
 //! 0 when served, 1 for any other verdict (an expired certificate included), 2 on errors.
 
 use std::io::{self, Write};
-use std::net::IpAddr;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -13,17 +12,17 @@ use sslbind_core::analysis::{
     selection::{CcsFiles, CcsFolder, UnknownCcsFolder},
 };
 use sslbind_core::uncertain::SelectionAssumptions;
+use time::OffsetDateTime;
 
 use crate::cli::{Format, ResolveArgs};
 use crate::commands::listing::load;
-use crate::commands::now;
 use crate::render::{self, Style};
 
 /// Runs `sslbind resolve`.
 pub fn run(args: &ResolveArgs) -> anyhow::Result<ExitCode> {
     let (host, port) = resolve::parse_url(&args.url).map_err(anyhow::Error::msg)?;
-    let now = now::now(args.now.as_deref())?;
-    let local_ip = args.ip.as_deref().map(parse_local_address).transpose()?;
+    let now = args.now.unwrap_or_else(OffsetDateTime::now_utc);
+    let local_ip = args.ip;
     let machine = load(&args.sources)?.machine;
     let mut stderr = io::stderr().lock();
     render::warnings(&mut stderr, &machine.warnings)?;
@@ -62,12 +61,4 @@ pub fn run(args: &ResolveArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(if resolution.verdict == Verdict::Served { ExitCode::SUCCESS } else { ExitCode::from(1) })
-}
-
-/// `--ip`: an IPv4 or IPv6 address, IPv6 with or without brackets.
-fn parse_local_address(text: &str) -> anyhow::Result<IpAddr> {
-    let inner = text.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')).unwrap_or(text);
-    inner
-        .parse::<IpAddr>()
-        .with_context(|| format!("--ip {text}: expected an IP address such as 10.0.0.5 or [2001:db8::5]"))
 }

@@ -1,4 +1,5 @@
-//! `sslbind snapshot -o FILE`: everything known about a machine, in one file.
+//! `sslbind snapshot -o FILE`: everything known about a machine, in one file (or on standard
+//! output with `-o -`).
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -23,15 +24,32 @@ pub fn run(args: &SnapshotArgs) -> anyhow::Result<ExitCode> {
         machine_name: args.machine_name.clone(),
     };
     let json = write_snapshot(&loaded.machine, &configs, &meta)?;
-    sslbind_live::write::write_new(&args.output, json.as_bytes())
-        .with_context(|| format!("writing {}", args.output.display()))?;
-    writeln!(
-        io::stdout(),
+    // `-o -` is standard output, for a pipe or a redirection; the summary then goes to
+    // standard error, so that what is piped is the snapshot alone.
+    let to_stdout = args.output.as_os_str() == "-";
+    if to_stdout {
+        let mut stdout = io::stdout().lock();
+        stdout.write_all(json.as_bytes())?;
+        stdout.flush()?;
+    } else {
+        sslbind_live::write::write_new(&args.output, json.as_bytes())
+            .with_context(|| format!("writing {}", args.output.display()))?;
+    }
+    let summary = format!(
         "wrote {}: {}, {}, {}",
-        args.output.display(),
+        if to_stdout {
+            "the snapshot to standard output".to_owned()
+        } else {
+            args.output.display().to_string()
+        },
         render::plural(loaded.machine.configs.len(), "config"),
         render::plural(loaded.machine.mappings.len(), "mapping"),
         render::plural(loaded.machine.certificates.len(), "certificate")
-    )?;
+    );
+    if to_stdout {
+        writeln!(io::stderr(), "{summary}")?;
+    } else {
+        writeln!(io::stdout(), "{summary}")?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -175,5 +175,5 @@ fn the_summaries_count_lapsed_certificates_only_when_there_are_some() {
     );
     let bad = sslbind(&["mappings", HOSTING, "--now", "soon"]);
     assert_eq!(bad.code, 2, "{}", bad.transcript());
-    assert!(bad.stderr.contains("--now soon: expected"), "{}", bad.stderr);
+    assert!(bad.stderr.contains("invalid value 'soon' for '--now <TIME>': expected"), "{}", bad.stderr);
 }

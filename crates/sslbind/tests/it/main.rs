@@ -5,6 +5,10 @@
 //! hivexregedit, nginx, prlimit, unshare) are in the `external-tools` suite, and tests over the
 //! shared corpus of real files in the `corpus` suite (see the README's Development section).
 
+// The argument structs and value parsers of the binary, to look at what clap parsed.
+#[path = "../../src/cli.rs"]
+#[allow(dead_code)]
+mod args;
 mod change;
 mod cli;
 #[cfg(feature = "corpus")]
@@ -35,3 +39,7 @@ mod shared_corpus;
 mod snapshot;
 mod tidy;
 mod util;
+mod value_options;
+#[path = "../../src/values.rs"]
+#[allow(dead_code)]
+mod values;

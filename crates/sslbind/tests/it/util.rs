@@ -24,11 +24,19 @@ impl Output {
 /// Runs `sslbind ARGS` in the workspace root with colours off and, as in any pipe without
 /// `COLUMNS`, no width limit.
 pub fn sslbind(args: &[&str]) -> Output {
+    sslbind_with_env(args, &[])
+}
+
+/// Runs `sslbind ARGS` as [`sslbind`] does, with the environment variables `env` set (and
+/// `SSLBIND_PFX_PASSWORD` unset unless given there).
+pub fn sslbind_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     let output = Command::new(env!("CARGO_BIN_EXE_sslbind"))
         .args(args)
         .current_dir(workspace_root())
         .env("NO_COLOR", "1")
         .env_remove("COLUMNS")
+        .env_remove("SSLBIND_PFX_PASSWORD")
+        .envs(env.iter().copied())
         .output()
         .expect("the sslbind executable runs");
     Output {
