@@ -6,13 +6,14 @@
 
 mod cli;
 mod commands;
+mod positionals;
 mod render;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = cli::parse();
+    let args = positionals::parse();
     match commands::run(args) {
         Ok(code) => code,
         Err(error) => {

@@ -94,7 +94,13 @@ pub fn mapping(command: MappingCommand) -> anyhow::Result<ExitCode> {
 /// `sslbind site remove`.
 pub fn site(command: SiteCommand) -> anyhow::Result<ExitCode> {
     match command {
-        SiteCommand::Remove(args) => run(&args.change, &Change::RemoveSite { site: args.name }),
+        SiteCommand::Remove(args) => {
+            // `positionals::arrange` has made sure the name is given once, as NAME or --site.
+            let Some(site) = args.name.or(args.site) else {
+                anyhow::bail!("give the site's name: sslbind site remove NAME [MACHINE]");
+            };
+            run(&args.change, &Change::RemoveSite { site })
+        }
     }
 }
 

@@ -23,9 +23,14 @@ impl Output {
 
 /// Runs `sslbind ARGS` in the workspace root with colours off and a 100-column width.
 pub fn sslbind(args: &[&str]) -> Output {
+    sslbind_in(&workspace_root(), args)
+}
+
+/// Runs `sslbind ARGS` in `folder`, otherwise as `sslbind` does.
+pub fn sslbind_in(folder: &Path, args: &[&str]) -> Output {
     let output = Command::new(env!("CARGO_BIN_EXE_sslbind"))
         .args(args)
-        .current_dir(workspace_root())
+        .current_dir(folder)
         .env("NO_COLOR", "1")
         .env_remove("COLUMNS")
         .output()
