@@ -44,13 +44,20 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Add, remove or change a site binding, with the mapping it needs (shown first; --write
     /// to apply).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sslbind binding remove examples/iis-express-dev --site php --binding \"*:4431:lextudio.com\"\n  \
+        sslbind binding add --help"
+    )]
     Binding(BindingCommand),
     /// Add, remove, prune or rebind HTTP.sys mappings (shown first; --write to apply).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sslbind mapping prune examples/hosting-server\n  sslbind mapping rebind --help"
+    )]
     Mapping(MappingCommand),
     /// Remove a site with the mappings only it used (shown first; --write to apply).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Example:\n  sslbind site remove blog examples/hosting-server")]
     Site(SiteCommand),
     /// Write everything known about a machine to one JSON file, to analyse anywhere later.
     #[command(

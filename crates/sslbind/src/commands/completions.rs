@@ -42,7 +42,7 @@ fn command_section(out: &mut impl Write, command: &clap::Command, parent: &str) 
     let name = format!("{parent} {}", command.get_name());
     let mut command = command.clone().bin_name(name.clone());
     writeln!(out, ".SH \"{}\"", escape(&name.to_uppercase()))?;
-    let help = command.render_long_help().to_string();
+    let help = command.render_help().to_string();
     writeln!(out, ".nf")?;
     for line in help.lines() {
         writeln!(out, "{}", escape(line))?;
