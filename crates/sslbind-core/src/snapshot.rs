@@ -549,7 +549,7 @@ fn mapping_from(document: &MappingDocument) -> Result<Mapping, String> {
 }
 
 fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())

@@ -143,11 +143,11 @@ pub fn commit(
         }
     }
 
-    if let Some(step) = step.as_deref_mut() {
-        if let Err(error) = step.apply() {
-            discard(&prepared);
-            return Err(CommitError { failure: CommitFailure::Step(error), not_restored: Vec::new() });
-        }
+    if let Some(step) = step.as_deref_mut()
+        && let Err(error) = step.apply()
+    {
+        discard(&prepared);
+        return Err(CommitError { failure: CommitFailure::Step(error), not_restored: Vec::new() });
     }
 
     for (done, file) in prepared.iter().enumerate() {
@@ -157,10 +157,10 @@ pub fn commit(
         if let Err(error) = replaced {
             let mut not_restored = restore(&prepared[..done]);
             discard(&prepared[done..]);
-            if let Some(step) = step.as_deref_mut() {
-                if let Err(undo) = step.undo() {
-                    not_restored.push(format!("undoing the HTTP.sys changes failed: {undo}"));
-                }
+            if let Some(step) = step.as_deref_mut()
+                && let Err(undo) = step.undo()
+            {
+                not_restored.push(format!("undoing the HTTP.sys changes failed: {undo}"));
             }
             sync_folders(&prepared);
             return Err(CommitError { failure: CommitFailure::File(error), not_restored });
@@ -225,11 +225,11 @@ fn restore(replaced: &[Prepared<'_>]) -> Vec<String> {
 fn sync_folders(prepared: &[Prepared<'_>]) {
     let mut folders: Vec<PathBuf> = Vec::new();
     for file in prepared {
-        if let Ok((folder, _)) = folder_of(file.change.path) {
-            if !folders.contains(&folder) {
-                sync_folder(&folder);
-                folders.push(folder);
-            }
+        if let Ok((folder, _)) = folder_of(file.change.path)
+            && !folders.contains(&folder)
+        {
+            sync_folder(&folder);
+            folders.push(folder);
         }
     }
 }

@@ -204,10 +204,10 @@ fn fill(
 #[cfg(unix)]
 fn copy_owner(from: &Path, to: &Path) {
     use std::os::unix::fs::MetadataExt as _;
-    if let (Ok(source), Ok(target)) = (fs::metadata(from), fs::metadata(to)) {
-        if (source.uid(), source.gid()) != (target.uid(), target.gid()) {
-            let _ = std::os::unix::fs::chown(to, Some(source.uid()), Some(source.gid()));
-        }
+    if let (Ok(source), Ok(target)) = (fs::metadata(from), fs::metadata(to))
+        && (source.uid(), source.gid()) != (target.uid(), target.gid())
+    {
+        let _ = std::os::unix::fs::chown(to, Some(source.uid()), Some(source.gid()));
     }
 }
 

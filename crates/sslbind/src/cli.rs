@@ -46,40 +46,56 @@ pub enum ColorWhen {
 pub enum Command {
     /// List every site binding with the mapping IIS expects, the one HTTP.sys uses, and its
     /// certificate.
-    #[command(after_help = "Examples:\n  sslbind bindings examples/dev-box\n  \
-        sslbind bindings --config applicationHost.config --sslcert sslcert.txt --certs certs/ --format json\n  \
-        sslbind bindings MACHINE --now 2026-06-01 --expiry-days 60")]
+    #[command(after_help = "Examples:\n  sslbind bindings examples/iis-express-dev\n  \
+        sslbind bindings --config examples/iis-express-dev/applicationhost.config \\\n      \
+        --sslcert examples/iis-express-dev/sslcert.txt --certs examples/iis-express-dev/certs \\\n      \
+        --format json\n  \
+        sslbind bindings examples/iis-express-dev --now 2026-06-01 --expiry-days 60")]
     Bindings(CertificateListArgs),
     /// List every HTTP.sys certificate mapping with its owner, certificate and status
     /// (in-use, fallback, idle, reserved, foreign).
-    #[command(after_help = "Examples:\n  sslbind mappings examples/dev-box\n  \
-        sslbind mappings --sslcert sslcert.txt --config applicationHost.config --format json")]
+    #[command(after_help = "Examples:\n  sslbind mappings examples/iis-express-dev\n  \
+        sslbind mappings --sslcert examples/iis-express-dev/sslcert.txt \\\n      \
+        --config examples/iis-express-dev/applicationhost.config --format json")]
     Mappings(CertificateListArgs),
     /// Find what is wrong with the bindings, mappings and certificates, with a fix for each
     /// finding. Exit code 1 when a finding reaches --fail-on.
     #[command(after_help = "Examples:\n  sslbind doctor examples/iis-express-dev\n  \
-        sslbind doctor --config applicationHost.config --sslcert sslcert.txt --certs certs/ --format sarif > sslbind.sarif\n  \
-        sslbind doctor MACHINE --fail-on warning --allow no-fallback-certificate --severity idle-mapping=error")]
+        sslbind doctor examples/hosting-server --now 2026-06-01 --format sarif > sslbind.sarif\n  \
+        sslbind doctor --config examples/hosting-server/applicationHost.config \\\n      \
+        --sslcert examples/hosting-server/sslcert.txt --certs examples/hosting-server/certs \\\n      \
+        --format json\n  \
+        sslbind doctor examples/hosting-server --fail-on warning --allow no-fallback-certificate \\\n      \
+        --severity idle-mapping=error")]
     Doctor(DoctorArgs),
     /// Add, remove or change a site binding, with the mapping it needs (shown first; --write
     /// to apply).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sslbind binding remove examples/iis-express-dev --site php --binding \"*:4431:lextudio.com\"\n  \
+        sslbind binding add --help"
+    )]
     Binding(BindingCommand),
     /// Add, remove, prune or rebind HTTP.sys mappings (shown first; --write to apply).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sslbind mapping prune examples/hosting-server\n  sslbind mapping rebind --help"
+    )]
     Mapping(MappingCommand),
     /// Remove a site with the mappings only it used (shown first; --write to apply).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Example:\n  sslbind site remove blog examples/hosting-server")]
     Site(SiteCommand),
     /// Write everything known about a machine to one JSON file, to analyse anywhere later.
     #[command(
-        after_help = "Examples:\n  sslbind snapshot -o web01.snapshot.json --config applicationHost.config \\\n      --registry SYSTEM --registry SOFTWARE\n  sslbind bindings web01.snapshot.json"
+        after_help = "Examples:\n  sslbind snapshot -o web01.snapshot.json examples/iis-express-dev\n  \
+        sslbind snapshot -o web02.snapshot.json --config examples/hosting-server/applicationHost.config \\\n      \
+        --sslcert examples/hosting-server/sslcert.txt --certs examples/hosting-server/certs\n  \
+        sslbind bindings web01.snapshot.json"
     )]
     Snapshot(SnapshotArgs),
     /// Compare machines (snapshots or machine folders): every node against the first.
-    #[command(
-        after_help = "Examples:\n  sslbind diff web01.snapshot.json web02.snapshot.json\n  sslbind diff node1/ node2/ node3/ --format json"
-    )]
+    #[command(after_help = "Examples:\n  sslbind diff web01.snapshot.json web02.snapshot.json\n  \
+        sslbind diff examples/iis-express-dev examples/hosting-server --format json")]
     Diff(DiffArgs),
     /// Explain a finding code, or list every code.
     #[command(after_help = "Examples:\n  sslbind explain\n  sslbind explain missing-mapping")]
@@ -90,25 +106,48 @@ pub enum Command {
     /// otherwise, 2 on errors.
     #[command(
         after_help = "Examples:\n  sslbind resolve https://lextudio.com:4431/ examples/iis-express-dev\n  \
-        sslbind resolve https://a.example.com/ MACHINE --ip 10.0.0.5 --format json\n  \
-        sslbind resolve https://old.example.com/ MACHINE --no-sni\n  \
-        sslbind resolve https://shop.example.com/ MACHINE --now 2026-06-01"
+        sslbind resolve https://legacy.contoso.com/ examples/hosting-server --ip 10.0.0.5 --format json\n  \
+        sslbind resolve https://shop.contoso.com/ examples/hosting-server --no-sni\n  \
+        sslbind resolve https://mail.contoso.com:4443/ examples/hosting-server --now 2026-06-01"
     )]
     Resolve(ResolveArgs),
     /// TLS handshakes with the live server: which certificate it really presents for every
     /// https binding (with and without SNI) or for the URLs given, compared with the saved
     /// state. Exit code 0 only when everything observed matches; 1 when a probe finding is an
     /// error or a handshake got no answer (refused, timeout, error); 2 on errors.
-    #[command(after_help = "Examples:\n  sslbind probe examples/iis-express-dev --connect 127.0.0.1\n  \
-        sslbind probe MACHINE https://shop.example.com/ https://10.0.0.5:8443/ --format json\n  \
-        sslbind probe --config applicationHost.config --sslcert sslcert.txt --timeout 2000\n  \
-        sslbind probe https://www.example.com/")]
+    #[command(
+        override_usage = "sslbind probe [OPTIONS] [URL]... [MACHINE]",
+        after_help = "Examples:\n  sslbind probe examples/iis-express-dev --connect 127.0.0.1\n  \
+        sslbind probe https://shop.contoso.com/ https://api.contoso.com:8443/ examples/hosting-server \\\n      \
+        --connect 127.0.0.1 --format json\n  \
+        sslbind probe --config examples/iis-express-dev/applicationhost.config \\\n      \
+        --sslcert examples/iis-express-dev/sslcert.txt --connect 127.0.0.1 --timeout 2000\n  \
+        sslbind probe https://127.0.0.1:44300/"
+    )]
     Probe(ProbeArgs),
     /// List every HTTP.sys URL reservation with its users and rights, and the bindings that
     /// need or use it.
-    #[command(after_help = "Examples:\n  sslbind reservations MACHINE\n  \
-        sslbind reservations --urlacl urlacl.txt --config applicationHost.config --format json")]
+    #[command(after_help = "Examples:\n  sslbind reservations examples/iis-express-dev\n  \
+        sslbind reservations --urlacl examples/iis-express-dev/urlacl.txt \\\n      \
+        --config examples/iis-express-dev/applicationhost.config --format json")]
     Reservations(ListArgs),
+    /// Print a completion script for a shell, to install where the shell loads completions.
+    #[command(after_help = "Examples:\n  sslbind completions bash > /etc/bash_completion.d/sslbind\n  \
+        sslbind completions zsh > ~/.zfunc/_sslbind\n  \
+        sslbind completions fish > ~/.config/fish/completions/sslbind.fish\n  \
+        sslbind completions powershell >> $PROFILE")]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) of sslbind and its commands.
+    #[command(after_help = "Examples:\n  sslbind man > sslbind.1\n  sslbind man | man -l -")]
+    Man,
+}
+
+/// Arguments of `sslbind completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write completions for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments of `sslbind doctor`.
@@ -171,8 +210,10 @@ pub enum FailOn {
 pub enum BindingCommand {
     /// Add a binding to a site and the mapping it expects.
     #[command(
-        after_help = "Examples:\n  sslbind binding add examples/iis-express-dev --site php --binding \"*:4432:lextudio.com\" --sni \\\n      --certificate 93F1ADE0\n  \
-        sslbind binding add --config applicationHost.config --sslcert sslcert.txt --site shop \\\n      --binding \"*:443:shop.example.com\" --sni --certificate <HASH> --store WebHosting --emit powershell"
+        after_help = "Examples:\n  sslbind binding add examples/iis-express-dev --site php --binding \"*:4432:lextudio.com\" --sni \\\n      \
+        --certificate 93F1ADE0\n  \
+        sslbind binding add examples/hosting-server --site shop --binding \"*:443:www.shop.contoso.com\" --sni \\\n      \
+        --certificate 6F58CF58B5FE5DB0B34A971EE01AA77C099E6629 --store WebHosting --emit powershell"
     )]
     Add(BindingAddArgs),
     /// Remove a binding, and the mappings nothing else uses any more.
@@ -182,8 +223,9 @@ pub enum BindingCommand {
     Remove(BindingRemoveArgs),
     /// Change a binding: SNI on or off, its certificate, or its bindingInformation.
     #[command(
-        after_help = "Examples:\n  sslbind binding set MACHINE --site api --binding \"*:8443:api.contoso.com\" --sni\n  \
-        sslbind binding set MACHINE --site shop --binding \"*:443:shop.contoso.com\" --to \"*:8443:shop.contoso.com\""
+        after_help = "Examples:\n  sslbind binding set examples/hosting-server --site api --binding \"*:8443:api.contoso.com\" --sni\n  \
+        sslbind binding set examples/hosting-server --site shop --binding \"*:443:shop.contoso.com\" \\\n      \
+        --to \"*:8443:shop.contoso.com\""
     )]
     Set(BindingSetArgs),
 }
@@ -193,11 +235,16 @@ pub enum BindingCommand {
 pub enum MappingCommand {
     /// Add (or, with another certificate, replace) one mapping.
     #[command(
-        after_help = "Example:\n  sslbind mapping add MACHINE --ipport 0.0.0.0:443 --certificate <HASH>"
+        after_help = "Examples:\n  sslbind mapping add examples/hosting-server --hostnameport www.shop.contoso.com:443 \\\n      \
+        --certificate 6F58CF58B5FE5DB0B34A971EE01AA77C099E6629\n  \
+        sslbind mapping add examples/hosting-server --ipport 0.0.0.0:443 \\\n      \
+        --certificate 47CA06496C933C33133BF5872B28357DD44C7F9E --emit netsh"
     )]
     Add(MappingAddArgs),
     /// Remove one mapping.
-    #[command(after_help = "Example:\n  sslbind mapping remove MACHINE --hostnameport old.contoso.com:443")]
+    #[command(
+        after_help = "Example:\n  sslbind mapping remove examples/hosting-server --hostnameport old.contoso.com:443"
+    )]
     Remove(MappingRemoveArgs),
     /// Remove every idle mapping (IIS or IIS Express owned, used by no binding).
     #[command(
@@ -205,7 +252,9 @@ pub enum MappingCommand {
     )]
     Prune(ChangeArgs),
     /// Move every mapping of one certificate to another, after a renewal.
-    #[command(after_help = "Example:\n  sslbind mapping rebind MACHINE --from <OLD HASH> --to <NEW HASH>")]
+    #[command(after_help = "Example (after a renewal):\n  \
+        sslbind mapping rebind examples/hosting-server --from 6F58CF58B5FE5DB0B34A971EE01AA77C099E6629 \\\n      \
+        --to 9BB6032769ADD4AA1EBB91704B30142550430BC5")]
     Rebind(MappingRebindArgs),
 }
 
@@ -213,7 +262,8 @@ pub enum MappingCommand {
 #[derive(Debug, Subcommand)]
 pub enum SiteCommand {
     /// Remove a site, and the mappings only it used.
-    #[command(after_help = "Example:\n  sslbind site remove blog examples/hosting-server")]
+    #[command(after_help = "Examples:\n  sslbind site remove blog examples/hosting-server\n  \
+        sslbind site remove --site blog examples/hosting-server --emit netsh")]
     Remove(SiteRemoveArgs),
 }
 
@@ -394,9 +444,12 @@ pub struct MappingRebindArgs {
 /// `sslbind site remove`.
 #[derive(Debug, Args)]
 pub struct SiteRemoveArgs {
-    /// The site's name.
+    /// The site's name (or give it with --site, as the binding commands take it).
     #[arg(value_name = "NAME")]
-    pub name: String,
+    pub name: Option<String>,
+    /// The site's name, as an option.
+    #[arg(long = "site", value_name = "NAME")]
+    pub site: Option<String>,
     /// Shared options.
     #[command(flatten)]
     pub change: ChangeArgs,
@@ -463,8 +516,8 @@ pub struct ProbeArgs {
     #[command(flatten)]
     pub sources: SourceArgs,
     /// URLs to probe, e.g. `https://www.example.com:8443/`; without them, every https binding
-    /// of the machine is probed.
-    #[arg(value_name = "TARGET", num_args = 0..)]
+    /// of the machine is probed. The URLs come first, the machine last (either order is read).
+    #[arg(value_name = "URL", num_args = 0..)]
     pub targets: Vec<String>,
     /// Connect to this IP address instead of resolving host names (bindings and targets with
     /// an IP address of their own still use it).
@@ -576,9 +629,4 @@ pub enum Format {
     Table,
     /// JSON as documented in the interface contract.
     Json,
-}
-
-/// Parses the process arguments, exiting with clap's message (and code 2) on bad usage.
-pub fn parse() -> Cli {
-    Cli::parse()
 }

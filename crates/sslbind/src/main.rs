@@ -6,6 +6,7 @@
 
 mod cli;
 mod commands;
+mod positionals;
 mod render;
 mod values;
 
@@ -23,7 +24,7 @@ fn main() -> ExitCode {
     if let Some(color) = color_in_raw_args(std::env::args_os()) {
         render::output::configure(color_choice(color), false);
     }
-    let args = cli::parse();
+    let args = positionals::parse();
     render::output::configure(color_choice(args.color), args.quiet);
     match commands::run(args) {
         Ok(code) => code,

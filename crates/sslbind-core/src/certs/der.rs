@@ -123,7 +123,7 @@ fn attribute_text(attribute: &AttributeTypeAndValue<'_>) -> Option<String> {
         return Some(text.to_owned());
     }
     let raw = attribute.as_slice();
-    if attribute.attr_value().tag() == x509_parser::asn1_rs::Tag::BmpString && raw.len() % 2 == 0 {
+    if attribute.attr_value().tag() == x509_parser::asn1_rs::Tag::BmpString && raw.len().is_multiple_of(2) {
         let units = raw.chunks_exact(2).map(|pair| u16::from_be_bytes([pair[0], pair[1]]));
         return char::decode_utf16(units).collect::<Result<String, _>>().ok();
     }

@@ -97,12 +97,12 @@ fn read_binary(
     // Some tools concatenate DER certificates into one `.der` chain file; anything after the
     // last certificate is reported, not hashed, so the thumbprints stay those of Windows.
     while let Some(rest) = bytes.get(offset..).filter(|rest| !rest.is_empty()) {
-        if rest.first() == Some(&0x30) {
-            if let Ok((next, length)) = certificate_from_der_prefix(rest, file_origin(path)) {
-                read.certificates.push(next);
-                offset += length;
-                continue;
-            }
+        if rest.first() == Some(&0x30)
+            && let Ok((next, length)) = certificate_from_der_prefix(rest, file_origin(path))
+        {
+            read.certificates.push(next);
+            offset += length;
+            continue;
         }
         read.warnings.push(SourceWarning {
             location: Location::new(path, 1, 1),

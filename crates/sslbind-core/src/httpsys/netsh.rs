@@ -309,10 +309,11 @@ pub(crate) fn is_prompt(trimmed: &str) -> bool {
         return true;
     }
     let mut chars = trimmed.chars();
-    if let (Some(drive), Some(':'), Some('\\' | '/')) = (chars.next(), chars.next(), chars.next()) {
-        if drive.is_ascii_alphabetic() && trimmed.contains('>') {
-            return true;
-        }
+    if let (Some(drive), Some(':'), Some('\\' | '/')) = (chars.next(), chars.next(), chars.next())
+        && drive.is_ascii_alphabetic()
+        && trimmed.contains('>')
+    {
+        return true;
     }
     // netsh's own interactive prompt (`netsh>`, `netsh http>`), and the command itself
     // after a shell's `$` or `#`.
@@ -1270,15 +1271,15 @@ impl<'p> Reader<'p> {
                 ),
             )
         };
-        if placed < CLASSIC_ORDER.len() {
-            if let Some(next) = record.fields.get(placed) {
-                let expected = CLASSIC_ORDER.get(placed).map_or("field", |id| label_of(*id));
-                return Err(refuse(
-                    next.line,
-                    next.column,
-                    format!("this line stands where `{expected}` was expected"),
-                ));
-            }
+        if placed < CLASSIC_ORDER.len()
+            && let Some(next) = record.fields.get(placed)
+        {
+            let expected = CLASSIC_ORDER.get(placed).map_or("field", |id| label_of(*id));
+            return Err(refuse(
+                next.line,
+                next.column,
+                format!("this line stands where `{expected}` was expected"),
+            ));
         }
         for (raw, id) in record.fields.iter().zip(CLASSIC_ORDER).take(placed) {
             let Some(field) = &raw.field else { continue };

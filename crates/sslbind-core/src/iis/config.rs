@@ -300,16 +300,16 @@ impl Reader<'_> {
                 BindingEndpoint::Opaque
             }
         };
-        if let BindingEndpoint::Http(endpoint) = &endpoint {
-            if endpoint.address == BindingAddress::Empty {
-                self.warn(
-                    &location,
-                    format!(
-                        "binding `{}` of site `{site}` has an empty address, treated as all unassigned `*`",
-                        information.unwrap_or_default()
-                    ),
-                );
-            }
+        if let BindingEndpoint::Http(endpoint) = &endpoint
+            && endpoint.address == BindingAddress::Empty
+        {
+            self.warn(
+                &location,
+                format!(
+                    "binding `{}` of site `{site}` has an empty address, treated as all unassigned `*`",
+                    information.unwrap_or_default()
+                ),
+            );
         }
         Ok(Binding {
             protocol: protocol.unwrap_or_default().to_owned(),

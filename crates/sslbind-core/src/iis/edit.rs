@@ -333,10 +333,10 @@ fn parse(text: &str) -> Result<Document<'_>, EditError> {
 /// that looks like BOM-less UTF-16).
 fn xml_error(text: &str, error: &roxmltree::Error) -> SourceError {
     let path: Arc<str> = Arc::from(SOURCE_NAME);
-    if text::decode(text.as_bytes()).text == text {
-        if let Err(reader_error) = read_config(&path, text.as_bytes(), None) {
-            return reader_error;
-        }
+    if text::decode(text.as_bytes()).text == text
+        && let Err(reader_error) = read_config(&path, text.as_bytes(), None)
+    {
+        return reader_error;
     }
     let position = error.pos();
     SourceError::new(&path, position.row.max(1), position.col.max(1), format!("malformed XML: {error}"))

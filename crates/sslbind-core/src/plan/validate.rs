@@ -60,10 +60,8 @@ pub fn check_change(change: &Change) -> Result<(), InvalidValue> {
                 }
             }
             check_store(store.as_deref(), certificate, protocol)?;
-            if *sni {
-                if let Some(endpoint) = endpoint.filter(|endpoint| endpoint.specific_host().is_none()) {
-                    return Err(sni_without_host("--sni", information, &endpoint));
-                }
+            if *sni && let Some(endpoint) = endpoint.filter(|endpoint| endpoint.specific_host().is_none()) {
+                return Err(sni_without_host("--sni", information, &endpoint));
             }
             Ok(())
         }
@@ -72,10 +70,10 @@ pub fn check_change(change: &Change) -> Result<(), InvalidValue> {
             if let Some(to) = to {
                 check_information("--to", protocol, to)?;
             }
-            if let Some(sni) = sni {
-                if !https {
-                    return Err(only_https(if *sni { "--sni" } else { "--no-sni" }, protocol));
-                }
+            if let Some(sni) = sni
+                && !https
+            {
+                return Err(only_https(if *sni { "--sni" } else { "--no-sni" }, protocol));
             }
             if certificate.is_some() && !https {
                 return Err(only_https("--certificate", protocol));

@@ -95,7 +95,11 @@ pub fn mapping(command: MappingCommand) -> anyhow::Result<ExitCode> {
 pub fn site(command: SiteCommand) -> anyhow::Result<ExitCode> {
     match command {
         SiteCommand::Remove(args) => {
-            run(&args.change, |_| Ok(Change::RemoveSite { site: args.name.clone() }))
+            // `positionals::arrange` has made sure the name is given once, as NAME or --site.
+            let Some(site) = args.name.or(args.site) else {
+                anyhow::bail!("give the site's name: sslbind site remove NAME [MACHINE]");
+            };
+            run(&args.change, |_| Ok(Change::RemoveSite { site: site.clone() }))
         }
     }
 }

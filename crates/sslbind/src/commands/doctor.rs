@@ -40,7 +40,7 @@ pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     match args.format {
         DoctorFormat::Table => render::findings::table(&mut out, &machine, &findings, &Style::for_stdout())?,
         DoctorFormat::Json => render::json::write(&mut out, &render::findings::json(&findings))?,
-        DoctorFormat::Sarif => render::json::write(&mut out, &render::sarif::log(&findings))?,
+        DoctorFormat::Sarif => render::json::write_plain(&mut out, &render::sarif::log(&findings))?,
     }
     out.flush()?;
     let threshold = match args.fail_on {

@@ -1,6 +1,7 @@
 //! One module per command; each turns its arguments into library calls and rendering.
 
 mod change;
+mod completions;
 mod diff;
 mod doctor;
 mod explain;
@@ -29,5 +30,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Resolve(args) => resolve::run(&args),
         Command::Probe(args) => probe::run(&args),
         Command::Reservations(args) => reservations::run(&args),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man => completions::man(),
     }
 }

@@ -12,10 +12,28 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::render::Expiry;
 
-/// Writes `value` as pretty JSON with a final newline.
+/// The version of the JSON every command prints, its first key (`"schema_version": 1`): it
+/// grows when a field changes meaning or goes away, never when one is added.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Writes `value` as pretty JSON with a final newline, `schema_version` first.
 pub fn write(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
+    write_plain(out, &Versioned { schema_version: SCHEMA_VERSION, body: value })
+}
+
+/// Writes `value` as pretty JSON as it is: for formats defined elsewhere (SARIF), which carry
+/// their own version.
+pub fn write_plain(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;
     writeln!(out)
+}
+
+/// A command's JSON object with `schema_version` put first.
+#[derive(Serialize)]
+struct Versioned<'a, T: Serialize> {
+    schema_version: u32,
+    #[serde(flatten)]
+    body: &'a T,
 }
 
 /// `{"bindings": [...]}`.

@@ -241,13 +241,12 @@ fn describe(mapping: &Mapping) -> String {
     format!("{}, owner {owner}", certificate_of(mapping))
 }
 
-/// `{"configs": [...], "operations": [...], "urlacl_operations": [...] (only when there are
-/// some), "notes": [...], "refusals": [...], "written": [...], "outcome": "shown"|…}`.
+/// `{"configs": [...], "operations": [...], "urlacl_operations": [...] (empty when there are
+/// none), "notes": [...], "refusals": [...], "written": [...], "outcome": "shown"|…}`.
 #[derive(Serialize)]
 pub struct PlanJson {
     configs: Vec<ConfigJson>,
     operations: Vec<OperationJson>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     urlacl_operations: Vec<UrlAclJson>,
     notes: Vec<String>,
     refusals: Vec<String>,
@@ -275,13 +274,14 @@ struct OperationJson {
     netsh: Vec<String>,
 }
 
-/// `{"op": "add", "url": "https://lextudio.com:4431/", "user": "Everyone", "netsh": "…"}`.
+/// `{"op": "add", "url": "https://lextudio.com:4431/", "user": "Everyone", "netsh": ["…"]}`:
+/// `netsh` is a list, as for the mapping operations, though one command does each today.
 #[derive(Serialize)]
 struct UrlAclJson {
     op: &'static str,
     url: String,
     user: Option<String>,
-    netsh: String,
+    netsh: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -337,7 +337,7 @@ pub fn json(plan: &Plan, written: &[Written], outcome: Outcome) -> PlanJson {
                     UrlAclOp::Add { user, .. } => Some(user.clone()),
                     UrlAclOp::Delete { .. } => None,
                 },
-                netsh: op.netsh_command(),
+                netsh: vec![op.netsh_command()],
             })
             .collect(),
         notes: plan.notes.clone(),

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::util::{sslbind, sslbind_json, workspace_root};
 
 /// A copy of an example machine in a temporary folder.
-fn copy_example(name: &str) -> (tempfile::TempDir, PathBuf) {
+pub fn copy_example(name: &str) -> (tempfile::TempDir, PathBuf) {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let source = workspace_root().join("examples").join(name);
     copy_tree(&source, folder.path());

@@ -18,6 +18,7 @@ mod example;
 // Needs util-linux's `unshare` and the right to make mount namespaces (root).
 #[cfg(feature = "external-tools")]
 mod external_atomic;
+mod help;
 #[cfg(feature = "external-tools")]
 #[path = "../../../sslbind-core/tests/it/hivex.rs"]
 mod hivex;
@@ -32,6 +33,7 @@ mod readers;
 mod registry;
 mod reservations;
 mod resolve;
+mod shape;
 #[cfg(feature = "corpus")]
 #[path = "../../../sslbind-core/tests/it/shared_corpus.rs"]
 #[allow(dead_code)]

@@ -24,15 +24,25 @@ impl Output {
 /// Runs `sslbind ARGS` in the workspace root with colours off and, as in any pipe without
 /// `COLUMNS`, no width limit.
 pub fn sslbind(args: &[&str]) -> Output {
-    sslbind_with_env(args, &[])
+    sslbind_in_with_env(&workspace_root(), args, &[])
 }
 
 /// Runs `sslbind ARGS` as [`sslbind`] does, with the environment variables `env` set (and
 /// `SSLBIND_PFX_PASSWORD` unset unless given there).
 pub fn sslbind_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    sslbind_in_with_env(&workspace_root(), args, env)
+}
+
+/// Runs `sslbind ARGS` in `folder`, otherwise as [`sslbind`] does.
+pub fn sslbind_in(folder: &Path, args: &[&str]) -> Output {
+    sslbind_in_with_env(folder, args, &[])
+}
+
+/// Runs `sslbind ARGS` in `folder` with the environment variables `env` set.
+fn sslbind_in_with_env(folder: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let output = Command::new(env!("CARGO_BIN_EXE_sslbind"))
         .args(args)
-        .current_dir(workspace_root())
+        .current_dir(folder)
         .env("NO_COLOR", "1")
         .env_remove("COLUMNS")
         .env_remove("SSLBIND_PFX_PASSWORD")

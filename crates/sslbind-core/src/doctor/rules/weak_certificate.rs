@@ -44,11 +44,10 @@ fn weaknesses(certificate: &Certificate) -> (Vec<String>, Vec<String>) {
     let mut weaknesses = Vec::new();
     let mut needs = Vec::new();
     if let (true, Some(bits)) = (certificate.key.algorithm.eq_ignore_ascii_case("RSA"), certificate.key.bits)
+        && bits < 2048
     {
-        if bits < 2048 {
-            weaknesses.push(format!("a {bits}-bit RSA key"));
-            needs.push("an RSA key of at least 2048 bits (or an ECDSA key)".to_owned());
-        }
+        weaknesses.push(format!("a {bits}-bit RSA key"));
+        needs.push("an RSA key of at least 2048 bits (or an ECDSA key)".to_owned());
     }
     let algorithm = certificate.signature_algorithm.to_ascii_lowercase();
     let digest = [("sha1", "SHA-1"), ("md5", "MD5"), ("md2", "MD2")]
