@@ -18,14 +18,27 @@ pub fn completions(args: &CompletionsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints one manual page in roff: the top-level page (synopsis, options, the list of
-/// commands), then a section per command and subcommand with its options and examples, so
+/// Prints one manual page in roff: the top-level page (synopsis, options), then a section per
+/// command and subcommand with its options and examples, so
 /// that `man` finds everything on one page.
 pub fn man() -> anyhow::Result<ExitCode> {
     let mut command = Cli::command();
     command.build();
     let mut out = render::stdout();
-    clap_mangen::Man::new(command.clone()).render(&mut out)?;
+    let page = clap_mangen::Man::new(command.clone());
+    // Every part of clap_mangen's page but its list of commands, which names a page per
+    // command (`sslbind-bindings(1)`) where this page has a section per command instead.
+    page.render_title(&mut out)?;
+    page.render_name_section(&mut out)?;
+    page.render_synopsis_section(&mut out)?;
+    page.render_description_section(&mut out)?;
+    page.render_options_section(&mut out)?;
+    if command.get_after_long_help().is_some() || command.get_after_help().is_some() {
+        page.render_extra_section(&mut out)?;
+    }
+    if command.get_version().is_some() {
+        page.render_version_section(&mut out)?;
+    }
     for subcommand in command.get_subcommands() {
         command_section(&mut out, subcommand, "sslbind")?;
     }
