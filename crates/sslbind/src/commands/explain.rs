@@ -50,7 +50,7 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The codes closest to `name`, best first: those within a few edits of it (a third of its
-/// length, at least 2), then those with a word within an edit or two of it (`expird` finds
+/// length, at least 2; the same words in another order count one edit), then those with a word within an edit or two of it (`expird` finds
 /// `certificate-expired`), the shortest first. Never the whole list: a guess far from every
 /// code gets none.
 fn nearest_codes(name: &str) -> Vec<&'static str> {
@@ -62,7 +62,9 @@ fn nearest_codes(name: &str) -> Vec<&'static str> {
         .iter()
         .map(|code| code.name())
         .filter_map(|known| {
-            let distance = edit_distance(&typed, known);
+            // Words in another order (`expired-certificate`) cost one edit more than in place.
+            let distance = edit_distance(&typed, known)
+                .min(edit_distance(&sorted_words(&typed), &sorted_words(known)).saturating_add(1));
             if distance <= threshold {
                 return Some(((0, distance, 0), known));
             }
@@ -80,6 +82,14 @@ fn nearest_codes(name: &str) -> Vec<&'static str> {
         .collect();
     scored.sort();
     scored.into_iter().take(MAX_SUGGESTIONS).map(|(_, known)| known).collect()
+}
+
+/// The words of a code in alphabetical order, so that two orders of the same words compare
+/// equal.
+fn sorted_words(code: &str) -> String {
+    let mut words: Vec<&str> = code.split('-').collect();
+    words.sort_unstable();
+    words.join("-")
 }
 
 /// The Levenshtein distance: how many single-character insertions, deletions and

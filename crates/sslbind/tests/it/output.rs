@@ -356,6 +356,13 @@ fn explain_suggests_only_the_nearest_codes() {
         assert_eq!(suggestions(&output), ["certificate-expired", "probe-certificate-expired"], "{output}");
     }
 
+    for swapped in ["expired-certificate", "expird-certificate", "mapping-missing"] {
+        let output = explain(swapped);
+        let first = suggestions(&output).first().copied();
+        let expected = if swapped.contains("mapping") { "missing-mapping" } else { "certificate-expired" };
+        assert_eq!(first, Some(expected), "words in another order: {output}");
+    }
+
     let broad = explain("mapping");
     assert_eq!(suggestions(&broad).len(), 3, "at most three, the closest: {broad}");
     assert_eq!(suggestions(&broad)[0], "idle-mapping", "{broad}");
