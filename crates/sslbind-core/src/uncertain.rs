@@ -6,8 +6,8 @@
 //! against their own servers. Code elsewhere must take these assumptions from here rather
 //! than restate them, so that correcting one is a change to this file alone.
 
-use crate::analysis::resolve::{AddressMatch, HostMatch};
 use crate::model::mapping::DefaultFlags;
+use crate::model::routing::{AddressMatch, HostMatch};
 
 /// How HTTP.sys picks a certificate mapping for a connection (reference §1.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -20,6 +20,7 @@ use crate::model::certificate::CertificateStatus;
 use crate::model::ids::Thumbprint;
 use crate::model::machine::Machine;
 use crate::model::mapping::{DefaultFlags, MappingKey};
+pub use crate::model::routing::{AddressMatch, HostMatch};
 use crate::uncertain::{self, SelectionAssumptions};
 
 /// What a client does for `https://host:port/`: which local address it reaches, and whether
@@ -152,47 +153,6 @@ fn host_name(url: &str, host: &str) -> Result<String, String> {
 fn ip_literal(host: &str) -> Option<IpAddr> {
     let inner = host.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')).unwrap_or(host);
     inner.parse().ok()
-}
-
-/// How a binding's address part matched the local address.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum AddressMatch {
-    /// The binding names exactly the local address.
-    Specific,
-    /// The binding's address is `*` (or empty): all unassigned addresses.
-    AllUnassigned,
-}
-
-/// How a binding's host part matched the `Host` header.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum HostMatch {
-    /// The same host, compared case-insensitively.
-    Exact,
-    /// An IIS 10 wildcard host such as `*.example.com`.
-    Wildcard,
-    /// An empty host or the lone `*`: any host.
-    Any,
-}
-
-impl HostMatch {
-    /// How this match is described to users.
-    pub fn describe(self) -> &'static str {
-        match self {
-            HostMatch::Exact => "exact host",
-            HostMatch::Wildcard => "wildcard host",
-            HostMatch::Any => "any host",
-        }
-    }
-}
-
-impl AddressMatch {
-    /// How this match is described to users.
-    pub fn describe(self) -> &'static str {
-        match self {
-            AddressMatch::Specific => "specific IP",
-            AddressMatch::AllUnassigned => "all unassigned (*)",
-        }
-    }
 }
 
 /// One https binding on the request's port that the routing considered.

@@ -346,3 +346,36 @@ pub fn users_from_sddl(sddl: &str) -> Vec<ReservationUser> {
     }
     users
 }
+
+/// The URL an IIS Express http or https binding registers and needs a reservation for
+/// (`https://lextudio.com:4431/`, `http://*:8080/` for any host); `None` for IIS, other
+/// protocols, unparsed end points and `localhost`, which needs none.
+pub fn reservation_url(
+    flavor: crate::model::machine::ServerFlavor,
+    binding: &crate::model::binding::Binding,
+) -> Option<String> {
+    if flavor != crate::model::machine::ServerFlavor::IisExpress {
+        return None;
+    }
+    let endpoint = binding.http_endpoint()?;
+    if endpoint.specific_host().is_some_and(|host| host.eq_ignore_ascii_case("localhost")) {
+        return None;
+    }
+    listen_url(binding)
+}
+
+/// The URL an http or https binding registers with HTTP.sys: `PROTOCOL://HOST:PORT/`, with `*`
+/// for a binding that takes any host; `None` for other protocols or an unparsed binding.
+pub fn listen_url(binding: &crate::model::binding::Binding) -> Option<String> {
+    if !binding.is_http_family() {
+        return None;
+    }
+    let endpoint = binding.http_endpoint()?;
+    let host = endpoint.specific_host().unwrap_or("*");
+    Some(format!(
+        "{}://{}:{}/",
+        binding.protocol.to_ascii_lowercase(),
+        host.to_ascii_lowercase(),
+        endpoint.port
+    ))
+}

@@ -10,6 +10,7 @@ pub mod ids;
 pub mod machine;
 pub mod mapping;
 pub mod reservation;
+pub mod routing;
 pub mod source;
 
 pub use binding::{Binding, BindingAddress, BindingEndpoint, HttpEndpoint, Site, SslFlags};

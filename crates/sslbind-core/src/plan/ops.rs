@@ -1,5 +1,7 @@
 //! Mapping operations: what a plan does to HTTP.sys, one record at a time.
 
+use crate::httpsys::command::{netsh_urlacl_add, netsh_urlacl_delete};
+pub use crate::httpsys::urlacl::{listen_url, reservation_url};
 use crate::model::mapping::{Mapping, MappingKey};
 
 /// One change to HTTP.sys.
@@ -59,41 +61,8 @@ impl UrlAclOp {
     /// The netsh command, for a person to read or paste into cmd.exe or PowerShell.
     pub fn netsh_command(&self) -> String {
         match self {
-            UrlAclOp::Add { url, user } => format!("netsh http add urlacl url={url} user={user}"),
-            UrlAclOp::Delete { url } => format!("netsh http delete urlacl url={url}"),
+            UrlAclOp::Add { url, user } => netsh_urlacl_add(url, user),
+            UrlAclOp::Delete { url } => netsh_urlacl_delete(url),
         }
     }
-}
-
-/// The URL an IIS Express http or https binding registers and needs a reservation for
-/// (`https://lextudio.com:4431/`, `http://*:8080/` for any host); `None` for IIS, other
-/// protocols, unparsed end points and `localhost`, which needs none.
-pub fn reservation_url(
-    flavor: crate::model::machine::ServerFlavor,
-    binding: &crate::model::binding::Binding,
-) -> Option<String> {
-    if flavor != crate::model::machine::ServerFlavor::IisExpress {
-        return None;
-    }
-    let endpoint = binding.http_endpoint()?;
-    if endpoint.specific_host().is_some_and(|host| host.eq_ignore_ascii_case("localhost")) {
-        return None;
-    }
-    listen_url(binding)
-}
-
-/// The URL an http or https binding registers with HTTP.sys: `PROTOCOL://HOST:PORT/`, with `*`
-/// for a binding that takes any host; `None` for other protocols or an unparsed binding.
-pub fn listen_url(binding: &crate::model::binding::Binding) -> Option<String> {
-    if !binding.is_http_family() {
-        return None;
-    }
-    let endpoint = binding.http_endpoint()?;
-    let host = endpoint.specific_host().unwrap_or("*");
-    Some(format!(
-        "{}://{}:{}/",
-        binding.protocol.to_ascii_lowercase(),
-        host.to_ascii_lowercase(),
-        endpoint.port
-    ))
 }

@@ -19,7 +19,7 @@
 //! whatever an update leaves out to its default. Settings netsh has no parameter for (some
 //! `DefaultFlags` bits, extended properties) are named in a comment above the command.
 
-use crate::doctor::fix::{netsh_delete, netsh_key};
+use crate::httpsys::command::{netsh_delete, netsh_key};
 use crate::model::mapping::{DefaultFlags, Mapping, MappingKey};
 use crate::plan::ops::{MappingOp, UrlAclOp};
 

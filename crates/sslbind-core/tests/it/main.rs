@@ -22,4 +22,5 @@ mod script;
 #[cfg(feature = "corpus")]
 mod shared_corpus;
 mod support;
+mod tidy;
 mod urlacl;

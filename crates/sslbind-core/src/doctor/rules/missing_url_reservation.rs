@@ -51,7 +51,7 @@ impl ExpressBinding<'_> {
 
     /// The URL IIS Express registers: `https://lextudio.com:4431/`.
     pub fn url(&self) -> String {
-        crate::plan::ops::listen_url(self.binding).unwrap_or_default()
+        crate::httpsys::urlacl::listen_url(self.binding).unwrap_or_default()
     }
 }
 
@@ -74,7 +74,7 @@ pub(super) fn express_bindings<'a>(context: &Context<'a>) -> Vec<ExpressBinding<
 
 /// `netsh http add urlacl` granting Everyone `url`.
 pub(super) fn netsh_add_urlacl(url: &str) -> String {
-    crate::plan::ops::UrlAclOp::Add { url: url.to_owned(), user: "Everyone".to_owned() }.netsh_command()
+    crate::httpsys::command::netsh_urlacl_add(url, "Everyone")
 }
 
 /// Reports every IIS Express binding off `localhost` whose URL no reservation covers.
