@@ -163,7 +163,7 @@ fn run(
     check_change(&build(&Certificates::NotRead)?)?;
     let loaded = load(&args.sources)?;
     let change = &build(&Certificates::Of(&loaded.machine))?;
-    let live = is_live(&args.sources)?;
+    let live = is_live(&args.sources);
     render::warnings(&mut io::stderr().lock(), &loaded.machine.warnings)?;
     let config_texts: Vec<String> =
         loaded.config_files.iter().map(|file| text::decode(&file.bytes).text).collect();

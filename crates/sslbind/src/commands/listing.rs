@@ -61,17 +61,28 @@ fn load_and_analyze(args: &SourceArgs) -> anyhow::Result<(sslbind_core::model::M
     Ok((machine, analysis))
 }
 
+/// Whether any file source is given (a machine, `--config`, `--sslcert`, …), from the
+/// arguments alone: no file is read and no password looked up to tell.
+pub fn file_sources_given(args: &SourceArgs) -> bool {
+    args.machine.is_some()
+        || !args.configs.is_empty()
+        || args.sslcert.is_some()
+        || !args.certs.is_empty()
+        || !args.registry.is_empty()
+        || args.snapshot.is_some()
+        || args.urlacl.is_some()
+        || args.excluded_ports.is_some()
+}
+
 /// Whether the command reads the live machine: on Windows, when no file source is given.
-pub fn is_live(args: &SourceArgs) -> anyhow::Result<bool> {
-    let without_solution = SourceArgs { iis_express_solution: None, ..args.clone() };
-    Ok(cfg!(windows) && sources_of(&without_solution)?.is_empty())
+pub fn is_live(args: &SourceArgs) -> bool {
+    cfg!(windows) && !file_sources_given(args)
 }
 
 /// Reads the sources given, or, with none on Windows, the live machine (with the IIS Express
 /// configs of `--iis-express-solution` added when that is the only option).
 pub fn load(args: &SourceArgs) -> anyhow::Result<LoadedMachine> {
-    let without_solution = SourceArgs { iis_express_solution: None, ..args.clone() };
-    if is_live(args)? || (args.iis_express_solution.is_none() && sources_of(&without_solution)?.is_empty()) {
+    if is_live(args) || (args.iis_express_solution.is_none() && !file_sources_given(args)) {
         return load_live(args);
     }
     let sources = sources_of(args)?;
@@ -93,7 +104,7 @@ fn load_live(_args: &SourceArgs) -> anyhow::Result<LoadedMachine> {
 
 /// The library's view of the source arguments; `--iis-express-solution` becomes the IIS
 /// Express configs it holds.
-pub fn sources_of(args: &SourceArgs) -> anyhow::Result<Sources> {
+fn sources_of(args: &SourceArgs) -> anyhow::Result<Sources> {
     let mut configs = args.configs.clone();
     let mut iis_express = args.iis_express;
     if let Some(solution) = &args.iis_express_solution {

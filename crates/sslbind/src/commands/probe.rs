@@ -16,7 +16,7 @@ use sslbind_live::probe::{ProbeOptions, probe_all};
 use time::OffsetDateTime;
 
 use crate::cli::{Format, ProbeArgs};
-use crate::commands::listing::{load, sources_of};
+use crate::commands::listing::{file_sources_given, load};
 use crate::render::{self, Style};
 
 /// More handshakes than this get a progress line on a terminal; fewer end before anyone
@@ -27,24 +27,16 @@ const PROGRESS_THRESHOLD: usize = 10;
 pub fn run(args: &ProbeArgs) -> anyhow::Result<ExitCode> {
     let now = args.now.unwrap_or_else(OffsetDateTime::now_utc);
     let connect = args.connect;
-    let mut source_args = args.sources.clone();
-    let mut target_texts = args.targets.clone();
-    // `sslbind probe https://host/` with no machine: clap hands the first positional to
-    // MACHINE, but a URL is never a folder.
-    if let Some(machine) = source_args.machine.as_ref().and_then(|path| path.to_str())
-        && machine.contains("://")
-    {
-        target_texts.insert(0, machine.to_owned());
-        source_args.machine = None;
-    }
+    let source_args = &args.sources;
+    let target_texts = &args.targets;
     let targets: Vec<ProbeTarget> =
         target_texts.iter().map(|text| probe::parse_target(text)).collect::<Result<_, _>>()?;
     // URLs alone need no machine; without URLs, the machine's https bindings are probed (on
     // Windows with no sources, the live machine's).
-    let machine = if !targets.is_empty() && sources_of(&source_args)?.is_empty() {
+    let machine = if !targets.is_empty() && !file_sources_given(source_args) {
         Machine::default()
     } else {
-        let machine = load(&source_args)?.machine;
+        let machine = load(source_args)?.machine;
         render::warnings(&mut io::stderr().lock(), &machine.warnings)?;
         machine
     };

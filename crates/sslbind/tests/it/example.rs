@@ -1,7 +1,7 @@
 //! The example machine in `examples/iis-express-dev` as users see it: these snapshots are the
 //! README's quick start, reviewed line by line.
 
-use crate::output::sslbind_env;
+use crate::util::sslbind_env;
 use crate::util::{sslbind, sslbind_json};
 
 const EXAMPLE: &str = "examples/iis-express-dev";

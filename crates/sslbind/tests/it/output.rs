@@ -4,40 +4,22 @@
 //! text: findings by severity, SARIF sentences, plurals, and `explain`'s suggestions.
 
 use std::path::Path;
-use std::process::Command;
 
 use unicode_width::UnicodeWidthStr as _;
 
-use crate::util::{Output, sslbind, workspace_root};
+use crate::machine_writer::{app_ids, netsh};
+use crate::util::{sslbind, sslbind_env};
 
 const HOSTING: &str = "examples/hosting-server";
 const NOW: &str = "--now=2026-06-01T00:00:00Z";
-const IIS: &str = "{4dc3e181-e14b-4a21-b022-59fc669b0914}";
 /// The start of every SGR escape sequence (colour, bold, dim).
 const SGR: &str = "\u{1b}[";
-
-/// Runs `sslbind ARGS` with none of the variables that steer colour and width, then `env`
-/// set: what a user's shell gives, piped.
-pub fn sslbind_env(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_sslbind"));
-    command.args(args).current_dir(workspace_root());
-    for name in ["NO_COLOR", "CLICOLOR_FORCE", "CLICOLOR", "COLUMNS"] {
-        command.env_remove(name);
-    }
-    command.envs(env.iter().copied());
-    let output = command.output().expect("the sslbind executable runs");
-    Output {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
 
 /// A machine folder: an applicationHost.config with `sites` (name, https bindingInformation
 /// with SNI) and a netsh output with an SNI mapping for each binding.
 fn machine(folder: &Path, sites: &[(&str, &[&str])]) {
     let mut xml = String::from("<configuration>\n<system.applicationHost>\n<sites>\n");
-    let mut netsh = String::from("\nSSL Certificate bindings:\n-------------------------\n\n");
+    let mut text = netsh::header();
     let mut n_mappings = 0;
     for (id, (site, bindings)) in sites.iter().enumerate() {
         xml.push_str(&format!("<site name=\"{site}\" id=\"{}\">\n<bindings>\n", id + 1));
@@ -47,27 +29,21 @@ fn machine(folder: &Path, sites: &[(&str, &[&str])]) {
             ));
             let host = information.rsplit(':').next().expect("a host");
             n_mappings += 1;
-            for (label, value) in [
-                ("Hostname:port", format!("{host}:443")),
-                ("Certificate Hash", format!("{n_mappings:040x}")),
-                ("Application ID", IIS.to_owned()),
-                ("Certificate Store Name", "MY".to_owned()),
-                ("Verify Client Certificate Revocation", "Enabled".to_owned()),
-                ("Usage Check", "Enabled".to_owned()),
-                ("Ctl Identifier", "(null)".to_owned()),
-                ("Ctl Store Name", "(null)".to_owned()),
-                ("DS Mapper Usage", "Disabled".to_owned()),
-                ("Negotiate Client Certificate", "Disabled".to_owned()),
-            ] {
-                netsh.push_str(&format!("    {label:<28} : {value}\n"));
-            }
-            netsh.push('\n');
+            let hash = format!("{n_mappings:040x}");
+            netsh::record(
+                &mut text,
+                netsh::label::SNI,
+                &format!("{host}:443"),
+                Some(&hash),
+                app_ids::IIS,
+                Some("MY"),
+            );
         }
         xml.push_str("</bindings>\n</site>\n");
     }
     xml.push_str("</sites>\n</system.applicationHost>\n</configuration>\n");
     std::fs::write(folder.join("applicationHost.config"), xml).expect("a config");
-    std::fs::write(folder.join("sslcert.txt"), netsh).expect("a netsh output");
+    std::fs::write(folder.join("sslcert.txt"), text).expect("a netsh output");
 }
 
 fn path(folder: &tempfile::TempDir) -> &str {

@@ -38,17 +38,27 @@ pub fn sslbind_in(folder: &Path, args: &[&str]) -> Output {
     sslbind_in_with_env(folder, args, &[])
 }
 
-/// Runs `sslbind ARGS` in `folder` with the environment variables `env` set.
+/// Runs `sslbind ARGS` in `folder` with colours off and the environment variables `env` set.
 fn sslbind_in_with_env(folder: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_sslbind"))
-        .args(args)
-        .current_dir(folder)
-        .env("NO_COLOR", "1")
-        .env_remove("COLUMNS")
-        .env_remove("SSLBIND_PFX_PASSWORD")
-        .envs(env.iter().copied())
-        .output()
-        .expect("the sslbind executable runs");
+    let mut with_no_color = vec![("NO_COLOR", "1")];
+    with_no_color.extend_from_slice(env);
+    run(folder, args, &with_no_color)
+}
+
+/// Runs `sslbind ARGS` with none of the variables that steer colour, width and the PFX
+/// password, then `env` set: what a user's shell gives, piped.
+pub fn sslbind_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    run(&workspace_root(), args, env)
+}
+
+/// Runs `sslbind ARGS` in `folder` with the variables that steer it cleared, then `env` set.
+fn run(folder: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sslbind"));
+    command.args(args).current_dir(folder);
+    for name in ["NO_COLOR", "CLICOLOR_FORCE", "CLICOLOR", "COLUMNS", "SSLBIND_PFX_PASSWORD"] {
+        command.env_remove(name);
+    }
+    let output = command.envs(env.iter().copied()).output().expect("the sslbind executable runs");
     Output {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
