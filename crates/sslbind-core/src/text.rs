@@ -22,6 +22,16 @@ pub enum Encoding {
 }
 
 impl Encoding {
+    /// Every encoding a text file is read in, each with and without its byte order mark.
+    pub const ALL: [Encoding; 6] = [
+        Encoding::Utf8,
+        Encoding::Utf8Bom,
+        Encoding::Utf16Le,
+        Encoding::Utf16Be,
+        Encoding::Utf16LeNoBom,
+        Encoding::Utf16BeNoBom,
+    ];
+
     /// Whether the bytes start with a byte order mark: [`encode`] writes one exactly then, so
     /// that a file is written back the way it was read.
     pub fn has_bom(self) -> bool {
@@ -352,14 +362,7 @@ mod tests {
 
     #[test]
     fn encode_round_trips() {
-        for encoding in [
-            Encoding::Utf8,
-            Encoding::Utf8Bom,
-            Encoding::Utf16Le,
-            Encoding::Utf16Be,
-            Encoding::Utf16LeNoBom,
-            Encoding::Utf16BeNoBom,
-        ] {
+        for encoding in Encoding::ALL {
             let text = "<a>\r\n  ü</a>";
             let bytes = encode(text, encoding);
             let decoded = decode(&bytes);

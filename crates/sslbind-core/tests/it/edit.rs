@@ -737,7 +737,7 @@ fn corpus_edits_round_trip() {
         // A fragment holding no `<sites>` collection (a bare `<site>` element saved alone)
         // has no site the editor may touch; every encoding of it still round-trips.
         let Some(site) = read.config.sites.first() else {
-            for encoding in ENCODINGS {
+            for encoding in Encoding::ALL {
                 let reencoded = encode(text, encoding);
                 assert!(encode(&decode(&reencoded).text, decode(&reencoded).encoding) == reencoded, "{name}");
             }
@@ -764,7 +764,7 @@ fn corpus_edits_round_trip() {
         let removed = remove_binding(&added, &site.name, protocol, information).unwrap();
         assert!(removed == text, "{name}: adding then removing gives the original text");
         assert!(encode(&removed, decoded.encoding) == bytes, "{name}: and the original bytes");
-        for encoding in ENCODINGS {
+        for encoding in Encoding::ALL {
             let other = encode(text, encoding);
             let redecoded = decode(&other);
             assert_eq!(redecoded.encoding, encoding, "{name}");
@@ -1171,16 +1171,6 @@ proptest! {
     }
 }
 
-/// Every encoding a config is found in, with and without its byte order mark.
-const ENCODINGS: [Encoding; 6] = [
-    Encoding::Utf8,
-    Encoding::Utf8Bom,
-    Encoding::Utf16Le,
-    Encoding::Utf16Be,
-    Encoding::Utf16LeNoBom,
-    Encoding::Utf16BeNoBom,
-];
-
 /// `config` rendered with a comment of `words` before `<configuration>` (so that non-Latin
 /// text comes early, where BOM-less UTF-16 is recognised) and without the XML declaration
 /// unless `declaration`.
@@ -1201,7 +1191,7 @@ proptest! {
     #[test]
     fn adding_then_removing_keeps_the_bytes_in_every_encoding(
         config in config_strategy(true),
-        encoding in proptest::sample::select(ENCODINGS.to_vec()),
+        encoding in proptest::sample::select(Encoding::ALL.to_vec()),
         words in "[a-zA-Z0-9 .éüß一-龥가-힣😀-🙏]{0,40}",
         declaration in any::<bool>(),
         site in 0..SITE_NAMES.len(),
