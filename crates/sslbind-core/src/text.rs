@@ -148,6 +148,27 @@ pub fn quote(text: &str) -> String {
     if chars.next().is_some() { format!("{head}…") } else { head }
 }
 
+/// UTF-16 code units as text, unpaired surrogates replaced with U+FFFD, and whether any were:
+/// the one decoder for code units that do not come from a text file (registry strings, wide
+/// strings of the Windows APIs). Callers cut at a NUL themselves, as their formats differ.
+pub fn decode_utf16_units(units: &[u16]) -> (String, bool) {
+    let mut lossy = false;
+    let text = char::decode_utf16(units.iter().copied())
+        .map(|decoded| {
+            decoded.unwrap_or_else(|_| {
+                lossy = true;
+                char::REPLACEMENT_CHARACTER
+            })
+        })
+        .collect();
+    (text, lossy)
+}
+
+/// Little-endian byte pairs as UTF-16 code units; an odd last byte is dropped.
+pub fn utf16le_code_units(bytes: &[u8]) -> Vec<u16> {
+    bytes.chunks_exact(2).map(|pair| u16::from_le_bytes([pair[0], pair[1]])).collect()
+}
+
 fn utf8(bytes: &[u8]) -> (String, bool) {
     match std::str::from_utf8(bytes) {
         Ok(text) => (text.to_owned(), false),
