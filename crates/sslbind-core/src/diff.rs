@@ -1,6 +1,7 @@
 //! Comparing two machines: the nodes of a web farm share one applicationHost.config but each
-//! keeps its own HTTP.sys mappings and certificates, and they drift apart (peers.md §3 item
-//! 11). This lists what one node has that the other lacks, or has differently.
+//! keeps its own HTTP.sys mappings and certificates, and they drift apart
+//! (docs/pitfalls.md#farm-drift). This lists what one node has that the other lacks, or has
+//! differently.
 
 use std::collections::BTreeMap;
 

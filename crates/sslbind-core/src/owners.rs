@@ -1,4 +1,4 @@
-//! The programs known to own HTTP.sys mappings, by AppId (reference §6).
+//! The programs known to own HTTP.sys mappings, by AppId (docs/httpsys.md#well-known-appids).
 //!
 //! An AppId is only a tag: any GUID is accepted by HTTP.sys. Naming the common ones lets users
 //! see at a glance that `0.0.0.0:443` belongs to AD FS, not IIS, before they delete it.

@@ -1,5 +1,5 @@
 //! Every behaviour of HTTP.sys and IIS that sslbind relies on but that no source settles
-//! (reference `httpsys.md`, the points marked UNCERTAIN), gathered in one place.
+//! (the points marked UNCERTAIN in docs/httpsys.md, with their sources), gathered in one place.
 //!
 //! Nothing here was confirmed on a Windows host. Each item says what sslbind assumes, why,
 //! and what the alternative would be; `sslbind probe` lets users check the selection order
@@ -9,7 +9,7 @@
 use crate::model::mapping::DefaultFlags;
 use crate::model::routing::{AddressMatch, HostMatch};
 
-/// How HTTP.sys picks a certificate mapping for a connection (reference §1.2).
+/// How HTTP.sys picks a certificate mapping for a connection (docs/httpsys.md#selection-order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SelectionAssumptions {
     /// UNCERTAIN: a mapping for the exact local `IP:port` is tried before the SNI
@@ -38,12 +38,12 @@ impl Default for SelectionAssumptions {
 }
 
 /// UNCERTAIN: the IIS Express installer pre-creates `0.0.0.0:44300` to `0.0.0.0:44399` with
-/// its AppId (reference §6 and peers §1.6 say so; whether newer versions use `localhost:443xx`
-/// SNI records instead is unknown). Such mappings are idle by design.
+/// its AppId (docs/httpsys.md#iis-express-reserved-range; whether newer versions use
+/// `localhost:443xx` SNI records instead is unknown). Such mappings are idle by design.
 pub const IIS_EXPRESS_RESERVED_PORTS: std::ops::RangeInclusive<u16> = 44300..=44399;
 
 /// UNCERTAIN: the `DefaultFlags` bit IIS writes for each `sslFlags` bit from 4 to 64
-/// (reference §5.2, inferred from the names; never observed).
+/// (docs/httpsys.md#sslflags-to-defaultflags: inferred from the names, never observed).
 pub const SSL_FLAGS_TO_DEFAULT_FLAGS: [(u32, u32); 5] = [
     (4, 0x10),   // Disable HTTP/2
     (8, 0x80),   // Disable OCSP stapling
@@ -64,10 +64,10 @@ pub fn default_flags_for_ssl_flags(ssl_flags: u32) -> DefaultFlags {
 }
 
 /// UNCERTAIN: the order in which IIS routes a request to a site after the TLS handshake,
-/// by how each https binding on the port matched (reference §5.4, "from general knowledge, no
-/// source found"); the first entry is the best. It mirrors HTTP.sys's URL-prefix rules
+/// by how each https binding on the port matched (docs/httpsys.md#site-routing: no source
+/// found); the first entry is the best. It mirrors HTTP.sys's URL-prefix rules
 /// (an explicit host beats a weak wildcard). Note that it ranks a specific IP with a wildcard
-/// host above `*` with the exact host, as §5.4 lists it.
+/// host above `*` with the exact host, as that section lists it.
 ///
 /// 1. specific IP + exact host; 2. specific IP + wildcard host (IIS 10);
 /// 3. `*` + exact host; 4. `*` + wildcard host; 5. specific IP + any host; 6. `*` + any host.

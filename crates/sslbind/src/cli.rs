@@ -1,5 +1,5 @@
 //! The command line as users type it (clap derive): names here are part of the interface
-//! contract in DESIGN.md, so they change only by adding.
+//! contract (docs/contract.md#stability), so they change only by adding.
 
 use std::net::IpAddr;
 use std::path::PathBuf;

@@ -54,7 +54,7 @@ impl BindingAnalysis {
     }
 }
 
-/// A mapping's role on the machine (DESIGN.md).
+/// A mapping's role on the machine (docs/contract.md#mapping-statuses).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MappingStatus {
     /// Some binding expects it or is served by it.
@@ -174,9 +174,9 @@ pub fn analyze(machine: &Machine, ccs_files: &dyn CcsFiles, assumptions: &Select
     Analysis { bindings, mappings, index, certificate_index }
 }
 
-/// The mapping IIS Manager creates for an https binding (reference §5.2): CCS bit -> the CCS
-/// record on the port; SNI bit -> `host:port`; otherwise `IP:port` with `*` (or an empty
-/// address) as `0.0.0.0`. `None` for other protocols, unparsed bindings, and an SNI binding
+/// The mapping IIS Manager creates for an https binding (docs/httpsys.md#expected-mapping):
+/// CCS bit -> the CCS record on the port; SNI bit -> `host:port`; otherwise `IP:port` with
+/// `*` (or an empty address) as `0.0.0.0`. `None` for other protocols, unparsed bindings, and an SNI binding
 /// without a host (which IIS refuses to create).
 pub fn expected_mapping(binding: &Binding) -> Option<MappingKey> {
     if !binding.is_https() {

@@ -5,8 +5,9 @@
 //! The two halves are independent, as on Windows: HTTP.sys picks the certificate before it
 //! sees the `Host` header (by [`selection::select`], the one documented selection order), and
 //! IIS picks the site from the `Host` header after the handshake (by the routing order in
-//! [`uncertain::ROUTING_ORDER`](crate::uncertain::ROUTING_ORDER), reference §5.4). Both orders
-//! are unconfirmed on a Windows host, so every step of both is recorded and shown.
+//! [`uncertain::ROUTING_ORDER`](crate::uncertain::ROUTING_ORDER),
+//! docs/httpsys.md#site-routing). Both orders are unconfirmed on a Windows host, so every
+//! step of both is recorded and shown.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -427,7 +428,7 @@ fn uncertain_notes(
         if assumptions.specific_ip_before_sni && analysis.index.get(&sni_key).is_some() {
             notes.push(format!(
                 "the specific IP mapping {address} is taken before the SNI mapping {sni_key} \
-                 (reference §1.2, unconfirmed); if SNI came first, {sni_key} would answer"
+                 (unconfirmed, docs/httpsys.md#selection-order); if SNI came first, {sni_key} would answer"
             ));
         }
     }
@@ -436,7 +437,7 @@ fn uncertain_notes(
     {
         notes.push(
             "the chosen mapping has Reject Connections set: HTTP.sys presumably refuses the \
-             connection (reference §1.2, unconfirmed)"
+             connection (unconfirmed, docs/httpsys.md#selection-order)"
                 .to_owned(),
         );
     }
@@ -456,13 +457,13 @@ fn uncertain_notes(
     if matching > 1 {
         notes.push(format!(
             "{matching} bindings take this request; the winner follows IIS's host-header routing \
-             order of reference §5.4, which no source confirms"
+             order (docs/httpsys.md#site-routing), which no source confirms"
         ));
     }
     if wildcard {
         notes.push(
             "the chosen binding has a wildcard host, taken to match exactly one left-most label \
-             (reference §5.3, unconfirmed)"
+             (unconfirmed, docs/httpsys.md#wildcard-host-headers)"
                 .to_owned(),
         );
     }

@@ -1,5 +1,6 @@
-//! Which HTTP.sys mapping answers a TLS connection: the selection order of reference §1.2,
-//! in one function ([`select`]) so that it can be corrected in one place.
+//! Which HTTP.sys mapping answers a TLS connection: the selection order of
+//! docs/httpsys.md#selection-order, in one function ([`select`]) so that it can be corrected
+//! in one place.
 //!
 //! The order is the part of sslbind most likely to be wrong: no source settles it and it was
 //! never observed on a Windows host by us. The disputed choices are switches in
@@ -167,7 +168,8 @@ fn insert_new<K: std::hash::Hash + Eq>(map: &mut HashMap<K, usize>, key: K, posi
 
 /// The mapping HTTP.sys uses for `connection`, with every step tried.
 ///
-/// For a connection to local address X, port P and optional SNI host H (reference §1.2):
+/// For a connection to local address X, port P and optional SNI host H
+/// (docs/httpsys.md#selection-order):
 /// 1. `X:P`, the mapping of the exact local address, when X is a specific address
 ///    (before step 2 unless `specific_ip_before_sni` is off, then after step 3);
 /// 2. with H: `H:P`, then, if `wildcard_sni_keys_match`, `*.parent:P`; a scoped CCS record
@@ -285,7 +287,8 @@ fn try_ccs(
 }
 
 /// The files the CCS provider looks for, in order: `<host>.pfx`, then `_.<parent>.pfx`
-/// (reference §3.3). A wildcard host `*.example.com` maps straight to `_.example.com.pfx`.
+/// (docs/httpsys.md#ccs-file-names). A wildcard host `*.example.com` maps straight to
+/// `_.example.com.pfx`.
 pub fn ccs_file_names(host: &str) -> Vec<String> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     if let Some(parent) = host.strip_prefix("*.") {

@@ -1,5 +1,6 @@
 //! What a registry tree says about HTTP.sys, the certificate stores and the Central
-//! Certificate Store: the one place that knows where Windows keeps them (reference §3, §7).
+//! Certificate Store: the one place that knows where Windows keeps them
+//! (docs/httpsys.md#registry-layout).
 //!
 //! Keys are found by the shape of their paths, not by an absolute prefix, because the same
 //! data arrives rooted in many ways: `HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\…` from a
@@ -382,7 +383,8 @@ impl Interpreter<'_> {
                     self.not_understood(key, value, format!("{} bytes, not the 16 of a GUID", bytes.len()))
                 }
             },
-            // The type of `AppId` is not documented (reference §3.1): a GUID string is accepted too.
+            // The type of `AppId` is not documented (docs/httpsys.md#httpsys-records): a GUID string
+            // is accepted too.
             RegistryData::String(text) if is("AppId") => match AppId::parse(text) {
                 Ok(app_id) => {
                     mapping.app_id = Some(app_id);
@@ -569,8 +571,8 @@ fn record_key(kind: RecordKind, name: &str) -> Option<MappingKey> {
             (!host.is_empty() && !host.contains(char::is_whitespace))
                 .then(|| MappingKey::Sni { host: host.to_owned(), port })
         }
-        // The CCS subkey name is not documented (reference §3.1): the forms netsh and the
-        // IIS docs use for the port are accepted.
+        // The CCS subkey name is not documented (docs/httpsys.md#httpsys-records): the forms
+        // netsh and the IIS docs use for the port are accepted.
         RecordKind::Ccs => {
             let port = match name.rsplit_once(':') {
                 Some(("0.0.0.0" | "[::]" | "*", port)) => port,
@@ -665,7 +667,7 @@ struct BlobError {
     reason: String,
 }
 
-/// Walks the property records of a `Blob` to its end (reference §7).
+/// Walks the property records of a `Blob` to its end (docs/httpsys.md#certificate-stores).
 fn blob_properties(blob: &[u8]) -> Result<BlobProperties<'_>, BlobError> {
     let mut properties = BlobProperties::default();
     let mut offset = 0usize;

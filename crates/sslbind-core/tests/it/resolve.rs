@@ -335,7 +335,11 @@ fn a_wildcard_host_takes_one_label_between_the_exact_host_and_any_host() {
     let resolution = resolve_on(&machine, "https://a.example.com/", None, false);
     let ranks: Vec<Option<usize>> = resolution.routing.steps.iter().map(|step| step.rank).collect();
     assert_eq!(ranks, [Some(6), Some(4), None]);
-    assert!(resolution.uncertain.iter().any(|note| note.contains("§5.4")), "{:?}", resolution.uncertain);
+    assert!(
+        resolution.uncertain.iter().any(|note| note.contains("docs/httpsys.md#site-routing")),
+        "{:?}",
+        resolution.uncertain
+    );
     assert!(
         resolution.uncertain.iter().any(|note| note.contains("wildcard host")),
         "{:?}",
@@ -361,7 +365,7 @@ fn a_specific_ip_binding_beats_all_unassigned_only_for_its_own_address() {
         ("https://b.example.com/", Some("10.0.0.5"), "ip 10.0.0.5:443:"),
         ("https://b.example.com/", Some("10.0.0.7"), "any *:443:"),
         ("https://10.0.0.5/", None, "ip 10.0.0.5:443:"),
-        // `*` with the exact host beats a specific IP with any host (§5.4: 3 before 5)…
+        // `*` with the exact host beats a specific IP with any host (docs/httpsys.md#site-routing: 3 before 5)…
         ("https://a.example.com/", Some("10.0.0.5"), "named *:443:a.example.com"),
         // …but a specific IP with a wildcard host beats `*` with the exact host (2 before 3).
         ("https://a.example.com/", Some("10.0.0.6"), "ip-wild 10.0.0.6:443:*.example.com"),

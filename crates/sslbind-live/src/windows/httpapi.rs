@@ -172,7 +172,8 @@ impl HttpApi {
                         ..Default::default()
                     },
                 ),
-                // Scoped CCS records are keyed like SNI records (reference §2.2).
+                // Scoped CCS records are keyed like SNI records
+                // (docs/httpsys.md#scoped-ccs-structures).
                 (MappingKind::Sni | MappingKind::ScopedCcs, None) => self.query(
                     id,
                     &HTTP_SERVICE_CONFIG_SSL_SNI_QUERY {

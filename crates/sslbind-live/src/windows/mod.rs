@@ -3,7 +3,7 @@
 //! and the configs where IIS and IIS Express keep them.
 //!
 //! No machine that builds sslbind runs Windows, so this module is split by what can be
-//! checked where (DESIGN.md, "Windows code without Windows"):
+//! checked where (docs/windows.md#what-is-verified-here-and-what-is-not):
 //!
 //! - [`marshal`], [`apply`], [`configs`] and [`error`] are plain Rust over `windows-sys`
 //!   *types*: turning HTTP.sys structures into model values and back, the order of calls and

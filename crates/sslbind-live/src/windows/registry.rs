@@ -1,6 +1,7 @@
 //! The live registry, for the one key sslbind reads from it on Windows: IIS's Central
-//! Certificate Store settings (`HKLM\SOFTWARE\Microsoft\IIS\CentralCertProvider`, reference
-//! §3.2). HTTP.sys's own records are read through its API, not from the registry.
+//! Certificate Store settings (`HKLM\SOFTWARE\Microsoft\IIS\CentralCertProvider`,
+//! docs/httpsys.md#ccs-settings). HTTP.sys's own records are read through its API, not from
+//! the registry.
 //!
 //! The values are read raw here and interpreted by
 //! [`ccs_settings_from_raw`](super::configs::ccs_settings_from_raw). The two password values

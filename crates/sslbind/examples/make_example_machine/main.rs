@@ -39,7 +39,8 @@ fn main() -> Result<(), Error> {
     }
 }
 
-/// The seed machine of DESIGN.md: site `php` on IIS Express with the reserved range mapped.
+/// The machine of the README's quick start: site `php` on IIS Express with the reserved range
+/// mapped.
 fn iis_express_dev(folder: &Path) -> Result<(), Error> {
     let localhost =
         Cert::new("IIS Express Development Certificate", &["localhost"], (2025, 1, 1), (2045, 1, 1));

@@ -1,5 +1,5 @@
-//! The JSON of the interface contract (DESIGN.md). Field names here are promises to scripts:
-//! add fields freely, never rename one.
+//! The JSON of the interface contract (docs/contract.md#json). Field names here are promises
+//! to scripts: add fields freely, never rename one.
 
 use std::io::{self, Write};
 

@@ -153,7 +153,11 @@ pub fn table(
     )?;
 
     writeln!(out)?;
-    writeln!(out, "{}", style.paint(Colour::Bold, "HTTP.sys certificate selection (reference §1.2)"))?;
+    writeln!(
+        out,
+        "{}",
+        style.paint(Colour::Bold, "HTTP.sys certificate selection (docs/httpsys.md#selection-order)")
+    )?;
     let chosen_key = resolution.mapping().map(|position| &machine.mappings[position].key);
     let mut rows = vec![["#", "KIND", "KEY", "FOUND", "NOTE"].map(str::to_owned).to_vec()];
     for (position, step) in resolution.selection.steps.iter().enumerate() {
@@ -213,7 +217,11 @@ pub fn table(
     }
 
     writeln!(out)?;
-    writeln!(out, "{}", style.paint(Colour::Bold, "IIS site routing (reference §5.4, unconfirmed)"))?;
+    writeln!(
+        out,
+        "{}",
+        style.paint(Colour::Bold, "IIS site routing (unconfirmed, docs/httpsys.md#site-routing)")
+    )?;
     if resolution.routing.steps.is_empty() {
         writeln!(out, "  no https binding on port {}", resolution.request.port)?;
     } else {

@@ -122,7 +122,7 @@ fn a_specific_ip_mapping_is_tried_first_and_hides_the_sni_mapping() {
     assert_eq!(with_ip["site"], json!({"name": "a", "binding": "*:443:a.example.com"}));
     assert_eq!(with_ip["verdict"], "served");
     let uncertain = with_ip["uncertain"].to_string();
-    assert!(uncertain.contains("§1.2"), "{uncertain}");
+    assert!(uncertain.contains("docs/httpsys.md#selection-order"), "{uncertain}");
 
     let without_ip = sslbind_json(&["resolve", "https://a.example.com/", path(&folder), "--format", "json"]);
     assert_eq!(without_ip["mapping"], json!({"kind": "sni", "key": "a.example.com:443"}));
