@@ -23,7 +23,8 @@ use windows_sys::Win32::Networking::HttpServer::{
     HTTP_UNKNOWN_HEADER,
 };
 
-const BASE: usize = 0x7ff6_1234_0000;
+/// The address the made-up buffers' pointers are relative to (here and in `windows`).
+pub(crate) const BASE: usize = 0x7ff6_1234_0000;
 const IIS: &str = "{4dc3e181-e14b-4a21-b022-59fc669b0914}";
 const HASH: &str = "5226dc6c54559761cd471b86eb51c096252c90f2";
 
@@ -62,14 +63,14 @@ mod c {
 }
 
 /// A query buffer under construction: the structure at offset 0, data appended, pointers
-/// written as `BASE + offset`.
-struct Buffer(Vec<u8>);
+/// written as `BASE + offset` (here and in `windows`).
+pub(crate) struct Buffer(pub(crate) Vec<u8>);
 
 impl Buffer {
-    fn new(size: usize) -> Buffer {
+    pub(crate) fn new(size: usize) -> Buffer {
         Buffer(vec![0; size])
     }
-    fn put(&mut self, at: usize, data: &[u8]) {
+    pub(crate) fn put(&mut self, at: usize, data: &[u8]) {
         self.0[at..at + data.len()].copy_from_slice(data);
     }
     fn u32(&mut self, at: usize, value: u32) {
@@ -78,19 +79,24 @@ impl Buffer {
     fn pointer(&mut self, at: usize, value: usize) {
         self.put(at, &(value as u64).to_le_bytes());
     }
-    fn append(&mut self, data: &[u8]) -> usize {
+    pub(crate) fn append(&mut self, data: &[u8]) -> usize {
         let at = self.0.len().next_multiple_of(8);
         self.0.resize(at, 0);
         self.0.extend_from_slice(data);
         at
     }
-    fn point_to(&mut self, at: usize, data: &[u8]) {
+    /// Appends `data` and writes a pointer to it at `at`.
+    pub(crate) fn point_to(&mut self, at: usize, data: &[u8]) {
         let target = self.append(data);
         self.pointer(at, BASE + target);
     }
-    fn wide(&mut self, at: usize, text: &str) {
-        let units: Vec<u8> = text.encode_utf16().chain([0]).flat_map(u16::to_le_bytes).collect();
-        self.point_to(at, &units);
+    /// Appends `text` as NUL-terminated UTF-16 and points `at` to it; `None` leaves the
+    /// pointer null.
+    pub(crate) fn wide<'t>(&mut self, at: usize, text: impl Into<Option<&'t str>>) {
+        if let Some(text) = text.into() {
+            let units: Vec<u8> = text.encode_utf16().chain([0]).flat_map(u16::to_le_bytes).collect();
+            self.point_to(at, &units);
+        }
     }
     fn sockaddr_v4(ip: [u8; 4], port: u16) -> Vec<u8> {
         let mut bytes = vec![0u8; 16];
