@@ -23,6 +23,8 @@ use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use tempfile::TempPath;
+
 use crate::write::{
     WriteError, Written, ensure_unchanged, folder_of, io_error, remove_quietly, sync_folder, temp_path,
     write_backup, write_temp,
@@ -118,7 +120,16 @@ struct Prepared<'a> {
     /// Its position in the changes given.
     index: usize,
     change: FileChange<'a>,
-    temp: PathBuf,
+    /// Removed when dropped, unless persisted over the file.
+    temp: TempPath,
+    backup: PathBuf,
+}
+
+/// A file whose temporary file replaced it; its backup holds the original.
+struct Replaced<'a> {
+    /// Its position in the changes given.
+    index: usize,
+    change: FileChange<'a>,
     backup: PathBuf,
 }
 
@@ -150,32 +161,47 @@ pub fn commit(
         return Err(CommitError { failure: CommitFailure::Step(error), not_restored: Vec::new() });
     }
 
-    for (done, file) in prepared.iter().enumerate() {
-        let replaced = ensure_unchanged(file.change.path, file.change.original).and_then(|()| {
-            fs::rename(&file.temp, file.change.path).map_err(|source| io_error(file.change.path, source))
-        });
-        if let Err(error) = replaced {
-            let mut not_restored = restore(&prepared[..done]);
-            discard(&prepared[done..]);
+    let folders = folders_of(prepared.iter().map(|file| file.change.path));
+    let mut replaced: Vec<Replaced<'_>> = Vec::with_capacity(prepared.len());
+    let mut pending = prepared.into_iter();
+    while let Some(Prepared { index, change, temp, backup }) = pending.next() {
+        if let Err((error, temp)) = replace(change, temp) {
+            let mut not_restored = restore(&replaced);
+            // Dropping `temp` would remove it too, but not on Windows when it is read-only
+            // (the temporary file of a read-only config).
+            remove_quietly(&temp);
+            remove_quietly(&backup);
+            discard(&pending.collect::<Vec<_>>());
             if let Some(step) = step.as_deref_mut()
                 && let Err(undo) = step.undo()
             {
                 not_restored.push(format!("undoing the HTTP.sys changes failed: {undo}"));
             }
-            sync_folders(&prepared);
+            folders.iter().for_each(|folder| sync_folder(folder));
             return Err(CommitError { failure: CommitFailure::File(error), not_restored });
         }
+        replaced.push(Replaced { index, change, backup });
     }
-    sync_folders(&prepared);
+    folders.iter().for_each(|folder| sync_folder(folder));
 
     Ok(changes
         .iter()
         .enumerate()
         .map(|(index, change)| Written {
             path: change.path.to_owned(),
-            backup: prepared.iter().find(|file| file.index == index).map(|file| file.backup.clone()),
+            backup: replaced.iter().find(|file| file.index == index).map(|file| file.backup.clone()),
         })
         .collect())
+}
+
+/// Renames `temp` over `change`'s file if the file still holds what was read; on failure,
+/// why, and the temporary file back.
+fn replace(change: FileChange<'_>, temp: TempPath) -> Result<(), (WriteError, TempPath)> {
+    let path = change.path;
+    if let Err(error) = ensure_unchanged(path, change.original) {
+        return Err((error, temp));
+    }
+    temp.persist(path).map_err(|error| (io_error(path, error.error), error.path))
 }
 
 /// Checks `change`'s file and writes its backup and temporary file; `None` when its content
@@ -189,12 +215,15 @@ fn prepare(index: usize, change: FileChange<'_>) -> Result<Option<Prepared<'_>>,
     let (folder, file_name) = folder_of(path)?;
     let permissions = fs::metadata(path).map_err(|source| io_error(path, source))?.permissions();
     let backup = write_backup(path, &folder, file_name, change.original, &permissions)?;
-    let temp = temp_path(&folder, file_name);
-    if let Err(error) = write_temp(path, &temp, change.new, &permissions) {
-        remove_quietly(&temp);
-        remove_quietly(&backup);
-        return Err(error);
-    }
+    let temp_name = temp_path(&folder, file_name);
+    let temp = match write_temp(path, &temp_name, change.new, &permissions) {
+        Ok(temp) => temp,
+        Err(error) => {
+            remove_quietly(&temp_name);
+            remove_quietly(&backup);
+            return Err(error);
+        }
+    };
     Ok(Some(Prepared { index, change, temp, backup }))
 }
 
@@ -208,7 +237,7 @@ fn discard(prepared: &[Prepared<'_>]) {
 
 /// Puts the original of every replaced file back, last first, by renaming its backup over
 /// it (which also removes the backup); what could not be put back, as sentences.
-fn restore(replaced: &[Prepared<'_>]) -> Vec<String> {
+fn restore(replaced: &[Replaced<'_>]) -> Vec<String> {
     let mut not_restored = Vec::new();
     for file in replaced.iter().rev() {
         if let Err(error) = fs::rename(&file.backup, file.change.path) {
@@ -222,14 +251,15 @@ fn restore(replaced: &[Prepared<'_>]) -> Vec<String> {
     not_restored
 }
 
-fn sync_folders(prepared: &[Prepared<'_>]) {
+/// The folders of `paths`, each once, in order.
+fn folders_of<'p>(paths: impl Iterator<Item = &'p Path>) -> Vec<PathBuf> {
     let mut folders: Vec<PathBuf> = Vec::new();
-    for file in prepared {
-        if let Ok((folder, _)) = folder_of(file.change.path)
+    for path in paths {
+        if let Ok((folder, _)) = folder_of(path)
             && !folders.contains(&folder)
         {
-            sync_folder(&folder);
             folders.push(folder);
         }
     }
+    folders
 }

@@ -10,6 +10,13 @@
 //! written together, all or nothing, by [`crate::transaction::commit`], which uses the
 //! pieces here; [`write_atomically`] is its commit of one file.
 //!
+//! The temporary file is `tempfile`'s: a [`tempfile::NamedTempFile`] that removes itself
+//! when dropped unless it is persisted over the file (`persist`, the rename each platform
+//! needs). Its name is fixed per process (`.<file name>.sslbind-tmp-<pid>`, no random part),
+//! so that a stale one left by a crashed run is recognisably ours and is replaced. The
+//! backups stay hand-written: their numbered names (`.sslbind-backup`, `.1`, `.2`, …) are
+//! what users look for, and they are kept, not temporary.
+//!
 //! Limits: the temporary file gets the original's permission bits (and on Unix, as far as
 //! allowed, its owner), but not Windows ACLs set explicitly on the file; it gets the folder's
 //! inherited ACL, as files IIS Manager writes do. A change made between the last check and
@@ -18,6 +25,8 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
+
+use tempfile::{NamedTempFile, TempPath};
 
 use crate::transaction::{CommitError, CommitFailure, FileChange, commit};
 
@@ -84,15 +93,9 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let temp = temp_path(&folder, file_name);
     let written = (|| {
         let _ = fs::remove_file(&temp);
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)
-            .map_err(|source| io_error(&temp, source))?;
-        file.write_all(bytes).map_err(|source| io_error(&temp, source))?;
-        file.sync_all().map_err(|source| io_error(&temp, source))?;
-        drop(file);
-        fs::rename(&temp, path).map_err(|source| io_error(path, source))
+        let mut file = create_temp(&temp)?;
+        write_synced(file.as_file_mut(), &temp, bytes)?;
+        file.persist(path).map(drop).map_err(|error| io_error(path, error.error))
     })();
     if written.is_err() {
         remove_quietly(&temp);
@@ -162,24 +165,44 @@ pub(crate) fn write_backup(
     ))
 }
 
-/// Writes `new` to `temp` (replacing a stale file of that name) with the original's
-/// permissions.
+/// Writes `new` to the temporary file `temp` (replacing a stale file of that name) with the
+/// original's permissions; it is removed when the result is dropped without being persisted.
 pub(crate) fn write_temp(
     path: &Path,
     temp: &Path,
     new: &[u8],
     permissions: &fs::Permissions,
-) -> Result<(), WriteError> {
+) -> Result<TempPath, WriteError> {
     match fs::remove_file(temp) {
         Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(io_error(temp, error)),
         _ => {}
     }
-    let file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(temp)
-        .map_err(|source| io_error(temp, source))?;
-    fill(file, temp, new, permissions, path)
+    let mut file = create_temp(temp)?;
+    write_synced(file.as_file_mut(), temp, new)?;
+    // Closed before its owner and permissions change, as the backup is.
+    let written = file.into_temp_path();
+    copy_owner(path, &written);
+    fs::set_permissions(&written, permissions.clone()).map_err(|source| io_error(temp, source))?;
+    Ok(written)
+}
+
+/// Creates the temporary file `temp`, which must not exist. The file is opened as
+/// `File::create_new` opens it (the platform's default permissions, no temporary attribute),
+/// so that it ends up like a file written in place.
+fn create_temp(temp: &Path) -> Result<NamedTempFile, WriteError> {
+    let (folder, name) = folder_of(temp)?;
+    tempfile::Builder::new()
+        .prefix(name)
+        .rand_bytes(0)
+        .make_in(&folder, |at| File::create_new(at))
+        .map_err(|source| io_error(temp, source))
+}
+
+/// Writes `bytes` to `file` (at `at`) and syncs it to disk.
+fn write_synced(file: &mut File, at: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    file.write_all(bytes).map_err(|source| io_error(at, source))?;
+    file.flush().map_err(|source| io_error(at, source))?;
+    file.sync_all().map_err(|source| io_error(at, source))
 }
 
 /// Writes `bytes` to `file` (at `at`), syncs it to disk and gives it `permissions` and, on
@@ -191,9 +214,7 @@ fn fill(
     permissions: &fs::Permissions,
     like: &Path,
 ) -> Result<(), WriteError> {
-    file.write_all(bytes).map_err(|source| io_error(at, source))?;
-    file.flush().map_err(|source| io_error(at, source))?;
-    file.sync_all().map_err(|source| io_error(at, source))?;
+    write_synced(&mut file, at, bytes)?;
     drop(file);
     copy_owner(like, at);
     fs::set_permissions(at, permissions.clone()).map_err(|source| io_error(at, source))

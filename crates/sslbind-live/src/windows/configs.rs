@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use sslbind_core::Origin;
 use sslbind_core::model::{CcsSettings, ServerFlavor};
+use sslbind_core::text::{decode_utf16_units, utf16le_code_units};
 
 /// The file name of the IIS and IIS Express configs.
 pub const CONFIG_FILE_NAME: &str = "applicationHost.config";
@@ -240,13 +241,11 @@ pub fn reg_string(value: &RawValue) -> Option<String> {
     if value.kind != REG_SZ && value.kind != REG_EXPAND_SZ {
         return None;
     }
-    let units: Vec<u16> = value
-        .bytes
-        .chunks_exact(2)
-        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
-        .take_while(|unit| *unit != 0)
-        .collect();
-    Some(String::from_utf16_lossy(&units))
+    let units = utf16le_code_units(&value.bytes);
+    let length = units.iter().position(|unit| *unit == 0).unwrap_or(units.len());
+    // Unpaired surrogates become U+FFFD: the value is still the best name there is, and the
+    // settings it feeds carry no warnings.
+    Some(decode_utf16_units(&units[..length]).0)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 //! temporary folders.
 
 mod load;
+mod marshal;
 mod password;
 mod probe;
 mod transaction;

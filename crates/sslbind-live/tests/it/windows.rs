@@ -11,6 +11,8 @@ use sslbind_core::model::{Mapping, MappingKey, MappingKind, MappingParams, Thumb
 use sslbind_core::registry::{interpret, reg};
 use sslbind_live::windows::marshal::{decode_ex_record, decode_record, encode_set};
 
+use crate::marshal::{BASE, Buffer};
+
 const IIS: &str = "{4dc3e181-e14b-4a21-b022-59fc669b0914}";
 const IIS_EXPRESS: &str = "{214124cd-d05b-4309-9af9-9caa44b2b74a}";
 
@@ -211,36 +213,6 @@ fn reg_text() -> String {
 
 // ---------------------------------------------------------------------------------------------
 // HTTP Server API buffers, laid out by hand (64-bit Windows, from http.h).
-
-const BASE: usize = 0x0000_01d2_3f40_0000;
-
-struct Buffer(Vec<u8>);
-
-impl Buffer {
-    fn new(size: usize) -> Buffer {
-        Buffer(vec![0; size])
-    }
-    fn put(&mut self, at: usize, data: &[u8]) {
-        self.0[at..at + data.len()].copy_from_slice(data);
-    }
-    fn append(&mut self, data: &[u8]) -> usize {
-        let at = self.0.len().next_multiple_of(8);
-        self.0.resize(at, 0);
-        self.0.extend_from_slice(data);
-        at
-    }
-    /// Appends `data` and writes a pointer to it at `at`.
-    fn point_to(&mut self, at: usize, data: &[u8]) {
-        let target = self.append(data);
-        self.put(at, &((BASE + target) as u64).to_le_bytes());
-    }
-    fn wide(&mut self, at: usize, text: Option<&str>) {
-        if let Some(text) = text {
-            let units: Vec<u8> = text.encode_utf16().chain([0]).flat_map(u16::to_le_bytes).collect();
-            self.point_to(at, &units);
-        }
-    }
-}
 
 /// `SOCKADDR_IN` / `SOCKADDR_IN6` with Windows' family numbers and the port in network order.
 fn sockaddr(address: &str) -> Vec<u8> {

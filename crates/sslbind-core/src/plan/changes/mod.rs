@@ -1,0 +1,335 @@
+//! Planning a change: which config edits it makes and which HTTP.sys mapping operations follow
+//! from them, as IIS Manager would do them, but reference-counted and shown first.
+//!
+//! The rules (peers.md §1.4, §3 items 6-8): a mapping is deleted only when no remaining
+//! binding of any given config expects it or is served by it, and never when it is a
+//! fallback, reserved for IIS Express or owned by another program; an existing mapping that
+//! serves another binding is not overwritten, and an SNI mapping is not pointed at a
+//! certificate that does not cover its host, unless the user forces it.
+//!
+//! [`plan`] runs the stages in order, one file each: `configs` (the config edits, read back),
+//! `mappings` (the mapping operations the change asks for), `release` (reference counting:
+//! the mappings nothing uses any more, and the refusals that protect reserved and foreign
+//! mappings) and `urlacls` (URL reservations). This file holds the types and the `Planner`
+//! they share.
+
+use std::sync::Arc;
+
+use crate::analysis::selection::UnknownCcsFolder;
+use crate::analysis::{Analysis, BindingRef, analyze};
+use crate::iis::edit::EditError;
+use crate::model::binding::SslFlags;
+use crate::model::ids::{AppId, Thumbprint};
+use crate::model::machine::{ConfigFile, Machine};
+use crate::model::mapping::{Mapping, MappingKey};
+use crate::model::source::{Origin, SourceError};
+use crate::plan::ops::{MappingOp, UrlAclOp};
+use crate::plan::validate::{InvalidValue, check_change};
+use crate::uncertain::SelectionAssumptions;
+
+mod configs;
+mod mappings;
+mod release;
+mod urlacls;
+
+/// One change a user asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// `sslbind binding add`.
+    AddBinding {
+        /// The site.
+        site: String,
+        /// The protocol (`https` by default).
+        protocol: String,
+        /// The bindingInformation.
+        information: String,
+        /// Set the SNI bit.
+        sni: bool,
+        /// Set the CCS bit.
+        ccs: bool,
+        /// The certificate to map, if any.
+        certificate: Option<Thumbprint>,
+        /// The store of that certificate (`MY` when not given).
+        store: Option<String>,
+    },
+    /// `sslbind binding remove`.
+    RemoveBinding {
+        /// The site.
+        site: String,
+        /// The protocol.
+        protocol: String,
+        /// The bindingInformation.
+        information: String,
+    },
+    /// `sslbind binding set`.
+    SetBinding {
+        /// The site.
+        site: String,
+        /// The protocol.
+        protocol: String,
+        /// The bindingInformation as it is now.
+        information: String,
+        /// Set (`Some(true)`) or clear the SNI bit.
+        sni: Option<bool>,
+        /// Point the binding's mapping at this certificate.
+        certificate: Option<Thumbprint>,
+        /// The store of that certificate.
+        store: Option<String>,
+        /// The new bindingInformation.
+        to: Option<String>,
+    },
+    /// `sslbind site remove`.
+    RemoveSite {
+        /// The site.
+        site: String,
+    },
+    /// `sslbind mapping add`.
+    AddMapping {
+        /// The record's key.
+        key: MappingKey,
+        /// The certificate (required except for CCS records).
+        certificate: Option<Thumbprint>,
+        /// Its store (`MY` when not given).
+        store: Option<String>,
+        /// The owner tag; by default IIS's, or IIS Express's when only IIS Express configs
+        /// were given.
+        app_id: Option<AppId>,
+    },
+    /// `sslbind mapping remove`.
+    RemoveMapping {
+        /// The record's key.
+        key: MappingKey,
+    },
+    /// `sslbind mapping prune`: every idle mapping.
+    PruneMappings,
+    /// `sslbind mapping rebind`: every mapping of one certificate moved to another.
+    Rebind {
+        /// The old certificate.
+        from: Thumbprint,
+        /// The new certificate.
+        to: Thumbprint,
+        /// Its store, when it differs from each mapping's.
+        store: Option<String>,
+    },
+}
+
+/// A config file's text before and after the change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigChange {
+    /// Position in `Machine::configs`.
+    pub config: usize,
+    /// Its path.
+    pub path: Arc<str>,
+    /// The decoded text before.
+    pub before: String,
+    /// The decoded text after.
+    pub after: String,
+}
+
+/// Something the plan would do that needs `--force`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// Why, as a sentence.
+    pub reason: String,
+}
+
+/// What a change does.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// The config files that change.
+    pub configs: Vec<ConfigChange>,
+    /// The mapping operations, in the order to apply them.
+    pub ops: Vec<MappingOp>,
+    /// The URL reservation operations, after the mapping operations; planned only when URL
+    /// reservations were given.
+    pub urlacl_ops: Vec<UrlAclOp>,
+    /// Remarks: what was left alone and why.
+    pub notes: Vec<String>,
+    /// What needs `--force`; empty when the plan may be carried out. With `force`, the
+    /// reasons are kept here for the record but the operations are planned anyway.
+    pub refusals: Vec<Refusal>,
+}
+
+impl Plan {
+    /// Whether the plan changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.configs.is_empty() && self.ops.is_empty() && self.urlacl_ops.is_empty()
+    }
+}
+
+/// Why a change cannot be planned at all.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    /// No given config has the site.
+    #[error("no site `{site}` in the configs given")]
+    SiteNotFound {
+        /// The site.
+        site: String,
+    },
+    /// Several configs have the site.
+    #[error("site `{site}` is in {count} of the configs given: give only the one to change")]
+    SiteInSeveralConfigs {
+        /// The site.
+        site: String,
+        /// In how many configs.
+        count: usize,
+    },
+    /// An edit failed.
+    #[error("{path}: {error}")]
+    Edit {
+        /// The config.
+        path: Arc<str>,
+        /// What failed.
+        error: EditError,
+    },
+    /// The edited config no longer reads (a bug in the editor, reported rather than written).
+    #[error("the edited config would not read back: {0}")]
+    Reread(SourceError),
+    /// A mapping to remove does not exist.
+    #[error("there is no mapping `{key}`")]
+    MappingNotFound {
+        /// The key.
+        key: MappingKey,
+    },
+    /// A change needs a certificate it was not given.
+    #[error("{0}")]
+    Invalid(String),
+    /// A value given for the change cannot be written (see [`check_change`]).
+    #[error("{0}")]
+    InvalidValue(InvalidValue),
+}
+
+/// The inputs of a plan: the machine as read, and the decoded text of each of its configs.
+pub struct PlanInput<'a> {
+    /// The machine.
+    pub machine: &'a Machine,
+    /// `Machine::configs[i]`'s decoded text at position `i`.
+    pub config_texts: &'a [String],
+    /// Plan what needs `--force` too.
+    pub force: bool,
+}
+
+/// Plans `change` on `input`.
+///
+/// The values to write are checked first ([`check_change`]), so a plan never writes what
+/// the reader or `doctor` would reject; a binding's protocol is written in lower case, as IIS
+/// writes it, with a note when it was given otherwise.
+pub fn plan(input: &PlanInput<'_>, change: &Change) -> Result<Plan, PlanError> {
+    check_change(change).map_err(PlanError::InvalidValue)?;
+    let mut notes = Vec::new();
+    let normalised = normalise(change, &mut notes);
+    let change = &normalised;
+    let machine = input.machine;
+    let before = analyze(machine, &UnknownCcsFolder, &SelectionAssumptions::default());
+    let plan = Plan { notes, ..Plan::default() };
+    let mut planner = Planner { input, before: &before, plan, texts: input.config_texts.to_vec() };
+    planner.edit_configs(change)?;
+    let after_configs = planner.reread_configs()?;
+    planner.refuse_duplicates(change, &after_configs);
+    let mut after = Machine { configs: after_configs, ..machine.clone() };
+    planner.plan_mappings(change, &mut after)?;
+    planner.release_unused(change, &after);
+    planner.plan_urlacls(change, &after);
+    Ok(planner.plan)
+}
+
+/// `change` with the protocol of a binding to add in lower case (IIS matches protocols
+/// without case but writes them in lower case, and other tools compare them as written).
+fn normalise(change: &Change, notes: &mut Vec<String>) -> Change {
+    let mut change = change.clone();
+    if let Change::AddBinding { protocol, .. } = &mut change {
+        let lower = protocol.to_ascii_lowercase();
+        if *protocol != lower {
+            notes
+                .push(format!("protocol `{protocol}` is written in lower case, `{lower}`, as IIS writes it"));
+            *protocol = lower;
+        }
+    }
+    change
+}
+
+/// The mappings after applying `ops` to `mappings`.
+pub fn apply_ops(mappings: &[Mapping], ops: &[MappingOp]) -> Vec<Mapping> {
+    let mut result = mappings.to_vec();
+    for op in ops {
+        match op {
+            MappingOp::Add(mapping) => result.push(mapping.clone()),
+            MappingOp::Replace { after, .. } => {
+                if let Some(existing) =
+                    result.iter_mut().find(|existing| existing.key.same_record(&after.key))
+                {
+                    *existing = after.clone();
+                }
+            }
+            MappingOp::Delete(mapping) => result.retain(|existing| !existing.key.same_record(&mapping.key)),
+        }
+    }
+    result
+}
+
+struct Planner<'a> {
+    input: &'a PlanInput<'a>,
+    before: &'a Analysis,
+    plan: Plan,
+    texts: Vec<String>,
+}
+
+/// A binding named by site, protocol and information, and where it is.
+struct Target {
+    config: usize,
+}
+impl<'a> Planner<'a> {
+    fn machine(&self) -> &'a Machine {
+        self.input.machine
+    }
+
+    fn refuse(&mut self, reason: String) {
+        self.plan.refusals.push(Refusal { reason });
+    }
+}
+
+/// Whether `site`/`binding` is the one named by site, protocol and bindingInformation, all
+/// compared without case as IIS does.
+fn names_binding(
+    site: &crate::model::binding::Site,
+    binding: &crate::model::binding::Binding,
+    site_name: &str,
+    protocol: &str,
+    information: &str,
+) -> bool {
+    site.name.eq_ignore_ascii_case(site_name)
+        && binding.protocol.eq_ignore_ascii_case(protocol)
+        && binding.information.eq_ignore_ascii_case(information)
+}
+
+/// A binding that is in no config, to ask what it would need.
+fn planned_binding(protocol: &str, information: &str, flags: u32) -> crate::model::binding::Binding {
+    crate::model::binding::Binding {
+        protocol: protocol.to_owned(),
+        information: information.to_owned(),
+        ssl_flags: SslFlags(flags),
+        endpoint: crate::iis::parse_binding_information(protocol, information),
+        origin: Origin::Planned,
+    }
+}
+
+fn binding_at(
+    machine: &Machine,
+    position: BindingRef,
+) -> (&ConfigFile, &crate::model::binding::Site, &crate::model::binding::Binding) {
+    let config = &machine.configs[position.config];
+    let site = &config.sites[position.site];
+    (config, site, &site.bindings[position.binding])
+}
+
+fn describe(machine: &Machine, users: &[BindingRef]) -> String {
+    users
+        .iter()
+        .map(|user| {
+            let (_, site, binding) = binding_at(machine, *user);
+            format!("site `{}` binding `{}`", site.name, binding.information)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
