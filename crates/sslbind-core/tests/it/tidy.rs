@@ -255,7 +255,7 @@ fn every_cited_anchor_of_the_docs_exists() {
 
 /// Files that still cite documents kept outside the repository, until their citations are
 /// moved to the repository's docs.
-const OUTSIDE_CITATIONS_PENDING: [&str; 3] = ["httpsys/netsh", "windows/marshal", "plan/changes"];
+const OUTSIDE_CITATIONS_PENDING: [&str; 1] = ["httpsys/netsh"];
 
 #[test]
 fn nothing_cites_a_document_kept_outside_the_repository() {

@@ -1,7 +1,8 @@
 //! Planning a change: which config edits it makes and which HTTP.sys mapping operations follow
 //! from them, as IIS Manager would do them, but reference-counted and shown first.
 //!
-//! The rules (peers.md §1.4, §3 items 6-8): a mapping is deleted only when no remaining
+//! The rules (docs/pitfalls.md#mappings-left-behind, docs/pitfalls.md#shared-mapping-deleted,
+//! docs/pitfalls.md#reserved-and-foreign-records-overwritten): a mapping is deleted only when no remaining
 //! binding of any given config expects it or is served by it, and never when it is a
 //! fallback, reserved for IIS Express or owned by another program; an existing mapping that
 //! serves another binding is not overwritten, and an SNI mapping is not pointed at a

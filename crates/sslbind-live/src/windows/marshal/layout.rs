@@ -59,7 +59,7 @@ const SNI_KEY: KeyLayout = KeyLayout::StorageAndHost {
 
 /// The `…_SET` structure of `kind`. Scoped CCS records use the SNI structure: no header
 /// names one of their own, and a public implementation uses `HTTP_SERVICE_CONFIG_SSL_SNI_SET`
-/// (reference §2.2, UNCERTAIN).
+/// (UNCERTAIN: docs/httpsys.md#scoped-ccs-structures).
 pub fn set_layout(kind: MappingKind) -> Layout {
     match kind {
         MappingKind::Ip => Layout {

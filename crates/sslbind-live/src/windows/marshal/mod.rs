@@ -65,7 +65,7 @@ pub const EX_PARAM_TYPES: [HTTP_SSL_SERVICE_CONFIG_EX_PARAM_TYPE; 6] = [
     ExParamTypeTlsSessionTicketKeys,
 ];
 
-/// The config ID that lists, sets and deletes records of `kind` (reference §2.2).
+/// The config ID that lists, sets and deletes records of `kind` (docs/httpsys.md#mapping-kinds).
 pub fn config_id(kind: MappingKind) -> HTTP_SERVICE_CONFIG_ID {
     match kind {
         MappingKind::Ip => HttpServiceConfigSSLCertInfo,
