@@ -29,7 +29,7 @@ mod weak_certificate;
 
 use sslbind_core::analysis::analyze;
 use sslbind_core::analysis::selection::{CcsFiles, UnknownCcsFolder};
-use sslbind_core::doctor::{Code, Context, Finding, Options, Overrides, diagnose};
+use sslbind_core::doctor::{Code, Context, Finding, Options, Overrides, Parallelism, diagnose};
 use sslbind_core::uncertain::SelectionAssumptions;
 use time::macros::datetime;
 
@@ -53,7 +53,7 @@ pub fn findings_with(
     let analysis = analyze(&machine, ccs_files, &SelectionAssumptions::default());
     let options = Options { now: NOW, expiry_days: 30, ccs_folder_known: ccs_folder.is_some() };
     let context = Context { machine: &machine, analysis: &analysis, ccs_files, options: &options };
-    diagnose(&context, &Overrides::default())
+    diagnose(&context, &Overrides::default(), Parallelism::Sequential)
 }
 
 /// The findings of `code` only, as `severity site binding mapping certificate: message`
