@@ -11,6 +11,7 @@
 #![warn(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 
 pub mod analysis;
+pub mod authority;
 pub mod certs;
 pub mod diff;
 pub mod doctor;

@@ -29,6 +29,7 @@ use rustls::{
 };
 use sslbind_core::Origin;
 use sslbind_core::analysis::probe::{ProbeOutcome, ProbeRequest, ProbeResult, judge};
+use sslbind_core::authority::ip_literal;
 use sslbind_core::certs::certificate_from_der;
 
 /// The ALPN protocols offered, in order of preference, as a browser offers them: the answer
@@ -156,7 +157,10 @@ fn resolve(request: &ProbeRequest) -> Result<SocketAddr, String> {
     if let Some(ip) = request.address {
         return Ok(SocketAddr::new(ip, request.port));
     }
-    let host = request.host.trim_start_matches('[').trim_end_matches(']');
+    if let Some(ip) = ip_literal(&request.host) {
+        return Ok(SocketAddr::new(ip, request.port));
+    }
+    let host = request.host.as_str();
     let addresses: Vec<SocketAddr> = (host, request.port)
         .to_socket_addrs()
         .map_err(|error| format!("cannot resolve {host}: {error}"))?

@@ -142,7 +142,7 @@ fn stages(machine: &ScaleMachine) -> Vec<(&'static str, Duration)> {
             ccs_files: &UnknownCcsFolder,
             options: &options,
         };
-        doctor::diagnose(&context, &Overrides::default())
+        doctor::diagnose(&context, &Overrides::default(), sslbind_live::threads::rules_on_two_threads())
     });
     stages.push(("analyse and diagnose", analyse));
     let style = render::Style { width: 100, wrap: 100 };

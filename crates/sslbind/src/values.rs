@@ -13,7 +13,8 @@ use std::net::IpAddr;
 
 use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use sslbind_core::certs::{CertificateQuery, ip_literal};
+use sslbind_core::authority::ip_literal;
+use sslbind_core::certs::CertificateQuery;
 use sslbind_core::doctor::{Code, Severity};
 use sslbind_core::httpsys::parse_mapping_key;
 use sslbind_core::model::{AppId, MappingKey, MappingKind};

@@ -14,6 +14,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use crate::analysis::selection::{self, CcsFiles, Connection, LocalAddress};
 use crate::analysis::{Analysis, BindingRef, connection_for};
+use crate::authority::{HttpsUrl, UrlError, parse_https_url};
 use crate::certs::dns_name_matches;
 use crate::model::binding::{Binding, HttpEndpoint};
 use crate::model::certificate::Certificate;
@@ -28,7 +29,8 @@ pub const LOCAL_HOST: &str = "localhost";
 /// An explicit `https://host:port/` target given on the command line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProbeTarget {
-    /// The host as written (lowercased), without IPv6 brackets.
+    /// The host: a name lowercased without one trailing dot, or an address (IPv6 without
+    /// brackets, in canonical form).
     pub host: String,
     /// The port (443 when the URL names none).
     pub port: u16,
@@ -43,60 +45,20 @@ impl ProbeTarget {
 
 /// Why a target is not an `https://host[:port][/path]` URL.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("`{text}` is not a probe target: {reason} (expected https://host[:port]/)")]
+#[error("`{text}` is not a probe target: {error} (expected https://host[:port]/)")]
 pub struct TargetError {
     /// The text given.
     pub text: String,
     /// What is wrong with it.
-    pub reason: String,
+    pub error: UrlError,
 }
 
-/// Parses `https://host[:port][/path]`; `[v6]` literals are accepted, a path, query or
-/// fragment is ignored (a probe is a handshake, no request is sent).
+/// Parses `https://host[:port][/path]` by [`parse_https_url`]; `[v6]` literals are accepted,
+/// a path, query or fragment is ignored (a probe is a handshake, no request is sent).
 pub fn parse_target(text: &str) -> Result<ProbeTarget, TargetError> {
-    let error = |reason: &str| TargetError { text: text.to_owned(), reason: reason.to_owned() };
-    let trimmed = text.trim();
-    let rest = match trimmed.split_once("://") {
-        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("https") => rest,
-        Some((scheme, _)) => return Err(error(&format!("the scheme `{scheme}` is not https"))),
-        None => return Err(error("no https:// scheme")),
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.contains('@') {
-        return Err(error("user information is not allowed"));
-    }
-    let (host, port) = if let Some(bracketed) = authority.strip_prefix('[') {
-        let Some((host, after)) = bracketed.split_once(']') else {
-            return Err(error("an IPv6 literal without its closing `]`"));
-        };
-        if host.parse::<std::net::Ipv6Addr>().is_err() {
-            return Err(error("the bracketed host is not an IPv6 address"));
-        }
-        let port = match after {
-            "" => None,
-            after => Some(after.strip_prefix(':').ok_or_else(|| error("text after the IPv6 literal"))?),
-        };
-        (host, port)
-    } else {
-        match authority.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
-        }
-    };
-    if host.is_empty() {
-        return Err(error("no host"));
-    }
-    if host.contains(':') && !authority.starts_with('[') {
-        return Err(error("an IPv6 literal must be written in brackets"));
-    }
-    let port = match port {
-        None | Some("") => 443,
-        Some(port) => match port.parse::<u16>() {
-            Ok(port) if port != 0 => port,
-            _ => return Err(error(&format!("the port `{port}` is not a number from 1 to 65535"))),
-        },
-    };
-    Ok(ProbeTarget { host: host.trim_end_matches('.').to_ascii_lowercase(), port })
+    let HttpsUrl { host, port } =
+        parse_https_url(text).map_err(|error| TargetError { text: text.to_owned(), error })?;
+    Ok(ProbeTarget { host: host.to_string(), port })
 }
 
 /// The binding a handshake stands for.

@@ -9,12 +9,13 @@
 //! docs/httpsys.md#site-routing). Both orders are unconfirmed on a Windows host, so every
 //! step of both is recorded and shown.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 
 use time::OffsetDateTime;
 
 use crate::analysis::selection::{self, CcsFiles, Connection, IpFamily, LocalAddress, Selection};
 use crate::analysis::{Analysis, BindingRef};
+use crate::authority::{AuthorityError, HttpsUrl, UrlError, ip_literal, parse_https_url};
 use crate::certs::covers_host;
 use crate::model::binding::{BindingAddress, HttpEndpoint};
 use crate::model::certificate::CertificateStatus;
@@ -68,92 +69,24 @@ impl Request {
     }
 }
 
-/// Splits an `https://host[:port][/path]` URL into its host and port.
-///
-/// - The scheme must be `https` (any case); `http://` is refused because resolve is about
-///   the TLS handshake, which plain HTTP never makes.
-/// - The port defaults to 443 (also when written empty, `https://host:/`); 0 and values above
-///   65535 are refused.
-/// - IPv6 literal hosts are written in brackets (`https://[2001:db8::1]:8443/`) and returned
-///   without them, in canonical form.
-/// - The host is returned lowercase, without one trailing dot; user information
-///   (`user@`) is dropped; path, query and fragment are ignored.
-/// - Host names must be ASCII (`xn--` form for internationalised names) made of letters,
-///   digits, `-` and `_`, with no empty label.
+/// Splits an `https://host[:port][/path]` URL into its host and port, by
+/// [`parse_https_url`]: the host lowercase, without one trailing dot, an IPv6 literal without
+/// its brackets and in canonical form; the port 443 when none is written. The error names the
+/// URL and says what is wrong, `http://` with a word on why resolve needs https.
 pub fn parse_url(url: &str) -> Result<(String, u16), String> {
     let url = url.trim();
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return Err(format!("`{url}` is not a URL: expected one such as https://www.example.com/"));
-    };
-    if scheme.eq_ignore_ascii_case("http") {
-        return Err(format!(
+    match parse_https_url(url) {
+        Ok(HttpsUrl { host, port }) => Ok((host.to_string(), port)),
+        Err(UrlError::NotUrl) => {
+            Err(format!("`{url}` is not a URL: expected one such as https://www.example.com/"))
+        }
+        Err(UrlError::PlainHttp) => Err(format!(
             "`{url}` is plain HTTP: resolve is about the TLS handshake and its certificate, \
              which only https:// URLs have"
-        ));
+        )),
+        Err(UrlError::Authority(AuthorityError::NoHost)) => Err(format!("`{url}` has no host")),
+        Err(error) => Err(format!("`{url}`: {error}")),
     }
-    if !scheme.eq_ignore_ascii_case("https") {
-        return Err(format!("`{url}`: the scheme must be https, not `{scheme}`"));
-    }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let authority = authority.rsplit_once('@').map_or(authority, |(_, host_port)| host_port);
-    let (host, port_text) = if let Some(bracketed) = authority.strip_prefix('[') {
-        let Some((inside, after)) = bracketed.split_once(']') else {
-            return Err(format!("`{url}`: an IPv6 address must be closed with `]`"));
-        };
-        let address =
-            inside.parse::<Ipv6Addr>().map_err(|_| format!("`{url}`: `{inside}` is not an IPv6 address"))?;
-        let port_text = match after {
-            "" => None,
-            _ => match after.strip_prefix(':') {
-                Some(port) => Some(port),
-                None => return Err(format!("`{url}`: unexpected `{after}` after the IPv6 address")),
-            },
-        };
-        (address.to_string(), port_text)
-    } else {
-        let (host, port_text) = match authority.split_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
-        };
-        (host_name(url, host)?, port_text)
-    };
-    let port = match port_text {
-        None | Some("") => 443,
-        Some(text) => match text.parse::<u16>() {
-            Ok(port) if port != 0 && text.bytes().all(|byte| byte.is_ascii_digit()) => port,
-            Ok(_) | Err(_) => return Err(format!("`{url}`: `{text}` is not a port (1 to 65535)")),
-        },
-    };
-    Ok((host, port))
-}
-
-/// A host name or IPv4 literal checked and normalised (lowercase, one trailing dot removed).
-fn host_name(url: &str, host: &str) -> Result<String, String> {
-    let host = host.strip_suffix('.').unwrap_or(host);
-    if host.is_empty() {
-        return Err(format!("`{url}` has no host"));
-    }
-    if let Ok(address) = host.parse::<Ipv4Addr>() {
-        return Ok(address.to_string());
-    }
-    if !host.is_ascii() {
-        return Err(format!(
-            "`{url}`: `{host}` is not ASCII: give an internationalised name in its xn-- form"
-        ));
-    }
-    if let Some(bad) = host.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
-        return Err(format!("`{url}`: `{bad}` cannot appear in a host name"));
-    }
-    if host.split('.').any(str::is_empty) {
-        return Err(format!("`{url}`: `{host}` has an empty label"));
-    }
-    Ok(host.to_ascii_lowercase())
-}
-
-/// The address of an IP-literal host (IPv6 with or without brackets).
-fn ip_literal(host: &str) -> Option<IpAddr> {
-    let inner = host.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')).unwrap_or(host);
-    inner.parse().ok()
 }
 
 /// One https binding on the request's port that the routing considered.

@@ -5,12 +5,25 @@
 //! names count, how the key and algorithms are named, and which bytes the thumbprint is taken
 //! over. Names follow what administrators see elsewhere (OpenSSL's short names, `P-256`,
 //! serials as Windows prints them) so output can be compared with other tools by eye.
+//!
+//! Signature algorithms are named by `oid-registry` (through x509-parser's re-export), whose
+//! short names are OpenSSL's. A few names stay written here, each because the registry lacks
+//! what we show: its spelling differs from OpenSSL's (`rsassa-pss`, `dsa-with-sha1`,
+//! `ed25519`) or it has no entry (`ecdsa-with-SHA1`, the NIST DSA ones); named curves are
+//! shown by their NIST names with their field sizes, where the registry has SEC names
+//! (`prime256v1`), no sizes and only three of the curves; the registry has no extended key
+//! usage purposes at all, so the two non-RFC 5280 ones IIS certificates carry are named here.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::LazyLock;
 
 use sha1::{Digest, Sha1};
 use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::{GeneralName, ParsedExtension};
+use x509_parser::oid_registry::{
+    OID_KEY_TYPE_DSA, OID_KEY_TYPE_EC_PUBLIC_KEY, OID_PKCS1_RSAENCRYPTION, OID_PKCS1_RSASSAPSS,
+    OID_SIG_ED448, OID_SIG_ED25519, Oid, OidRegistry,
+};
 use x509_parser::public_key::PublicKey;
 use x509_parser::x509::{AttributeTypeAndValue, SubjectPublicKeyInfo};
 
@@ -84,7 +97,7 @@ pub(crate) fn certificate_from_der_prefix(
         not_before: x509.validity().not_before.to_datetime(),
         not_after: x509.validity().not_after.to_datetime(),
         key: key_info(x509.public_key()),
-        signature_algorithm: signature_algorithm_name(&x509.signature_algorithm.algorithm.to_id_string()),
+        signature_algorithm: signature_algorithm_name(&x509.signature_algorithm.algorithm),
         extended_key_usage: extended_key_usage(&x509)?,
         has_private_key: None,
         store: None,
@@ -174,56 +187,50 @@ fn ip_from_bytes(bytes: &[u8]) -> Option<IpAddr> {
     <[u8; 16]>::try_from(bytes).ok().map(|v6| IpAddr::V6(Ipv6Addr::from(v6)))
 }
 
-const OID_RSA: &str = "1.2.840.113549.1.1.1";
-const OID_RSA_PSS: &str = "1.2.840.113549.1.1.10";
-const OID_EC: &str = "1.2.840.10045.2.1";
-const OID_DSA: &str = "1.2.840.10040.4.1";
-const OID_ED25519: &str = "1.3.101.112";
-const OID_ED448: &str = "1.3.101.113";
-
 fn key_info(spki: &SubjectPublicKeyInfo<'_>) -> KeyInfo {
-    let oid = spki.algorithm.algorithm.to_id_string();
+    let oid = &spki.algorithm.algorithm;
     let parsed = spki.parsed();
-    match oid.as_str() {
-        OID_RSA | OID_RSA_PSS => {
-            let modulus = match &parsed {
-                Ok(PublicKey::RSA(rsa)) => Some(rsa.modulus),
-                // x509-parser only decodes rsaEncryption keys; RSASSA-PSS keys carry the same
-                // RSAPublicKey structure.
-                _ => x509_parser::prelude::FromDer::from_der(spki.subject_public_key.as_ref())
-                    .ok()
-                    .map(|(_, rsa): (_, x509_parser::public_key::RSAPublicKey<'_>)| rsa.modulus),
-            };
-            KeyInfo {
-                algorithm: if oid == OID_RSA { "RSA" } else { "RSA-PSS" }.to_owned(),
-                bits: modulus.and_then(significant_bits),
-                curve: None,
-            }
+    if *oid == OID_PKCS1_RSAENCRYPTION || *oid == OID_PKCS1_RSASSAPSS {
+        let modulus = match &parsed {
+            Ok(PublicKey::RSA(rsa)) => Some(rsa.modulus),
+            // x509-parser only decodes rsaEncryption keys; RSASSA-PSS keys carry the same
+            // RSAPublicKey structure.
+            _ => x509_parser::prelude::FromDer::from_der(spki.subject_public_key.as_ref())
+                .ok()
+                .map(|(_, rsa): (_, x509_parser::public_key::RSAPublicKey<'_>)| rsa.modulus),
+        };
+        KeyInfo {
+            algorithm: if *oid == OID_PKCS1_RSAENCRYPTION { "RSA" } else { "RSA-PSS" }.to_owned(),
+            bits: modulus.and_then(significant_bits),
+            curve: None,
         }
-        OID_EC => {
-            let curve_oid = spki
-                .algorithm
-                .parameters
-                .as_ref()
-                .and_then(|parameters| x509_parser::der_parser::Oid::try_from(parameters).ok())
-                .map(|curve| curve.to_id_string());
-            let named = curve_oid.as_deref().and_then(named_curve);
-            let bits = named.map(|(_, bits)| bits).or_else(|| match &parsed {
-                Ok(PublicKey::EC(point)) => u32::try_from(point.key_size()).ok().filter(|&bits| bits > 0),
-                _ => None,
-            });
-            KeyInfo {
-                algorithm: "EC".to_owned(),
-                bits,
-                curve: named.map(|(name, _)| name.to_owned()).or(curve_oid),
-            }
+    } else if *oid == OID_KEY_TYPE_EC_PUBLIC_KEY {
+        let curve_oid = spki
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|parameters| x509_parser::der_parser::Oid::try_from(parameters).ok())
+            .map(|curve| curve.to_id_string());
+        let named = curve_oid.as_deref().and_then(named_curve);
+        let bits = named.map(|(_, bits)| bits).or_else(|| match &parsed {
+            Ok(PublicKey::EC(point)) => u32::try_from(point.key_size()).ok().filter(|&bits| bits > 0),
+            _ => None,
+        });
+        KeyInfo {
+            algorithm: "EC".to_owned(),
+            bits,
+            curve: named.map(|(name, _)| name.to_owned()).or(curve_oid),
         }
-        OID_ED25519 => KeyInfo { algorithm: "Ed25519".to_owned(), bits: Some(256), curve: None },
-        OID_ED448 => KeyInfo { algorithm: "Ed448".to_owned(), bits: Some(448), curve: None },
+    } else if *oid == OID_SIG_ED25519 {
+        KeyInfo { algorithm: "Ed25519".to_owned(), bits: Some(256), curve: None }
+    } else if *oid == OID_SIG_ED448 {
+        KeyInfo { algorithm: "Ed448".to_owned(), bits: Some(448), curve: None }
+    } else if *oid == OID_KEY_TYPE_DSA {
         // DSA's size is that of the parameter p, which x509-parser does not decode; guessing
         // it from the public value could be off by a byte, so it is left unknown.
-        OID_DSA => KeyInfo { algorithm: "DSA".to_owned(), bits: None, curve: None },
-        _ => KeyInfo { algorithm: oid, bits: None, curve: None },
+        KeyInfo { algorithm: "DSA".to_owned(), bits: None, curve: None }
+    } else {
+        KeyInfo { algorithm: oid.to_id_string(), bits: None, curve: None }
     }
 }
 
@@ -252,32 +259,29 @@ fn named_curve(oid: &str) -> Option<(&'static str, u32)> {
     })
 }
 
-/// OpenSSL's short names for signature algorithms, the spelling most tools and articles use;
-/// anything else stays a dotted OID so that nothing is hidden.
-fn signature_algorithm_name(oid: &str) -> String {
-    let name = match oid {
-        "1.2.840.113549.1.1.2" => "md2WithRSAEncryption",
-        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
-        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
-        "1.2.840.113549.1.1.10" => "rsassaPss",
-        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption",
-        "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",
-        "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption",
-        "1.2.840.113549.1.1.14" => "sha224WithRSAEncryption",
-        "1.2.840.10045.4.1" => "ecdsa-with-SHA1",
-        "1.2.840.10045.4.3.1" => "ecdsa-with-SHA224",
-        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256",
-        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
-        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
-        "1.2.840.10040.4.3" => "dsa-with-SHA1",
-        "2.16.840.1.101.3.4.3.1" => "dsa-with-SHA224",
-        "2.16.840.1.101.3.4.3.2" => "dsa-with-SHA256",
-        OID_ED25519 => "ED25519",
-        OID_ED448 => "ED448",
-        _ => oid,
-    };
-    name.to_owned()
+/// OpenSSL's short names for signature algorithms, the spelling most tools and articles use,
+/// from oid-registry; anything it does not know stays a dotted OID so that nothing is hidden.
+fn signature_algorithm_name(oid: &Oid<'_>) -> String {
+    static REGISTRY: LazyLock<OidRegistry<'static>> =
+        LazyLock::new(|| OidRegistry::default().with_pkcs1().with_x962().with_x509());
+    let dotted = oid.to_id_string();
+    if let Some((_, name)) = OPENSSL_SPELLINGS.iter().find(|(known, _)| *known == dotted) {
+        return (*name).to_owned();
+    }
+    REGISTRY.get(oid).map_or(dotted, |entry| entry.sn().to_owned())
 }
+
+/// The signature algorithms whose OpenSSL name oid-registry spells otherwise (`rsassa-pss`,
+/// `dsa-with-sha1`, `ed25519`, `ed448`) or lacks.
+const OPENSSL_SPELLINGS: [(&str, &str); 7] = [
+    ("1.2.840.113549.1.1.10", "rsassaPss"),
+    ("1.2.840.10045.4.1", "ecdsa-with-SHA1"),
+    ("1.2.840.10040.4.3", "dsa-with-SHA1"),
+    ("2.16.840.1.101.3.4.3.1", "dsa-with-SHA224"),
+    ("2.16.840.1.101.3.4.3.2", "dsa-with-SHA256"),
+    ("1.3.101.112", "ED25519"),
+    ("1.3.101.113", "ED448"),
+];
 
 /// Extended key usages in the order the extension lists them, by OpenSSL short name.
 fn extended_key_usage(x509: &X509Certificate<'_>) -> Result<Vec<String>, CertificateError> {
@@ -338,8 +342,16 @@ mod tests {
 
     #[test]
     fn unknown_algorithms_keep_their_oid() {
-        assert_eq!(signature_algorithm_name("1.2.3.4"), "1.2.3.4");
-        assert_eq!(signature_algorithm_name("1.2.840.113549.1.1.5"), "sha1WithRSAEncryption");
+        let named = |dotted: &str| {
+            let oid: Oid<'static> = dotted.parse().expect("a dotted OID");
+            signature_algorithm_name(&oid)
+        };
+        assert_eq!(named("1.2.3.4"), "1.2.3.4");
+        assert_eq!(named("1.2.840.113549.1.1.5"), "sha1WithRSAEncryption");
+        assert_eq!(named("1.2.840.113549.1.1.11"), "sha256WithRSAEncryption");
+        assert_eq!(named("1.2.840.10045.4.3.2"), "ecdsa-with-SHA256");
+        assert_eq!(named("1.2.840.113549.1.1.10"), "rsassaPss");
+        assert_eq!(named("1.3.101.112"), "ED25519");
         assert_eq!(eku_name("1.2.3"), "1.2.3");
     }
 

@@ -7,8 +7,7 @@
 //! name; `*` only as the whole left-most label, matching exactly one label; ASCII
 //! case-insensitive; IP literals only against SAN IP addresses.
 
-use std::net::IpAddr;
-
+use crate::authority::ip_literal;
 use crate::model::Certificate;
 
 /// Whether `certificate` is valid for `host` (a DNS name or an IP literal, IPv6 with or
@@ -98,12 +97,6 @@ fn without_trailing_dot(name: &str) -> &str {
     name.strip_suffix('.').unwrap_or(name)
 }
 
-/// `host` as an IP address, accepting the bracketed IPv6 form of URLs and bindings.
-pub fn ip_literal(host: &str) -> Option<IpAddr> {
-    let bare = host.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')).unwrap_or(host);
-    bare.parse().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,13 +109,5 @@ mod tests {
         assert_eq!(wildcard_suffix("a*.example.com"), None);
         assert_eq!(wildcard_suffix("*.*.example.com"), None);
         assert_eq!(wildcard_suffix("a..com"), None);
-    }
-
-    #[test]
-    fn ip_literals_with_and_without_brackets() {
-        assert!(ip_literal("10.0.0.5").is_some());
-        assert!(ip_literal("[::1]").is_some());
-        assert!(ip_literal("::1").is_some());
-        assert!(ip_literal("example.com").is_none());
     }
 }

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use crate::certs::hostname::ip_literal;
+use crate::authority::ip_literal;
 use crate::certs::{covers_host, dns_identities};
 use crate::model::{Certificate, Thumbprint};
 

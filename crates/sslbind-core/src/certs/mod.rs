@@ -14,7 +14,7 @@ mod query;
 mod read;
 
 pub use der::{CertificateError, certificate_from_der};
-pub use hostname::{covers_host, dns_identities, dns_name_matches, ip_literal};
+pub use hostname::{covers_host, dns_identities, dns_name_matches};
 pub use index::CertificateIndex;
 pub use query::{
     Candidate, CertificateQuery, MAX_CANDIDATES, MIN_PREFIX_DIGITS, QueryError, ResolveError,

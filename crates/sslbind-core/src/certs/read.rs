@@ -10,6 +10,10 @@ use std::sync::Arc;
 
 use p12_keystore::Pkcs12Archive;
 use p12_keystore::error::Error as Pkcs12Error;
+use x509_parser::oid_registry::{
+    OID_PKCS7_ID_DATA, OID_PKCS7_ID_DIGESTED_DATA, OID_PKCS7_ID_ENCRYPTED_DATA, OID_PKCS7_ID_ENVELOPED_DATA,
+    OID_PKCS7_ID_SIGNED_DATA, OID_PKCS7_ID_SIGNED_ENVELOPED_DATA, Oid,
+};
 
 use super::der::{CertificateError, certificate_from_der, certificate_from_der_prefix};
 use crate::model::Certificate;
@@ -131,10 +135,19 @@ fn looks_like_pkcs12(bytes: &[u8]) -> bool {
         .get(1)
         .and_then(|info| info.as_sequence().ok())
         .and_then(|info| info.first())
-        .and_then(|oid| oid.as_oid().ok())
-        .map(|oid| oid.to_id_string());
-    version_is_3 && content_type.is_some_and(|oid| oid.starts_with("1.2.840.113549.1.7."))
+        .and_then(|oid| oid.as_oid().ok());
+    version_is_3 && content_type.is_some_and(|oid| PKCS7_CONTENT_TYPES.contains(oid))
 }
+
+/// The content types of PKCS#7 (RFC 2315 §14), one of which wraps a PFX's content.
+const PKCS7_CONTENT_TYPES: [Oid<'static>; 6] = [
+    OID_PKCS7_ID_DATA,
+    OID_PKCS7_ID_SIGNED_DATA,
+    OID_PKCS7_ID_ENVELOPED_DATA,
+    OID_PKCS7_ID_SIGNED_ENVELOPED_DATA,
+    OID_PKCS7_ID_DIGESTED_DATA,
+    OID_PKCS7_ID_ENCRYPTED_DATA,
+];
 
 fn read_pkcs12(
     path: &Arc<str>,

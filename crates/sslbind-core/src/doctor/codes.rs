@@ -1,10 +1,16 @@
-//! The registry of finding codes: one enum, one exhaustive match per property, so that a new
-//! code cannot be added without its severity, summary and explanation.
+//! What the registry of finding codes holds for each code: its [`Rule`] (stable name,
+//! default [`Severity`], summary, explanation, check and [`Repair`]), and the lookups on
+//! [`Code`] that read it.
 //!
+//! The registry itself is one table in `rules/mod.rs`, one row per code next to the rule
+//! files it names, so a code cannot exist without every one of these properties.
 //! Codes are stable: they appear in scripts, `--allow` lists and SARIF baselines. A code is
-//! never renamed or reused; retiring one means keeping its name here.
+//! never renamed or reused; retiring one means keeping its name in the table.
 
 use std::fmt;
+
+pub use crate::doctor::rules::Code;
+use crate::doctor::{Context, Finding};
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -44,101 +50,92 @@ impl fmt::Display for Severity {
     }
 }
 
-macro_rules! codes {
-    ($($variant:ident = $name:literal, $severity:ident, $summary:literal;)*) => {
-        /// A kind of finding.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Code {
-            $(
-                #[doc = $summary]
-                $variant,
-            )*
-        }
-
-        impl Code {
-            /// Every code, in the order of the documentation.
-            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
-
-            /// The stable kebab-case name.
-            pub fn name(self) -> &'static str {
-                match self {
-                    $(Code::$variant => $name,)*
-                }
-            }
-
-            /// The severity before user overrides.
-            pub fn default_severity(self) -> Severity {
-                match self {
-                    $(Code::$variant => Severity::$severity,)*
-                }
-            }
-
-            /// One line saying when the code fires.
-            pub fn summary(self) -> &'static str {
-                match self {
-                    $(Code::$variant => $summary,)*
-                }
-            }
-        }
-    };
+/// Whether a code's fix may be carried out without a person reading it first, by what its
+/// commands do (the fixes of one code all do the same kind of thing; what differs between
+/// them is the mapping, binding or certificate they name).
+///
+/// Whatever a code's repair, a fix whose commands hold a placeholder (`<THUMBPRINT>`,
+/// `<PASSWORD>`, `<FILE>`, `<IP>`) needs a person, and is never carried out as it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Repair {
+    /// The commands make the machine do what its configuration already says, with the same
+    /// certificate: they choose nothing (no other certificate, binding value, permission or
+    /// port) and take nothing away that is in use. Fit to run unattended.
+    Safe,
+    /// The commands choose something on the person's behalf (a certificate, flags, a
+    /// permission, a port) or take away something that may be in use (a mapping, a binding,
+    /// a reservation, an exclusion): shown, and run only when the person asks.
+    Unsafe,
+    /// No commands: the fix is a manual step, or the code has no fix.
+    None,
 }
 
-codes! {
-    MissingMapping = "missing-mapping", Error,
-        "An https binding's expected HTTP.sys mapping is absent";
-    CertificateNotFound = "certificate-not-found", Error,
-        "A mapping's certificate hash is not among the certificates given";
-    CertificateExpired = "certificate-expired", Error,
-        "A mapped certificate is past its end date, or not valid yet";
-    CertificateExpiring = "certificate-expiring", Warning,
-        "A mapped certificate expires within --expiry-days";
-    CertificateNameMismatch = "certificate-name-mismatch", Error,
-        "The certificate a binding is served with does not cover the binding's host";
-    SharedEndpointCertificate = "shared-endpoint-certificate", Warning,
-        "Several non-SNI https bindings with different hosts share one IP end point and so one certificate";
-    SniWithoutHost = "sni-without-host", Error,
-        "A binding requires SNI but has no host name";
-    DuplicateBinding = "duplicate-binding", Error,
-        "The same protocol and bindingInformation appear twice";
-    InvalidBinding = "invalid-binding", Error,
-        "An http or https bindingInformation does not parse";
-    SpecificIpShadowsSni = "specific-ip-shadows-sni", Warning,
-        "A specific IP:port mapping answers clients on a port where bindings use SNI or CCS";
-    NoFallbackCertificate = "no-fallback-certificate", Info,
-        "A port with SNI or CCS bindings has no wildcard mapping for clients that send no SNI";
-    IdleMapping = "idle-mapping", Warning,
-        "An IIS or IIS Express mapping that no binding uses";
-    ForeignMappingInUse = "foreign-mapping-in-use", Warning,
-        "A binding is served by a mapping that another program owns";
-    CcsCertificateMissing = "ccs-certificate-missing", Error,
-        "A CCS binding's host has no .pfx file in the Central Certificate Store folder";
-    FlagsMismatch = "flags-mismatch", Warning,
-        "A binding's sslFlags protocol bits disagree with its mapping's flags";
-    StoreMismatch = "store-mismatch", Warning,
-        "The certificate exists, but not in the store the mapping names";
-    RenewalAvailable = "renewal-available", Warning,
-        "A mapped certificate is expired or expiring while a valid successor with the same names was given";
-    PrivateKeyMissing = "private-key-missing", Error,
-        "A mapped certificate is known to lack a private key";
-    WeakCertificate = "weak-certificate", Warning,
-        "A mapped certificate has an RSA key under 2048 bits, a SHA-1 signature, or no SAN DNS name";
-    CertificateNotForServerAuth = "certificate-not-for-server-auth", Warning,
-        "A mapped certificate's extended key usage does not allow TLS server authentication";
-    ProbeCertificateMismatch = "probe-certificate-mismatch", Error,
-        "sslbind probe: the live server presented another certificate than the saved state maps";
-    ProbeConnectionReset = "probe-connection-reset", Error,
-        "sslbind probe: the live server reset the TLS handshake or ended it with an alert";
-    ProbeCertificateExpired = "probe-certificate-expired", Error,
-        "sslbind probe: the live server presented a certificate that is expired or not valid yet";
-    MissingUrlReservation = "missing-url-reservation", Warning,
-        "An IIS Express binding on a host other than localhost has no URL reservation to listen with";
-    UrlReservationConflict = "url-reservation-conflict", Error,
-        "The URL reservation matching an IIS Express binding lets no user, or only service accounts, listen";
-    PortExcluded = "port-excluded", Error,
-        "An http or https binding's port lies in a range Windows has excluded";
+impl Repair {
+    /// `safe`, `unsafe` or `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Repair::Safe => "safe",
+            Repair::Unsafe => "unsafe",
+            Repair::None => "none",
+        }
+    }
+}
+
+impl fmt::Display for Repair {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A static rule's check: reads the context, appends findings.
+pub type Check = fn(&Context<'_>, &mut Vec<Finding>);
+
+/// One row of the registry: everything about one code.
+#[derive(Debug)]
+pub struct Rule {
+    /// The code the row is about.
+    pub code: Code,
+    /// The stable kebab-case name.
+    pub name: &'static str,
+    /// The severity before user overrides.
+    pub severity: Severity,
+    /// One line saying when the code fires.
+    pub summary: &'static str,
+    /// The paragraph `sslbind explain CODE` prints (from the rule's file).
+    pub explanation: &'static str,
+    /// The check `doctor` runs over the saved state; `None` for the codes only `sslbind
+    /// probe` finds, from live handshakes (`doctor::probe`).
+    pub check: Option<Check>,
+    /// Whether its fix may run unattended.
+    pub repair: Repair,
 }
 
 impl Code {
+    /// The stable kebab-case name.
+    pub fn name(self) -> &'static str {
+        self.rule().name
+    }
+
+    /// The severity before user overrides.
+    pub fn default_severity(self) -> Severity {
+        self.rule().severity
+    }
+
+    /// One line saying when the code fires.
+    pub fn summary(self) -> &'static str {
+        self.rule().summary
+    }
+
+    /// The paragraph `sslbind explain CODE` prints.
+    pub fn explanation(self) -> &'static str {
+        self.rule().explanation
+    }
+
+    /// Whether the code's fix may run unattended.
+    pub fn repair(self) -> Repair {
+        self.rule().repair
+    }
+
     /// Parses a code name.
     pub fn parse(name: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|code| code.name().eq_ignore_ascii_case(name.trim()))

@@ -1,7 +1,8 @@
 //! `sslbind doctor`: every known way HTTPS bindings and certificate mappings go wrong, found
 //! in an analysed machine, each with an explanation and a fix.
 //!
-//! One file per rule under `rules/`; the registry of codes is `codes.rs`. Rules read the
+//! One file per rule under `rules/`, and the registry of codes, one table with a row per code,
+//! in `rules/mod.rs` (`codes.rs` says what a row holds). Rules read the
 //! [`Context`] and push [`Finding`]s; they never print and never decide severities beyond
 //! the default, which users override per run ([`Overrides`]).
 
@@ -20,8 +21,9 @@ use crate::model::ids::Thumbprint;
 use crate::model::machine::{ConfigFile, Machine};
 use crate::model::mapping::{Mapping, MappingKey};
 use crate::model::source::Origin;
-pub use codes::{Code, Severity};
+pub use codes::{Code, Repair, Rule, Severity};
 pub use fix::Fix;
+pub use rules::RuleHalf;
 
 /// What a rule found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -191,11 +193,25 @@ pub struct Overrides {
     pub allowed: Vec<Code>,
 }
 
-/// Runs every rule over `context`, applies `overrides`, and returns the findings sorted by
-/// site, binding and code so that output is stable.
-pub fn diagnose(context: &Context<'_>, overrides: &Overrides) -> Vec<Finding> {
+/// How [`diagnose`] runs the static rules. sslbind-core starts no thread of its own: the
+/// caller chooses, and the findings are the same, in the same order, either way.
+#[derive(Clone, Copy, Debug)]
+pub enum Parallelism {
+    /// Every rule in turn, on the calling thread.
+    Sequential,
+    /// The rules in two halves, given to this function to run.
+    Halves(JoinHalves),
+}
+
+/// Runs two halves of the rules (side by side: on a second thread, or with a thread pool's
+/// `join`) and returns their findings, the first half's first.
+pub type JoinHalves = fn(&RuleHalf<'_, '_>, &RuleHalf<'_, '_>) -> (Vec<Finding>, Vec<Finding>);
+
+/// Runs every rule over `context` as `parallelism` says, applies `overrides`, and returns the
+/// findings sorted by site, binding and code so that output is stable.
+pub fn diagnose(context: &Context<'_>, overrides: &Overrides, parallelism: Parallelism) -> Vec<Finding> {
     let mut findings = Vec::new();
-    rules::run_all(context, &mut findings);
+    rules::run_all(context, parallelism, &mut findings);
     findings.retain(|finding| !overrides.allowed.contains(&finding.code));
     for finding in &mut findings {
         if let Some((_, severity)) = overrides.severities.iter().rev().find(|(code, _)| *code == finding.code)
@@ -239,7 +255,7 @@ pub fn diagnostics_markdown() -> String {
             "\n## {}\n\nDefault severity: {}.\n\n{}\n",
             code.name(),
             code.default_severity(),
-            rules::explanation(*code)
+            code.explanation()
         ));
     }
     out

@@ -8,9 +8,10 @@
 //! trailing spaces, prompts and headings skipped, a missing `URL Reservations:` heading
 //! accepted, and anything else skipped with a warning that names its line and column.
 
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::IpAddr;
 use std::sync::Arc;
 
+use crate::authority::{BracketError, bracketed_ipv6, ip_literal, parse_port};
 use crate::httpsys::netsh::{is_prompt, is_rule};
 use crate::model::reservation::{PrefixHost, ReservationUser, UrlPrefix, UrlReservation};
 use crate::model::source::{Location, Origin, SourceError, SourceWarning};
@@ -190,9 +191,11 @@ pub fn parse_url_prefix(text: &str) -> Result<UrlPrefix, String> {
         Some(slash) => rest.split_at(slash),
         None => (rest, ""),
     };
-    let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
-        let (address, after) = inner.split_once(']').ok_or_else(|| "`[` without `]`".to_owned())?;
-        let address: Ipv6Addr = address.parse().map_err(|_| format!("`{address}` is not an IPv6 address"))?;
+    let (host, port) = if let Some(bracketed) = bracketed_ipv6(authority) {
+        let (address, after) = bracketed.map_err(|error| match error {
+            BracketError::Unclosed => "`[` without `]`".to_owned(),
+            BracketError::NotIpv6(address) => format!("`{address}` is not an IPv6 address"),
+        })?;
         let port = match after {
             "" => None,
             _ => Some(
@@ -209,10 +212,7 @@ pub fn parse_url_prefix(text: &str) -> Result<UrlPrefix, String> {
     };
     let port = match port {
         None => default_port,
-        Some(port) => match port.parse::<u16>() {
-            Ok(number) if number != 0 && port.bytes().all(|b| b.is_ascii_digit()) => number,
-            _ => return Err(format!("`{port}` is not a port from 1 to 65535")),
-        },
+        Some(port) => parse_port(port).ok_or_else(|| format!("`{port}` is not a port from 1 to 65535"))?,
     };
     let mut path = if path.is_empty() { "/".to_owned() } else { path.to_owned() };
     if !path.ends_with('/') {
@@ -259,7 +259,7 @@ pub fn best_reservation<'a>(
     let path = path.to_lowercase();
     let path = if path.ends_with('/') { path } else { format!("{path}/") };
     let path = if path.starts_with('/') { path } else { format!("/{path}") };
-    let wanted_ip = host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().ok();
+    let wanted_ip = ip_literal(host);
     let candidates = || {
         reservations.iter().filter_map(|reservation| {
             let prefix = reservation.prefix.as_ref()?;

@@ -6,8 +6,9 @@
 //! pair the binding with the wrong certificate mapping. ftp shares the grammar but is no HTTP
 //! binding, so an ftp text that does not fit stays opaque instead of being called invalid.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr};
 
+use crate::authority::{BracketError, bracketed_ipv6};
 use crate::model::{BindingAddress, BindingEndpoint, HttpEndpoint};
 
 /// Parses a `bindingInformation` for `protocol`.
@@ -61,11 +62,13 @@ fn parse_address(address: &str) -> Result<BindingAddress, String> {
         "" => return Ok(BindingAddress::Empty),
         _ => {}
     }
-    if let Some(inner) = address.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) {
-        return inner
-            .parse::<Ipv6Addr>()
-            .map(|ip| BindingAddress::Ip(IpAddr::V6(ip)))
-            .map_err(|_| format!("address {} is not an IPv6 address", quoted(address)));
+    match bracketed_ipv6(address) {
+        Some(Ok((ip, ""))) => return Ok(BindingAddress::Ip(IpAddr::V6(ip))),
+        Some(Err(BracketError::NotIpv6(_))) => {
+            return Err(format!("address {} is not an IPv6 address", quoted(address)));
+        }
+        // `[::1` or `[::1]x`: the brackets do not enclose the address.
+        Some(Ok(_) | Err(BracketError::Unclosed)) | None => {}
     }
     if address.contains(':') {
         return Err(format!("IPv6 address {} must be in brackets", quoted(address)));

@@ -6,6 +6,7 @@
 //! `external-tools` suite.
 
 mod analysis;
+mod authority;
 mod certs;
 mod doctor;
 mod edit;

@@ -245,13 +245,13 @@ pub fn certificate_cn_only(
 pub fn machine_findings(machine: &Machine) -> Vec<sslbind_core::doctor::Finding> {
     use sslbind_core::analysis::analyze;
     use sslbind_core::analysis::selection::UnknownCcsFolder;
-    use sslbind_core::doctor::{Context, Options, Overrides, diagnose};
+    use sslbind_core::doctor::{Context, Options, Overrides, Parallelism, diagnose};
     use sslbind_core::uncertain::SelectionAssumptions;
 
     let analysis = analyze(machine, &UnknownCcsFolder, &SelectionAssumptions::default());
     let options = Options { now: crate::doctor::NOW, expiry_days: 30, ccs_folder_known: false };
     let context = Context { machine, analysis: &analysis, ccs_files: &UnknownCcsFolder, options: &options };
-    diagnose(&context, &Overrides::default())
+    diagnose(&context, &Overrides::default(), Parallelism::Sequential)
 }
 
 // ---------------------------------------------------------------------------------------------

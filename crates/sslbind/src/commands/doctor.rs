@@ -34,7 +34,7 @@ pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     let analysis = analysis::analyze(&machine, ccs_files, &SelectionAssumptions::default());
     let options = Options { now, expiry_days: args.expiry_days, ccs_folder_known: ccs_folder.is_some() };
     let context = doctor::Context { machine: &machine, analysis: &analysis, ccs_files, options: &options };
-    let findings = doctor::diagnose(&context, &overrides);
+    let findings = doctor::diagnose(&context, &overrides, sslbind_live::threads::rules_on_two_threads());
 
     let mut out = render::stdout();
     match args.format {

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use sslbind_core::doctor::{Code, rules};
+use sslbind_core::doctor::Code;
 
 use crate::cli::ExplainArgs;
 use crate::render::{self, Style, wrap};
@@ -42,7 +42,7 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     };
     writeln!(out, "{} ({} by default)\n", code.name(), code.default_severity())?;
     writeln!(out, "{}\n", code.summary())?;
-    for line in wrap(rules::explanation(code), width) {
+    for line in wrap(code.explanation(), width) {
         writeln!(out, "{line}")?;
     }
     out.flush()?;

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 use sslbind_core::Origin;
-use sslbind_core::doctor::{Code, Finding, Severity, rules};
+use sslbind_core::doctor::{Code, Finding, Severity};
 
 /// The SARIF log of `findings`.
 pub fn log(findings: &[Finding]) -> Value {
@@ -15,8 +15,8 @@ pub fn log(findings: &[Finding]) -> Value {
                 "id": code.name(),
                 "name": code.name(),
                 "shortDescription": {"text": code.summary()},
-                "fullDescription": {"text": rules::explanation(*code)},
-                "help": {"text": rules::explanation(*code)},
+                "fullDescription": {"text": code.explanation()},
+                "help": {"text": code.explanation()},
                 "defaultConfiguration": {"level": level(code.default_severity())},
             })
         })

@@ -1,118 +1,150 @@
-//! The rules, one file each, and what they share: naming certificates and mappings in
-//! messages, choosing the AppId and certificate a fix should use.
-
-mod ccs_certificate_missing;
-mod certificate_expired;
-mod certificate_expiring;
-mod certificate_name_mismatch;
-mod certificate_not_for_server_auth;
-mod certificate_not_found;
-mod duplicate_binding;
-mod flags_mismatch;
-mod foreign_mapping_in_use;
-mod idle_mapping;
-mod invalid_binding;
-mod missing_mapping;
-mod missing_url_reservation;
-mod no_fallback_certificate;
-mod port_excluded;
-mod private_key_missing;
-mod probe_certificate_expired;
-mod probe_certificate_mismatch;
-mod probe_connection_reset;
-mod renewal_available;
-mod shared_endpoint_certificate;
-mod sni_without_host;
-mod specific_ip_shadows_sni;
-mod store_mismatch;
-mod url_reservation_conflict;
-mod weak_certificate;
+//! The registry of codes (one table, below) and the rules, one file each, with what they
+//! share: naming certificates and mappings in messages, choosing the AppId and certificate a
+//! fix should use.
 
 use crate::analysis::BindingAnalysis;
-use crate::doctor::{Code, Context, Finding};
+use crate::doctor::codes::{Check, Repair, Rule, Severity};
+use crate::doctor::{Context, Finding, Parallelism};
 use crate::model::certificate::{Certificate, CertificateStatus};
 use crate::model::ids::AppId;
 use crate::model::machine::{ConfigFile, ServerFlavor};
 use crate::owners::Owner;
 
-/// One rule's check: reads the context, appends findings.
-type Rule = fn(&Context<'_>, &mut Vec<Finding>);
+/// The registry: one row per code, in the order of the documentation, which is also the
+/// order `doctor` runs the checks in. A row declares the rule's file and names, in order:
+/// the file (module), the `Code` variant, the stable name, the default severity, what finds
+/// it (`doctor`: the file's `check` over the saved state; `probe`: live handshakes only, in
+/// `doctor::probe`, the file holding just the explanation), the [`Repair`] of its fix, and
+/// the summary. The file gives the explanation (`EXPLANATION`). Adding a code is adding a
+/// row and its file.
+macro_rules! registry {
+    ($($module:ident: $variant:ident = $name:literal, $severity:ident, $found_by:ident, $repair:ident,
+        $summary:literal;)*) => {
+        $(mod $module;)*
 
-/// Runs every rule, the list split in two halves on two threads (the rules only read the
-/// context); the findings come out in rule order, as from one thread.
-pub fn run_all(context: &Context<'_>, findings: &mut Vec<Finding>) {
-    let rules: [Rule; 23] = [
-        missing_mapping::check,
-        certificate_not_found::check,
-        certificate_expired::check,
-        certificate_expiring::check,
-        certificate_name_mismatch::check,
-        shared_endpoint_certificate::check,
-        sni_without_host::check,
-        duplicate_binding::check,
-        invalid_binding::check,
-        specific_ip_shadows_sni::check,
-        no_fallback_certificate::check,
-        idle_mapping::check,
-        foreign_mapping_in_use::check,
-        ccs_certificate_missing::check,
-        flags_mismatch::check,
-        store_mismatch::check,
-        renewal_available::check,
-        private_key_missing::check,
-        weak_certificate::check,
-        certificate_not_for_server_auth::check,
-        missing_url_reservation::check,
-        url_reservation_conflict::check,
-        port_excluded::check,
-    ];
-    let run = |rules: &[Rule]| {
-        let mut found = Vec::new();
-        for rule in rules {
-            rule(context, &mut found);
+        /// A kind of finding.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $(
+                #[doc = $summary]
+                $variant,
+            )*
         }
-        found
+
+        impl Code {
+            /// Every code, in the order of the documentation.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The code's row in the registry.
+            pub fn rule(self) -> &'static Rule {
+                match self {
+                    $(Code::$variant => {
+                        const RULE: Rule = Rule {
+                            code: Code::$variant,
+                            name: $name,
+                            severity: Severity::$severity,
+                            summary: $summary,
+                            explanation: $module::EXPLANATION,
+                            check: registry!(@check $found_by $module),
+                            repair: Repair::$repair,
+                        };
+                        &RULE
+                    })*
+                }
+            }
+        }
     };
-    let (first, second) = rules.split_at(rules.len() / 2);
-    let (first, second) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| run(second));
-        let first = run(first);
-        // A panicking rule is a bug: it is passed on rather than hidden.
-        (first, other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    });
-    findings.extend(first);
-    findings.extend(second);
+    (@check doctor $module:ident) => { Some($module::check) };
+    (@check probe $module:ident) => { None };
 }
 
-/// The paragraph `sslbind explain CODE` prints.
-pub fn explanation(code: Code) -> &'static str {
-    match code {
-        Code::MissingMapping => missing_mapping::EXPLANATION,
-        Code::CertificateNotFound => certificate_not_found::EXPLANATION,
-        Code::CertificateExpired => certificate_expired::EXPLANATION,
-        Code::CertificateExpiring => certificate_expiring::EXPLANATION,
-        Code::CertificateNameMismatch => certificate_name_mismatch::EXPLANATION,
-        Code::SharedEndpointCertificate => shared_endpoint_certificate::EXPLANATION,
-        Code::SniWithoutHost => sni_without_host::EXPLANATION,
-        Code::DuplicateBinding => duplicate_binding::EXPLANATION,
-        Code::InvalidBinding => invalid_binding::EXPLANATION,
-        Code::SpecificIpShadowsSni => specific_ip_shadows_sni::EXPLANATION,
-        Code::NoFallbackCertificate => no_fallback_certificate::EXPLANATION,
-        Code::IdleMapping => idle_mapping::EXPLANATION,
-        Code::ForeignMappingInUse => foreign_mapping_in_use::EXPLANATION,
-        Code::CcsCertificateMissing => ccs_certificate_missing::EXPLANATION,
-        Code::FlagsMismatch => flags_mismatch::EXPLANATION,
-        Code::StoreMismatch => store_mismatch::EXPLANATION,
-        Code::RenewalAvailable => renewal_available::EXPLANATION,
-        Code::PrivateKeyMissing => private_key_missing::EXPLANATION,
-        Code::WeakCertificate => weak_certificate::EXPLANATION,
-        Code::CertificateNotForServerAuth => certificate_not_for_server_auth::EXPLANATION,
-        Code::ProbeCertificateMismatch => probe_certificate_mismatch::EXPLANATION,
-        Code::ProbeConnectionReset => probe_connection_reset::EXPLANATION,
-        Code::ProbeCertificateExpired => probe_certificate_expired::EXPLANATION,
-        Code::MissingUrlReservation => missing_url_reservation::EXPLANATION,
-        Code::UrlReservationConflict => url_reservation_conflict::EXPLANATION,
-        Code::PortExcluded => port_excluded::EXPLANATION,
+registry! {
+    missing_mapping: MissingMapping = "missing-mapping", Error, doctor, Unsafe,
+        "An https binding's expected HTTP.sys mapping is absent";
+    certificate_not_found: CertificateNotFound = "certificate-not-found", Error, doctor, Unsafe,
+        "A mapping's certificate hash is not among the certificates given";
+    certificate_expired: CertificateExpired = "certificate-expired", Error, doctor, Unsafe,
+        "A mapped certificate is past its end date, or not valid yet";
+    certificate_expiring: CertificateExpiring = "certificate-expiring", Warning, doctor, Unsafe,
+        "A mapped certificate expires within --expiry-days";
+    certificate_name_mismatch: CertificateNameMismatch = "certificate-name-mismatch", Error, doctor, Unsafe,
+        "The certificate a binding is served with does not cover the binding's host";
+    shared_endpoint_certificate: SharedEndpointCertificate = "shared-endpoint-certificate", Warning, doctor, Unsafe,
+        "Several non-SNI https bindings with different hosts share one IP end point and so one certificate";
+    sni_without_host: SniWithoutHost = "sni-without-host", Error, doctor, Unsafe,
+        "A binding requires SNI but has no host name";
+    duplicate_binding: DuplicateBinding = "duplicate-binding", Error, doctor, Unsafe,
+        "The same protocol and bindingInformation appear twice";
+    invalid_binding: InvalidBinding = "invalid-binding", Error, doctor, Unsafe,
+        "An http or https bindingInformation does not parse";
+    specific_ip_shadows_sni: SpecificIpShadowsSni = "specific-ip-shadows-sni", Warning, doctor, Unsafe,
+        "A specific IP:port mapping answers clients on a port where bindings use SNI or CCS";
+    no_fallback_certificate: NoFallbackCertificate = "no-fallback-certificate", Info, doctor, Unsafe,
+        "A port with SNI or CCS bindings has no wildcard mapping for clients that send no SNI";
+    idle_mapping: IdleMapping = "idle-mapping", Warning, doctor, Unsafe,
+        "An IIS or IIS Express mapping that no binding uses";
+    foreign_mapping_in_use: ForeignMappingInUse = "foreign-mapping-in-use", Warning, doctor, Unsafe,
+        "A binding is served by a mapping that another program owns";
+    ccs_certificate_missing: CcsCertificateMissing = "ccs-certificate-missing", Error, doctor, None,
+        "A CCS binding's host has no .pfx file in the Central Certificate Store folder";
+    flags_mismatch: FlagsMismatch = "flags-mismatch", Warning, doctor, Unsafe,
+        "A binding's sslFlags protocol bits disagree with its mapping's flags";
+    store_mismatch: StoreMismatch = "store-mismatch", Warning, doctor, Safe,
+        "The certificate exists, but not in the store the mapping names";
+    renewal_available: RenewalAvailable = "renewal-available", Warning, doctor, Unsafe,
+        "A mapped certificate is expired or expiring while a valid successor with the same names was given";
+    private_key_missing: PrivateKeyMissing = "private-key-missing", Error, doctor, Unsafe,
+        "A mapped certificate is known to lack a private key";
+    weak_certificate: WeakCertificate = "weak-certificate", Warning, doctor, Unsafe,
+        "A mapped certificate has an RSA key under 2048 bits, a SHA-1 signature, or no SAN DNS name";
+    certificate_not_for_server_auth: CertificateNotForServerAuth = "certificate-not-for-server-auth", Warning, doctor, Unsafe,
+        "A mapped certificate's extended key usage does not allow TLS server authentication";
+    probe_certificate_mismatch: ProbeCertificateMismatch = "probe-certificate-mismatch", Error, probe, None,
+        "sslbind probe: the live server presented another certificate than the saved state maps";
+    probe_connection_reset: ProbeConnectionReset = "probe-connection-reset", Error, probe, None,
+        "sslbind probe: the live server reset the TLS handshake or ended it with an alert";
+    probe_certificate_expired: ProbeCertificateExpired = "probe-certificate-expired", Error, probe, None,
+        "sslbind probe: the live server presented a certificate that is expired or not valid yet";
+    missing_url_reservation: MissingUrlReservation = "missing-url-reservation", Warning, doctor, Unsafe,
+        "An IIS Express binding on a host other than localhost has no URL reservation to listen with";
+    url_reservation_conflict: UrlReservationConflict = "url-reservation-conflict", Error, doctor, Unsafe,
+        "The URL reservation matching an IIS Express binding lets no user, or only service accounts, listen";
+    port_excluded: PortExcluded = "port-excluded", Error, doctor, Unsafe,
+        "An http or https binding's port lies in a range Windows has excluded";
+}
+
+/// Runs every static rule (the registry's checks, in its order) and appends their findings
+/// in that order, whether the caller has them run in one go or in two halves
+/// ([`Parallelism`]).
+pub fn run_all(context: &Context<'_>, parallelism: Parallelism, findings: &mut Vec<Finding>) {
+    let checks: Vec<Check> = Code::ALL.iter().filter_map(|code| code.rule().check).collect();
+    match parallelism {
+        Parallelism::Sequential => findings.extend(RuleHalf { checks: &checks, context }.run()),
+        Parallelism::Halves(join) => {
+            let (first, second) = checks.split_at(checks.len() / 2);
+            let (first, second) =
+                join(&RuleHalf { checks: first, context }, &RuleHalf { checks: second, context });
+            findings.extend(first);
+            findings.extend(second);
+        }
+    }
+}
+
+/// Some of the static rules and the context they read: what [`Parallelism::Halves`] is given
+/// to run. The rules only read the context, so two halves can run side by side.
+pub struct RuleHalf<'r, 'a> {
+    checks: &'r [Check],
+    context: &'r Context<'a>,
+}
+
+impl RuleHalf<'_, '_> {
+    /// Runs the rules in order; their findings, in that order.
+    pub fn run(&self) -> Vec<Finding> {
+        let mut found = Vec::new();
+        for check in self.checks {
+            check(self.context, &mut found);
+        }
+        found
     }
 }
 

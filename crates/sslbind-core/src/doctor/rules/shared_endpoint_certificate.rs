@@ -2,8 +2,9 @@
 //! point, which can only ever get that end point's one certificate.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
+use crate::authority::ip_literal;
 use crate::certs::covers_host;
 use crate::doctor::fix::{Fix, netsh_add};
 use crate::doctor::rules::{
@@ -150,7 +151,7 @@ fn finding(context: &Context<'_>, group: &Group<'_>, hosts: &[Host<'_>]) -> Opti
 /// SNI mappings for every host name that can have one, then the SNI flag on its bindings.
 fn fix(context: &Context<'_>, group: &Group<'_>, hosts: &[Host<'_>]) -> Fix {
     let port = group.address.port();
-    let is_ip = |host: &str| host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok();
+    let is_ip = |host: &str| ip_literal(host).is_some();
     let mut commands = Vec::new();
     let config = context.machine.configs.get(group.config);
     for host in hosts.iter().filter(|host| !is_ip(host.name)) {

@@ -29,7 +29,7 @@ mod weak_certificate;
 
 use sslbind_core::analysis::analyze;
 use sslbind_core::analysis::selection::{CcsFiles, UnknownCcsFolder};
-use sslbind_core::doctor::{Code, Context, Finding, Options, Overrides, diagnose};
+use sslbind_core::doctor::{Code, Context, Finding, Options, Overrides, Parallelism, Repair, diagnose};
 use sslbind_core::uncertain::SelectionAssumptions;
 use time::macros::datetime;
 
@@ -53,7 +53,21 @@ pub fn findings_with(
     let analysis = analyze(&machine, ccs_files, &SelectionAssumptions::default());
     let options = Options { now: NOW, expiry_days: 30, ccs_folder_known: ccs_folder.is_some() };
     let context = Context { machine: &machine, analysis: &analysis, ccs_files, options: &options };
-    diagnose(&context, &Overrides::default())
+    let found = diagnose(&context, &Overrides::default(), Parallelism::Sequential);
+    // Every rule test also checks that the registry's repair is what the fixes do.
+    for finding in &found {
+        let commands = finding.fix.as_ref().map_or(&[][..], |fix| fix.commands.as_slice());
+        match finding.code.repair() {
+            Repair::None => assert!(commands.is_empty(), "{}: {commands:?}", finding.code),
+            Repair::Safe => assert!(
+                !commands.is_empty() && commands.iter().all(|command| !command.contains('<')),
+                "{} runs unattended: {commands:?}",
+                finding.code
+            ),
+            Repair::Unsafe => {}
+        }
+    }
+    found
 }
 
 /// The findings of `code` only, as `severity site binding mapping certificate: message`

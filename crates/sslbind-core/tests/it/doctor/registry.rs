@@ -1,7 +1,80 @@
-//! The code registry: names are unique kebab-case, every code has an explanation, and the
-//! generated `docs/diagnostics.md` is up to date.
+//! The code registry: one row per code, names are unique kebab-case, every code has an
+//! explanation, the static rules are every code but the probe's, they give the same findings
+//! in the same order however the caller runs them, and the generated `docs/diagnostics.md`
+//! is up to date.
 
-use sslbind_core::doctor::{Code, diagnostics_markdown, rules};
+use sslbind_core::analysis::analyze;
+use sslbind_core::analysis::selection::UnknownCcsFolder;
+use sslbind_core::doctor::{Code, Context, Finding, Options, Parallelism, diagnostics_markdown, rules};
+use sslbind_core::uncertain::SelectionAssumptions;
+
+use crate::doctor::NOW;
+use crate::support::{IIS, MachineBuilder, certificate};
+
+#[test]
+fn every_code_has_exactly_one_row() {
+    for code in Code::ALL {
+        let rows = Code::ALL.iter().filter(|other| other.rule().code == *code).count();
+        assert_eq!(rows, 1, "{code} has {rows} rows in the registry");
+        assert_eq!(Code::ALL.iter().filter(|other| *other == code).count(), 1, "{code} is listed twice");
+        assert_eq!(code.rule().name, code.name());
+    }
+}
+
+#[test]
+fn every_code_but_the_probes_has_a_static_check() {
+    let probe_only =
+        [Code::ProbeCertificateMismatch, Code::ProbeConnectionReset, Code::ProbeCertificateExpired];
+    for code in Code::ALL {
+        assert_eq!(code.rule().check.is_none(), probe_only.contains(code), "{code}");
+    }
+}
+
+#[test]
+fn the_rules_find_the_same_in_the_same_order_in_one_pass_or_in_two_halves() {
+    let expired = certificate(&["old.example.com"], (2023, 1, 1), (2024, 1, 1));
+    let machine = MachineBuilder::new()
+        .binding("a", "https", "*:443:a.example.com", 1)
+        .binding("a", "https", "*:443:a.example.com", 1)
+        .binding("b", "https", "*:4443:", 1)
+        .binding("c", "http", "www.example.com:80:", 0)
+        .binding("d", "https", "*:8443:old.example.com", 0)
+        .mapping_of("IP:port", "0.0.0.0:8443", IIS, &expired)
+        .mapping_of("IP:port", "0.0.0.0:9443", IIS, &expired)
+        .certificate(&expired)
+        .build();
+    let analysis = analyze(&machine, &UnknownCcsFolder, &SelectionAssumptions::default());
+    let options = Options { now: NOW, expiry_days: 30, ccs_folder_known: false };
+    let context =
+        Context { machine: &machine, analysis: &analysis, ccs_files: &UnknownCcsFolder, options: &options };
+    // What `run_all` appends, before `diagnose` sorts it.
+    let found = |parallelism: Parallelism| {
+        let mut findings: Vec<Finding> = Vec::new();
+        rules::run_all(&context, parallelism, &mut findings);
+        findings
+    };
+    let one_pass = found(Parallelism::Sequential);
+    let codes: Vec<Code> = one_pass.iter().map(|finding| finding.code).collect();
+    for expected in
+        [Code::MissingMapping, Code::CertificateExpired, Code::DuplicateBinding, Code::IdleMapping]
+    {
+        assert!(codes.contains(&expected), "{expected} in {codes:?}");
+    }
+    // The second half run first, or on another thread: the first half's findings still come
+    // first.
+    let backwards = found(Parallelism::Halves(|first, second| {
+        let second = second.run();
+        (first.run(), second)
+    }));
+    assert_eq!(backwards, one_pass);
+    let threads = found(Parallelism::Halves(|first, second| {
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| second.run());
+            (first.run(), other.join().expect("the second half does not panic"))
+        })
+    }));
+    assert_eq!(threads, one_pass);
+}
 
 #[test]
 fn codes_are_unique_kebab_case_and_parse_back() {
@@ -19,7 +92,7 @@ fn codes_are_unique_kebab_case_and_parse_back() {
 #[test]
 fn every_code_has_an_explanation_paragraph() {
     for code in Code::ALL {
-        let explanation = rules::explanation(*code);
+        let explanation = code.explanation();
         assert!(explanation.len() > 200, "{code}: {explanation}");
         assert!(!explanation.contains("not written yet"), "{code}");
     }
