@@ -95,3 +95,111 @@ impl SourceError {
         SourceError { location: Location::new(path, line, column), message: message.into() }
     }
 }
+
+/// The warnings of one read, listed up to a limit and then only counted: a megabyte of
+/// garbage must not become a million warnings. Every reader collects its warnings here, so
+/// that the limits and the closing warning that counts the rest are the same everywhere.
+#[derive(Clone, Debug)]
+pub struct Warnings {
+    listed: Vec<SourceWarning>,
+    /// How many warnings of any kind are listed.
+    limit: usize,
+    /// How many warnings about noise lines (see [`Warnings::noise`]) are listed.
+    noise_limit: usize,
+    noise_listed: usize,
+    unlisted: usize,
+    first_unlisted: Option<Location>,
+    closing: Closing,
+}
+
+/// How a list of warnings that hit its limit ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Closing {
+    /// Listed in the order of the file, then `N more warnings from here on are not listed` at
+    /// the first one not listed: for text sources whose warnings of every kind are limited.
+    FromHere,
+    /// Listed in the order of the file, then `N more lines of noise were skipped without a
+    /// warning each` at `start`: for text sources where only noise lines are limited.
+    Noise {
+        /// Where the closing warning points (the start of the file).
+        start: Location,
+    },
+    /// Listed in the order they were met, then `N more problems were found and not listed;
+    /// the hive is badly damaged` at `start`: for binary sources, whose damage repeats.
+    Damaged {
+        /// Where the closing warning points (the start of the file).
+        start: Location,
+    },
+}
+
+impl Warnings {
+    /// How many warnings of any kind a read lists by default.
+    pub const LIMIT: usize = 1000;
+    /// How many warnings about noise lines (prompts, stray text, unknown labels) a read lists
+    /// by default: these multiply in garbage, so they have a smaller budget.
+    pub const NOISE_LIMIT: usize = 100;
+
+    /// A list of at most `limit` warnings, of which at most `noise_limit` about noise,
+    /// ending as `closing` says.
+    pub fn new(limit: usize, noise_limit: usize, closing: Closing) -> Warnings {
+        Warnings {
+            listed: Vec::new(),
+            limit,
+            noise_limit,
+            noise_listed: 0,
+            unlisted: 0,
+            first_unlisted: None,
+            closing,
+        }
+    }
+
+    /// Adds a warning, or counts it when the list is full.
+    pub fn push(&mut self, location: Location, message: String) {
+        if self.listed.len() >= self.limit {
+            self.unlist(location);
+            return;
+        }
+        self.listed.push(SourceWarning { location, message });
+    }
+
+    /// Adds a warning about one line of noise, or counts it when the noise budget or the list
+    /// is full.
+    pub fn noise(&mut self, location: Location, message: String) {
+        if self.noise_listed >= self.noise_limit {
+            self.unlist(location);
+            return;
+        }
+        self.noise_listed += 1;
+        self.push(location, message);
+    }
+
+    fn unlist(&mut self, location: Location) {
+        self.unlisted += 1;
+        self.first_unlisted.get_or_insert(location);
+    }
+
+    /// The warnings listed, with the closing warning that counts the rest if any were not.
+    pub fn finish(self) -> Vec<SourceWarning> {
+        let Warnings { mut listed, unlisted, first_unlisted, closing, .. } = self;
+        if !matches!(closing, Closing::Damaged { .. }) {
+            listed.sort_by_key(|warning| (warning.location.line, warning.location.column));
+        }
+        if unlisted > 0 {
+            let (location, message) = match closing {
+                Closing::FromHere => {
+                    (first_unlisted, format!("{unlisted} more warnings from here on are not listed"))
+                }
+                Closing::Noise { start } => (
+                    Some(start),
+                    format!("{unlisted} more lines of noise were skipped without a warning each"),
+                ),
+                Closing::Damaged { start } => (
+                    Some(start),
+                    format!("{unlisted} more problems were found and not listed; the hive is badly damaged"),
+                ),
+            };
+            listed.extend(location.map(|location| SourceWarning { location, message }));
+        }
+        listed
+    }
+}

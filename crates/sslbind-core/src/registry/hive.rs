@@ -25,7 +25,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::{RegistryData, RegistryKey, RegistryTree, RegistryValue};
-use crate::model::source::{Location, Origin, SourceError, SourceWarning};
+use crate::model::source::{Closing, Location, Origin, SourceError, SourceWarning, Warnings};
 
 /// What an offline hive held, with everything that was skipped or looked wrong on the way.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -86,9 +86,6 @@ const VK_LEN: usize = 0x14;
 const KEY_COMP_NAME: u16 = 0x0020;
 /// Value name stored as Latin-1 (`VALUE_COMP_NAME`), else UTF-16LE.
 const VALUE_COMP_NAME: u16 = 0x0001;
-/// Warnings kept before the rest are only counted: a badly damaged hive could otherwise
-/// produce one warning per four bytes.
-const MAX_WARNINGS: usize = 1000;
 
 /// Registry value types (winnt.h) that map onto [`RegistryData`] variants.
 const REG_SZ: u32 = 1;
@@ -149,8 +146,8 @@ struct Reader<'a> {
     /// Bytes of paths and data still allowed in the output (see [`Reader::new`]).
     output_budget: usize,
     tree: RegistryTree,
-    warnings: Vec<SourceWarning>,
-    suppressed_warnings: usize,
+    /// A badly damaged hive could produce one warning per four bytes: only the first are listed.
+    warnings: Warnings,
 }
 
 impl<'a> Reader<'a> {
@@ -167,20 +164,16 @@ impl<'a> Reader<'a> {
             claimed: HashSet::new(),
             output_budget,
             tree: RegistryTree::default(),
-            warnings: Vec::new(),
-            suppressed_warnings: 0,
+            warnings: Warnings::new(
+                Warnings::LIMIT,
+                usize::MAX,
+                Closing::Damaged { start: Location::new(path, 0, column(0)) },
+            ),
         }
     }
 
-    fn finish(mut self) -> HiveRead {
-        if self.suppressed_warnings > 0 {
-            let message = format!(
-                "{} more problems were found and not listed; the hive is badly damaged",
-                self.suppressed_warnings
-            );
-            self.warnings.push(SourceWarning { location: self.location(0), message });
-        }
-        HiveRead { tree: self.tree, warnings: self.warnings }
+    fn finish(self) -> HiveRead {
+        HiveRead { tree: self.tree, warnings: self.warnings.finish() }
     }
 
     fn location(&self, offset: usize) -> Location {
@@ -193,12 +186,9 @@ impl<'a> Reader<'a> {
     }
 
     fn warn(&mut self, offset: usize, message: impl Into<String>) {
-        if self.warnings.len() >= MAX_WARNINGS {
-            self.suppressed_warnings += 1;
-            return;
-        }
         let message = format!("offset {offset:#x}: {}", message.into());
-        self.warnings.push(SourceWarning { location: self.location(offset), message });
+        let location = self.location(offset);
+        self.warnings.push(location, message);
     }
 
     fn warn_fault(&mut self, fault: Fault, consequence: &str) {

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::model::source::{Location, Origin, SourceError, SourceWarning};
+use crate::model::source::{Closing, Location, Origin, SourceError, SourceWarning, Warnings};
 use crate::registry::{RegistryData, RegistryKey, RegistryTree, RegistryValue};
 use crate::text::{self, Encoding, quote, to_u32};
 
@@ -65,10 +65,6 @@ pub fn read_reg(path: &Arc<str>, bytes: &[u8]) -> Result<RegRead, SourceError> {
     reader.read(&lines, header_index + 1);
     Ok(reader.finish())
 }
-
-/// How many warnings are listed before the rest are only counted: a megabyte of garbage after
-/// a valid header must not become a million warnings.
-const WARNING_LIMIT: usize = 1000;
 
 /// The two export formats; they differ in how `hex(2)`, `hex(7)` and `hex(1)` data is encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -280,9 +276,7 @@ struct Reader<'p> {
     /// Node 0 is the root above the hive names.
     nodes: Vec<Node>,
     keys: Vec<KeyEntry>,
-    warnings: Vec<SourceWarning>,
-    suppressed: usize,
-    first_suppressed: Option<(u32, u32)>,
+    warnings: Warnings,
 }
 
 impl<'p> Reader<'p> {
@@ -292,19 +286,12 @@ impl<'p> Reader<'p> {
             format,
             nodes: vec![Node::default()],
             keys: Vec::new(),
-            warnings: Vec::new(),
-            suppressed: 0,
-            first_suppressed: None,
+            warnings: Warnings::new(Warnings::LIMIT, usize::MAX, Closing::FromHere),
         }
     }
 
     fn warn(&mut self, line: u32, column: u32, message: String) {
-        if self.warnings.len() >= WARNING_LIMIT {
-            self.suppressed += 1;
-            self.first_suppressed.get_or_insert((line, column));
-            return;
-        }
-        self.warnings.push(SourceWarning { location: Location::new(self.path, line, column), message });
+        self.warnings.push(Location::new(self.path, line, column), message);
     }
 
     fn warn_at(&mut self, logical: &Logical, offset: usize, message: String) {
@@ -742,15 +729,7 @@ impl<'p> Reader<'p> {
                 origin: entry.origin,
             })
             .collect();
-        self.warnings.sort_by_key(|warning| (warning.location.line, warning.location.column));
-        if let Some((line, column)) = self.first_suppressed {
-            let count = self.suppressed;
-            self.warnings.push(SourceWarning {
-                location: Location::new(self.path, line, column),
-                message: format!("{count} more warnings from here on are not listed"),
-            });
-        }
-        RegRead { tree: RegistryTree { keys }, warnings: self.warnings }
+        RegRead { tree: RegistryTree { keys }, warnings: self.warnings.finish() }
     }
 }
 

@@ -74,9 +74,3 @@ pub fn read_netsh(path: &Arc<str>, bytes: &[u8]) -> Result<NetshRead, SourceErro
     reader.read(&decoded.text, &cleaning)?;
     Ok(reader.finish())
 }
-
-/// How many per-line warnings (noise, unknown labels) are listed before the rest are only
-/// counted: a megabyte of garbage must not become a million warnings.
-const LINE_WARNING_LIMIT: usize = 100;
-/// How many warnings of any kind are listed before the rest are only counted.
-const WARNING_LIMIT: usize = 1000;

@@ -5,14 +5,14 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use super::NetshRead;
 use super::clean::{Cleaning, column_of, line_number, lines};
 use super::keys::{KeyStart, identity, key_start};
 use super::labels::is_cut_label;
 use super::line::{FieldLine, Kind, classify};
 use super::record::RawRecord;
-use super::{LINE_WARNING_LIMIT, NetshRead, WARNING_LIMIT};
 use crate::model::mapping::{Mapping, MappingKey, MappingKind};
-use crate::model::source::{Location, SourceError, SourceWarning};
+use crate::model::source::{Closing, Location, SourceError, Warnings};
 use crate::text::quote;
 
 /// Where the reader is between records.
@@ -40,10 +40,7 @@ pub(super) struct Reader<'p> {
     pub(super) mappings: Vec<Mapping>,
     /// Where each key's mapping is in `mappings`, by [`identity`].
     pub(super) keys: HashMap<MappingKey, usize>,
-    pub(super) warnings: Vec<SourceWarning>,
-    pub(super) line_warnings: usize,
-    pub(super) suppressed: usize,
-    pub(super) first_suppressed: Option<(u32, u32)>,
+    pub(super) warnings: Warnings,
     pub(super) orphans: Option<Orphans>,
     /// Localised key labels that started a record, normalised: the same label starts a record
     /// wherever it appears again, even one with spaces.
@@ -61,10 +58,7 @@ impl<'p> Reader<'p> {
             path,
             mappings: Vec::new(),
             keys: HashMap::new(),
-            warnings: Vec::new(),
-            line_warnings: 0,
-            suppressed: 0,
-            first_suppressed: None,
+            warnings: Warnings::new(Warnings::LIMIT, Warnings::NOISE_LIMIT, Closing::FromHere),
             orphans: None,
             localised_key_labels: HashSet::new(),
             first_record_like: None,
@@ -106,40 +100,18 @@ impl<'p> Reader<'p> {
     }
 
     pub(super) fn warn(&mut self, line: u32, column: u32, message: String) {
-        if self.warnings.len() >= WARNING_LIMIT {
-            self.suppress(line, column);
-            return;
-        }
-        self.warnings.push(SourceWarning { location: Location::new(self.path, line, column), message });
+        self.warnings.push(Location::new(self.path, line, column), message);
     }
 
     /// A warning about one line of noise: these are many in garbage, so they have a budget.
     pub(super) fn warn_line(&mut self, line: u32, column: u32, message: String) {
-        if self.line_warnings >= LINE_WARNING_LIMIT {
-            self.suppress(line, column);
-            return;
-        }
-        self.line_warnings += 1;
-        self.warn(line, column, message);
-    }
-
-    pub(super) fn suppress(&mut self, line: u32, column: u32) {
-        self.suppressed += 1;
-        self.first_suppressed.get_or_insert((line, column));
+        self.warnings.noise(Location::new(self.path, line, column), message);
     }
 
     pub(super) fn finish(mut self) -> NetshRead {
         self.flush_orphans();
-        self.warnings.sort_by_key(|warning| (warning.location.line, warning.location.column));
-        if let Some((line, column)) = self.first_suppressed {
-            let count = self.suppressed;
-            self.warnings.push(SourceWarning {
-                location: Location::new(self.path, line, column),
-                message: format!("{count} more warnings from here on are not listed"),
-            });
-        }
         let no_record_read = self.no_record_read();
-        NetshRead { mappings: self.mappings, warnings: self.warnings, no_record_read }
+        NetshRead { mappings: self.mappings, warnings: self.warnings.finish(), no_record_read }
     }
 
     pub(super) fn read(&mut self, text: &str, cleaning: &Cleaning<'_>) -> Result<(), SourceError> {
