@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 use super::{RegistryData, RegistryKey, RegistryTree, RegistryValue};
 use crate::model::source::{Closing, Location, Origin, SourceError, SourceWarning, Warnings};
+use crate::text::{decode_utf16_units, utf16le_code_units};
 
 /// What an offline hive held, with everything that was skipped or looked wrong on the way.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -708,35 +709,31 @@ fn registry_data(kind: u32, raw: Vec<u8>) -> Result<RegistryData, (RegistryData,
 /// A REG_SZ as Windows' own tools show it: UTF-16LE up to the first NUL (the terminator, or
 /// junk after it); unpaired surrogates become U+FFFD and an odd last byte is dropped.
 fn utf16_string(raw: &[u8]) -> String {
-    let units = raw.chunks_exact(2).map(|pair| u16::from_le_bytes([pair[0], pair[1]]));
-    char::decode_utf16(units.take_while(|&unit| unit != 0))
-        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect()
+    let units = utf16le_code_units(raw);
+    let end = units.iter().position(|&unit| unit == 0).unwrap_or(units.len());
+    decode_utf16_units(units.get(..end).unwrap_or_default()).0
 }
 
 /// A REG_MULTI_SZ: NUL-terminated UTF-16LE strings ending with an empty one. A last string
 /// without its terminator is kept; nothing after the empty string is read.
 fn utf16_strings(raw: &[u8]) -> Vec<String> {
-    let units: Vec<u16> = raw.chunks_exact(2).map(|pair| u16::from_le_bytes([pair[0], pair[1]])).collect();
+    let units = utf16le_code_units(raw);
     units
         .split(|&unit| unit == 0)
         .take_while(|string| !string.is_empty())
-        .map(|string| {
-            char::decode_utf16(string.iter().copied())
-                .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-                .collect()
-        })
+        .map(|string| decode_utf16_units(string).0)
         .collect()
 }
 
 /// A key or value name: Latin-1 when the "compressed name" flag is set, else UTF-16LE.
+/// Latin-1 is written out here because it is the one byte-to-character map `encoding_rs`
+/// does not offer (its `ISO-8859-1` is Windows-1252, as in browsers), and every byte is
+/// its own code point.
 fn decode_name(raw: &[u8], latin1: bool) -> String {
     if latin1 {
         raw.iter().map(|&byte| char::from(byte)).collect()
     } else {
-        char::decode_utf16(raw.chunks_exact(2).map(|pair| u16::from_le_bytes([pair[0], pair[1]])))
-            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect()
+        decode_utf16_units(&utf16le_code_units(raw)).0
     }
 }
 

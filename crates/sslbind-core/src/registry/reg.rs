@@ -106,31 +106,16 @@ fn decode(bytes: &[u8]) -> (String, Decoding) {
     }
 }
 
-/// `bytes` as UTF-8 where valid and Windows-1252 elsewhere.
+/// `bytes` as UTF-8 where valid and Windows-1252 elsewhere. The five bytes Windows-1252
+/// leaves unassigned map to the C1 control characters of the same value, as the WHATWG
+/// encoding standard does, so that no byte is lost.
 fn ansi(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
         out.push_str(chunk.valid());
-        out.extend(chunk.invalid().iter().map(|&byte| windows_1252(byte)));
+        out.push_str(&encoding_rs::WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
     }
     out
-}
-
-/// The character Windows-1252 maps `byte` to. The five unassigned bytes map to the C1
-/// control characters of the same value, as the WHATWG encoding standard does, so that no
-/// byte is lost.
-fn windows_1252(byte: u8) -> char {
-    const HIGH: [char; 32] = [
-        '\u{20AC}', '\u{0081}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}',
-        '\u{02C6}', '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{008D}', '\u{017D}', '\u{008F}',
-        '\u{0090}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}',
-        '\u{02DC}', '\u{2122}', '\u{0161}', '\u{203A}', '\u{0153}', '\u{009D}', '\u{017E}', '\u{0178}',
-    ];
-    match byte {
-        0x80..=0x9F => HIGH.get(usize::from(byte - 0x80)).copied().unwrap_or(char::REPLACEMENT_CHARACTER),
-        // 0x00-0x7F are ASCII and 0xA0-0xFF are Latin-1, which Unicode starts with.
-        _ => char::from(byte),
-    }
 }
 
 /// The index of the header line and the format it names: the first line that is not blank.
@@ -696,9 +681,8 @@ impl<'p> Reader<'p> {
     fn strings_of(&self, bytes: &[u8]) -> Vec<String> {
         let mut strings: Vec<String> = match self.format {
             Format::Version5 => {
-                let units: Vec<u16> =
-                    bytes.chunks_exact(2).map(|pair| u16::from_le_bytes([pair[0], pair[1]])).collect();
-                units.split(|&unit| unit == 0).map(String::from_utf16_lossy).collect()
+                let units = text::utf16le_code_units(bytes);
+                units.split(|&unit| unit == 0).map(|string| text::decode_utf16_units(string).0).collect()
             }
             Format::Regedit4 => bytes.split(|&byte| byte == 0).map(ansi).collect(),
         };
@@ -777,11 +761,11 @@ mod tests {
 
     #[test]
     fn windows_1252_maps_the_high_half() {
-        assert_eq!(windows_1252(0x80), '€');
-        assert_eq!(windows_1252(0x9F), 'Ÿ');
-        assert_eq!(windows_1252(0x81), '\u{0081}');
-        assert_eq!(windows_1252(0xE9), 'é');
-        assert_eq!(windows_1252(b'a'), 'a');
+        assert_eq!(ansi(&[0x80]), "€");
+        assert_eq!(ansi(&[0x9F]), "Ÿ");
+        assert_eq!(ansi(&[0x81]), "\u{0081}");
+        assert_eq!(ansi(&[0xE9]), "é");
+        assert_eq!(ansi(b"a"), "a");
         assert_eq!(ansi(b"caf\xE9 \xE2\x82\xAC \x93q\x94"), "café € “q”");
     }
 
