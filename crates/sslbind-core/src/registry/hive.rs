@@ -13,9 +13,9 @@
 //! (control sets, HTTP.sys records, certificates) is `interpret`'s business, so `Select` and
 //! every `ControlSetNNN` appear here exactly as stored.
 //!
-//! Hives have no lines: every origin, warning and error uses **line 0 with the byte offset in
-//! the file as column** (for a key or value, the offset of its cell; for a problem, the offset
-//! of the damaged field or cell). Messages repeat the offset as `offset 0x…` for hex editors.
+//! Hives have no lines: every origin, warning and error is a
+//! [`Position::ByteOffset`](crate::model::source::Position::ByteOffset) in the file (for a key or value, the offset of its cell; for a problem, the offset of the damaged
+//! field or cell). Messages repeat the offset as `offset 0x…` for hex editors.
 //!
 //! The format is documented in the public "Windows registry file format specification"
 //! (msuhanov/regf) and implemented independently by hivex (libguestfs), which the tests use to
@@ -51,11 +51,11 @@ pub fn is_hive(bytes: &[u8]) -> bool {
 /// is; the file does not say reliably). With an empty `hive_name` paths start at the first
 /// key below the root.
 ///
-/// Origins are `path`, line 0, column = byte offset of the key's or value's cell in the file.
+/// Origins are `path` at the byte offset of the key's or value's cell in the file.
 ///
 /// # Errors
 ///
-/// A [`SourceError`] (line 0, column = offset) when the bytes are not a primary hive (no
+/// A [`SourceError`] at a byte offset when the bytes are not a primary hive (no
 /// `regf` signature, a transaction log, an unknown major version), when the 4096-byte base
 /// block is cut short, or when the root key cannot be read. Everything below the root that
 /// cannot be read becomes a warning instead.
@@ -168,7 +168,7 @@ impl<'a> Reader<'a> {
             warnings: Warnings::new(
                 Warnings::LIMIT,
                 usize::MAX,
-                Closing::Damaged { start: Location::new(path, 0, column(0)) },
+                Closing::Damaged { start: Location::at_byte(path, 0) },
             ),
         }
     }
@@ -178,12 +178,12 @@ impl<'a> Reader<'a> {
     }
 
     fn location(&self, offset: usize) -> Location {
-        Location::new(self.path, 0, column(offset))
+        Location::at_byte(self.path, u64::try_from(offset).unwrap_or(u64::MAX))
     }
 
     fn error(&self, offset: usize, message: impl Into<String>) -> SourceError {
         let message = format!("offset {offset:#x}: {}", message.into());
-        SourceError { location: self.location(offset), message }
+        SourceError::at(self.location(offset), message)
     }
 
     fn warn(&mut self, offset: usize, message: impl Into<String>) {
@@ -758,10 +758,6 @@ fn checksum(bytes: &[u8]) -> u32 {
         u32::MAX => u32::MAX - 1,
         sum => sum,
     }
-}
-
-fn column(offset: usize) -> u32 {
-    u32::try_from(offset).unwrap_or(u32::MAX)
 }
 
 fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {

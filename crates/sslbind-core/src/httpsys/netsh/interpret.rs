@@ -11,7 +11,7 @@ use super::values::{
 };
 use crate::model::ids::{AppId, Thumbprint};
 use crate::model::mapping::{ExtendedProperty, Mapping};
-use crate::model::source::{Location, Origin, SourceError};
+use crate::model::source::{Location, Origin, SourceError, SourceErrorKind};
 use crate::text::quote;
 
 impl Reader<'_> {
@@ -86,10 +86,11 @@ impl Reader<'_> {
                 line,
                 column,
                 format!(
-                    "the output appears to be localised: the labels of the record at line {} were not recognised, and {what}, so its fields cannot be read safely; run `netsh http show sslcert` with English output, or read the HTTP.sys store with `--registry`",
+                    "the output appears to be localised: the labels of the record at line {} were not recognised, and {what}, so its fields cannot be read safely; run `netsh http show sslcert` with English output",
                     record.line
                 ),
             )
+            .with_kind(SourceErrorKind::Localised)
         };
         if placed < CLASSIC_ORDER.len()
             && let Some(next) = record.fields.get(placed)

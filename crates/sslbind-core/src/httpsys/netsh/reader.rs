@@ -12,7 +12,7 @@ use super::labels::is_cut_label;
 use super::line::{FieldLine, Kind, classify};
 use super::record::RawRecord;
 use crate::model::mapping::{Mapping, MappingKey, MappingKind};
-use crate::model::source::{Closing, Location, SourceError, Warnings};
+use crate::model::source::{Closing, Location, SourceError, SourceErrorKind, Warnings};
 use crate::text::quote;
 
 /// Where the reader is between records.
@@ -86,7 +86,8 @@ impl<'p> Reader<'p> {
                 format!(
                     "no netsh record could be read from this file: the record at line {line} was skipped because {why}"
                 ),
-            ));
+            )
+            .with_kind(SourceErrorKind::NoRecord));
         }
         let (line, column) = self.first_record_like?;
         Some(SourceError::new(
@@ -94,9 +95,10 @@ impl<'p> Reader<'p> {
             line,
             column,
             format!(
-                "no netsh record could be read from this file: line {line} has the shape of a record's field, but no key line (`IP:port`, `Hostname:port`, `Central Certificate Store`, or a localised label of the shape `words:word` with an address:port value) starts a record before it; the output may be localised beyond what can be read safely, or its key lines were left out: save it with English output, or read the HTTP.sys store with `--registry`"
+                "no netsh record could be read from this file: line {line} has the shape of a record's field, but no key line (`IP:port`, `Hostname:port`, `Central Certificate Store`, or a localised label of the shape `words:word` with an address:port value) starts a record before it; the output may be localised beyond what can be read safely, or its key lines were left out: save it with English output"
             ),
-        ))
+        )
+        .with_kind(SourceErrorKind::Localised))
     }
 
     pub(super) fn warn(&mut self, line: u32, column: u32, message: String) {
@@ -311,8 +313,8 @@ impl<'p> Reader<'p> {
     pub(super) fn add(&mut self, mapping: Mapping) {
         let identity = identity(&mapping.key);
         let key = mapping.key.to_string();
-        let line = mapping.origin.location().map_or(0, |location| location.line);
-        let column = mapping.origin.location().map_or(1, |location| location.column);
+        // Mappings read here always come from a line of the file.
+        let (line, column) = mapping.origin.location().and_then(Location::line_column).unwrap_or((0, 1));
         let Some(&index) = self.keys.get(&identity) else {
             self.keys.insert(identity, self.mappings.len());
             self.mappings.push(mapping);
@@ -321,7 +323,7 @@ impl<'p> Reader<'p> {
         let Some(first) = self.mappings.get_mut(index) else {
             return;
         };
-        let first_line = first.origin.location().map_or(0, |location| location.line);
+        let first_line = first.origin.location().and_then(Location::line_column).map_or(0, |(line, _)| line);
         // The same output pasted twice, or an excerpt followed by the full listing: HTTP.sys
         // holds one record per key, so one is kept, the complete one if only one is.
         if first.truncated && !mapping.truncated {
