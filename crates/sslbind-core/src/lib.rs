@@ -25,4 +25,4 @@ pub mod snapshot;
 pub mod text;
 pub mod uncertain;
 
-pub use model::source::{Location, Origin, SourceError, SourceWarning};
+pub use model::source::{Location, Origin, Position, SourceError, SourceErrorKind, SourceWarning};

@@ -19,7 +19,7 @@ use crate::model::ids::{AppId, Thumbprint};
 use crate::model::machine::{CcsSettings, ConfigFile, Machine, ServerFlavor};
 use crate::model::mapping::{DefaultFlags, ExtendedProperty, Mapping, MappingKey, MappingParams};
 use crate::model::reservation::{ExcludedPortRange, ReservationUser, UrlReservation};
-use crate::model::source::{Location, Origin, SourceError, SourceWarning};
+use crate::model::source::{Location, Origin, Position, SourceError, SourceWarning};
 use crate::text::Encoding;
 
 /// The value of `schema` in every snapshot.
@@ -175,21 +175,26 @@ struct WarningDocument {
     message: String,
 }
 
-/// `{"path", "line", "column"}` for a file, or the string `live` / `planned`.
+/// `{"path", "line", "column"}` for a place in a text file, `{"path", "byte_offset"}` for one
+/// in a binary file, or the string `live` / `planned`.
 #[derive(Serialize, Deserialize)]
 #[serde(untagged)]
 enum OriginDocument {
     File { path: String, line: u32, column: u32 },
+    Binary { path: String, byte_offset: u64 },
     Other(String),
 }
 
 impl OriginDocument {
     fn of(origin: &Origin) -> OriginDocument {
         match origin {
-            Origin::File(location) => OriginDocument::File {
-                path: location.path.to_string(),
-                line: location.line,
-                column: location.column,
+            Origin::File(location) => match location.position {
+                Position::LineColumn { line, column } => {
+                    OriginDocument::File { path: location.path.to_string(), line, column }
+                }
+                Position::ByteOffset(byte_offset) => {
+                    OriginDocument::Binary { path: location.path.to_string(), byte_offset }
+                }
             },
             Origin::Live => OriginDocument::Other("live".to_owned()),
             Origin::Planned => OriginDocument::Other("planned".to_owned()),
@@ -198,8 +203,16 @@ impl OriginDocument {
 
     fn origin(&self) -> Origin {
         match self {
+            // Snapshots written before byte offsets had their own field put a hive's offset in
+            // the column of line 0, which no text position has.
+            OriginDocument::File { path, line: 0, column } => {
+                Origin::File(Location::at_byte(&Arc::from(path.as_str()), u64::from(*column)))
+            }
             OriginDocument::File { path, line, column } => {
-                Origin::File(Location { path: Arc::from(path.as_str()), line: *line, column: *column })
+                Origin::File(Location::new(&Arc::from(path.as_str()), *line, *column))
+            }
+            OriginDocument::Binary { path, byte_offset } => {
+                Origin::File(Location::at_byte(&Arc::from(path.as_str()), *byte_offset))
             }
             OriginDocument::Other(text) if text == "planned" => Origin::Planned,
             OriginDocument::Other(_) => Origin::Live,

@@ -3,6 +3,10 @@
 //! The same file arrives as UTF-8 with or without a BOM, as UTF-16 LE (what PowerShell's `>`
 //! writes) or UTF-16 BE, with CRLF or LF. Every text reader decodes through here so that line
 //! and column numbers in messages always refer to the decoded text the same way.
+//!
+//! The decoding itself is `encoding_rs`'s (the WHATWG decoders browsers use); what is ours is
+//! only what it does not decide: which encoding a BOM-less file is in, and that an odd last
+//! byte of UTF-16 is dropped (and reported lossy) rather than replaced.
 
 /// The byte encoding a text file was found in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,20 +66,20 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         return Decoded { text, encoding: Encoding::Utf8Bom, lossy };
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        let (text, lossy) = utf16(rest, u16::from_le_bytes);
+        let (text, lossy) = utf16(rest, encoding_rs::UTF_16LE);
         return Decoded { text, encoding: Encoding::Utf16Le, lossy };
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        let (text, lossy) = utf16(rest, u16::from_be_bytes);
+        let (text, lossy) = utf16(rest, encoding_rs::UTF_16BE);
         return Decoded { text, encoding: Encoding::Utf16Be, lossy };
     }
     match bomless_utf16(bytes) {
         Some(Encoding::Utf16LeNoBom) => {
-            let (text, lossy) = utf16(bytes, u16::from_le_bytes);
+            let (text, lossy) = utf16(bytes, encoding_rs::UTF_16LE);
             return Decoded { text, encoding: Encoding::Utf16LeNoBom, lossy };
         }
         Some(_) => {
-            let (text, lossy) = utf16(bytes, u16::from_be_bytes);
+            let (text, lossy) = utf16(bytes, encoding_rs::UTF_16BE);
             return Decoded { text, encoding: Encoding::Utf16BeNoBom, lossy };
         }
         None => {}
@@ -177,42 +181,13 @@ fn utf8(bytes: &[u8]) -> (String, bool) {
 }
 
 /// UTF-16 to UTF-8, unpaired surrogates replaced with U+FFFD; an odd last byte is dropped
-/// and makes the result lossy. Written
-/// out rather than through `char::decode_utf16` because saved netsh output and `.reg`
-/// exports of a hosting server run to tens of megabytes of almost only ASCII, which this
-/// loop copies a unit at a time without the general decoder's state machine.
-fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> (String, bool) {
-    let mut text = String::with_capacity(bytes.len() / 2);
-    let mut lossy = bytes.len() % 2 == 1;
-    let mut high: Option<u16> = None;
-    for pair in bytes.chunks_exact(2) {
-        let unit = unit([pair[0], pair[1]]);
-        if unit < 0x80 && high.is_none() {
-            text.push(char::from(unit as u8));
-            continue;
-        }
-        if let Some(first) = high.take() {
-            if (0xDC00..0xE000).contains(&unit) {
-                let code = 0x10000 + ((u32::from(first) - 0xD800) << 10) + (u32::from(unit) - 0xDC00);
-                text.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
-                continue;
-            }
-            lossy = true;
-            text.push(char::REPLACEMENT_CHARACTER);
-        }
-        if (0xD800..0xDC00).contains(&unit) {
-            high = Some(unit);
-        } else {
-            let decoded = char::from_u32(u32::from(unit));
-            lossy |= decoded.is_none();
-            text.push(decoded.unwrap_or(char::REPLACEMENT_CHARACTER));
-        }
-    }
-    if high.is_some() {
-        lossy = true;
-        text.push(char::REPLACEMENT_CHARACTER);
-    }
-    (text, lossy)
+/// and makes the result lossy (`encoding_rs` would replace it, but the text reported has
+/// always ended at the last whole code unit).
+fn utf16(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> (String, bool) {
+    let odd = bytes.len() % 2 == 1;
+    let whole = bytes.get(..bytes.len() - usize::from(odd)).unwrap_or_default();
+    let (text, lossy) = encoding.decode_without_bom_handling(whole);
+    (text.into_owned(), lossy || odd)
 }
 
 /// `Utf16LeNoBom` or `Utf16BeNoBom` when `bytes` (without a BOM) look like UTF-16, else `None`.
@@ -257,7 +232,7 @@ fn bomless_utf16(bytes: &[u8]) -> Option<Encoding> {
 mod tests {
     use super::*;
 
-    /// The standard library's decoder, as the reference for the hand-written one.
+    /// The standard library's decoder, as the reference for `encoding_rs`'s with our odd byte.
     fn reference_utf16(bytes: &[u8]) -> (String, bool) {
         let units = bytes.chunks_exact(2).map(|pair| u16::from_le_bytes([pair[0], pair[1]]));
         let mut lossy = bytes.len() % 2 == 1;
@@ -282,7 +257,7 @@ mod tests {
             if odd {
                 bytes.push(0x41);
             }
-            proptest::prop_assert_eq!(utf16(&bytes, u16::from_le_bytes), reference_utf16(&bytes));
+            proptest::prop_assert_eq!(utf16(&bytes, encoding_rs::UTF_16LE), reference_utf16(&bytes));
         }
     }
 

@@ -30,7 +30,7 @@ use sslbind_core::model::{
 };
 use sslbind_core::registry::{hive, interpret, reg};
 use sslbind_core::snapshot::ConfigSource;
-use sslbind_core::{SourceError, SourceWarning, certs, httpsys, iis, snapshot, text};
+use sslbind_core::{SourceError, SourceErrorKind, SourceWarning, certs, httpsys, iis, snapshot, text};
 
 use crate::password::Password;
 
@@ -181,11 +181,12 @@ pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadE
             sslcert.map(|path| -> Result<_, LoadError> {
                 let bytes = read(path)?;
                 let name = name_of(path);
-                let read = httpsys::read_netsh(&name, &bytes)?;
+                let read = httpsys::read_netsh(&name, &bytes).map_err(with_option_hint)?;
                 // An empty list would claim the machine has no mappings; the file was not
                 // understood, which is another thing.
                 match read.no_record_read {
-                    Some(mut error) => {
+                    Some(error) => {
+                        let mut error = with_option_hint(error);
                         if httpsys::read_urlacl(&name, &bytes).is_ok_and(|read| !read.reservations.is_empty()) {
                             error.message.push_str(
                                 "; the file holds `netsh http show urlacl` output (URL reservations): give it with --urlacl",
@@ -587,7 +588,7 @@ fn load_certificates(
         return Ok(());
     }
     let bytes = read(path)?;
-    match certs::read_certificates(&name_of(path), &bytes, password) {
+    match certs::read_certificates(&name_of(path), &bytes, password).map_err(with_option_hint) {
         Ok(read) => {
             loaded.certificates.extend(read.certificates);
             loaded.warnings.extend(read.warnings);
@@ -604,6 +605,19 @@ fn load_certificates(
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// `error` with the command-line option that would help, for the kinds an option helps with:
+/// the readers in `sslbind-core` say what is wrong without assuming a command line.
+fn with_option_hint(mut error: SourceError) -> SourceError {
+    let hint = match error.kind {
+        SourceErrorKind::Localised => ", or read the HTTP.sys store with `--registry`",
+        SourceErrorKind::PfxPassword => ": give the right one with --pfx-password",
+        SourceErrorKind::PfxUnreadable => " (if it is password-protected, check --pfx-password)",
+        _ => "",
+    };
+    error.message.push_str(hint);
+    error
 }
 
 fn has_certificate_extension(name: &str) -> bool {

@@ -17,7 +17,7 @@ use x509_parser::oid_registry::{
 
 use super::der::{CertificateError, certificate_from_der, certificate_from_der_prefix};
 use crate::model::Certificate;
-use crate::model::source::{Location, Origin, SourceError, SourceWarning};
+use crate::model::source::{Location, Origin, SourceError, SourceErrorKind, SourceWarning};
 use crate::text;
 
 /// The certificates found in one file, with the problems that did not stop reading it.
@@ -159,17 +159,16 @@ fn read_pkcs12(
             None => "no password was given, the empty password was tried",
             Some(_) => "the password given was refused",
         };
-        let message = match error {
+        let (kind, message) = match error {
             // A MAC mismatch is how PKCS#12 says "wrong password"; a padding error after
             // decryption is the same thing in files without a MAC.
-            Pkcs12Error::MacError(_) | Pkcs12Error::UnpadError => format!(
-                "PKCS#12 (PFX) password is wrong or missing ({tried}): give the right one with --pfx-password"
+            Pkcs12Error::MacError(_) | Pkcs12Error::UnpadError => (
+                SourceErrorKind::PfxPassword,
+                format!("PKCS#12 (PFX) password is wrong or missing ({tried})"),
             ),
-            other => format!(
-                "cannot read the PKCS#12 (PFX) file: {other} (if it is password-protected, check --pfx-password)"
-            ),
+            other => (SourceErrorKind::PfxUnreadable, format!("cannot read the PKCS#12 (PFX) file: {other}")),
         };
-        SourceError::new(path, 1, 1, message)
+        SourceError::new(path, 1, 1, message).with_kind(kind)
     })?;
 
     let mut read = CertificatesRead { certificates: Vec::new(), warnings: Vec::new() };
@@ -281,10 +280,10 @@ fn read_pem(path: &Arc<str>, text: &str) -> Result<CertificatesRead, SourceError
 
     if read.certificates.is_empty() {
         if let Some(failure) = first_failure {
-            return Err(SourceError {
-                location: failure.location,
-                message: format!("no readable certificate: {}", failure.message),
-            });
+            return Err(SourceError::at(
+                failure.location,
+                format!("no readable certificate: {}", failure.message),
+            ));
         }
         let mut message = "no certificate in this PEM file".to_owned();
         if has_private_key {

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use crate::httpsys::netsh::{is_prompt, is_rule};
 use crate::httpsys::urlacl::first_column;
 use crate::model::reservation::ExcludedPortRange;
-use crate::model::source::{Location, Origin, SourceError, SourceWarning};
+use crate::model::source::{Closing, Location, Origin, SourceError, SourceWarning, Warnings};
 use crate::text;
 use crate::text::{quote, to_u32};
 
@@ -32,9 +32,6 @@ pub struct ExcludedPortsRead {
     /// Noise skipped and rows not understood, ordered by line.
     pub warnings: Vec<SourceWarning>,
 }
-
-/// How many noise warnings are listed before the rest are only counted.
-const LINE_WARNING_LIMIT: usize = 100;
 
 /// Reads saved `netsh int ipv4|ipv6 show excludedportrange protocol=tcp` output; several
 /// outputs pasted one after another are read as one list.
@@ -128,17 +125,15 @@ pub fn read_excluded_ports(path: &Arc<str>, bytes: &[u8]) -> Result<ExcludedPort
         }
     }
     noise.append(&mut pending);
+    // Headings are only known to be noise once the lines after them are read, so the noise
+    // is listed in the order of the file rather than in the order it was found.
     noise.sort_by_key(|(line, column, _)| (*line, *column));
-    let extra = noise.len().saturating_sub(LINE_WARNING_LIMIT);
-    for (line, column, message) in noise.into_iter().take(LINE_WARNING_LIMIT) {
-        read.warnings.push(SourceWarning { location: Location::new(path, line, column), message });
+    let start = Location::new(path, 1, 1);
+    let mut warnings = Warnings::new(usize::MAX, Warnings::NOISE_LIMIT, Closing::Noise { start });
+    for (line, column, message) in noise {
+        warnings.noise(Location::new(path, line, column), message);
     }
-    if extra > 0 {
-        read.warnings.push(SourceWarning {
-            location: Location::new(path, 1, 1),
-            message: format!("{extra} more lines of noise were skipped without a warning each"),
-        });
-    }
+    read.warnings = warnings.finish();
     Ok(read)
 }
 

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use crate::authority::{BracketError, bracketed_ipv6, ip_literal, parse_port};
 use crate::httpsys::netsh::{is_prompt, is_rule};
 use crate::model::reservation::{PrefixHost, ReservationUser, UrlPrefix, UrlReservation};
-use crate::model::source::{Location, Origin, SourceError, SourceWarning};
+use crate::model::source::{Closing, Location, Origin, SourceError, SourceWarning, Warnings};
 use crate::text::{self, quote, to_u32};
 
 /// The reservations found in saved `netsh http show urlacl` output, with everything that was
@@ -27,9 +27,6 @@ pub struct UrlAclRead {
     pub warnings: Vec<SourceWarning>,
 }
 
-/// How many noise warnings are listed before the rest are only counted.
-const LINE_WARNING_LIMIT: usize = 100;
-
 /// Reads saved `netsh http show urlacl` output.
 ///
 /// `path` names the source in locations; `bytes` is the file as saved (UTF-8 with or without
@@ -39,7 +36,9 @@ const LINE_WARNING_LIMIT: usize = 100;
 /// input that could only be read by guessing, as the sslcert reader does.
 pub fn read_urlacl(path: &Arc<str>, bytes: &[u8]) -> Result<UrlAclRead, SourceError> {
     let decoded = text::decode(bytes);
-    let mut reader = Reader { path, read: UrlAclRead::default(), noise: 0, suppressed: 0 };
+    let start = Location::new(path, 1, 1);
+    let warnings = Warnings::new(usize::MAX, Warnings::NOISE_LIMIT, Closing::Noise { start });
+    let mut reader = Reader { path, reservations: Vec::new(), warnings };
     if decoded.lossy {
         reader.warn(
             1,
@@ -51,32 +50,22 @@ pub fn read_urlacl(path: &Arc<str>, bytes: &[u8]) -> Result<UrlAclRead, SourceEr
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         reader.line(to_u32(index.saturating_add(1)), line);
     }
-    if reader.suppressed > 0 {
-        let count = reader.suppressed;
-        reader.warn(1, 1, format!("{count} more lines of noise were skipped without a warning each"));
-    }
-    Ok(reader.read)
+    Ok(UrlAclRead { reservations: reader.reservations, warnings: reader.warnings.finish() })
 }
 
 struct Reader<'p> {
     path: &'p Arc<str>,
-    read: UrlAclRead,
-    noise: usize,
-    suppressed: usize,
+    reservations: Vec<UrlReservation>,
+    warnings: Warnings,
 }
 
 impl Reader<'_> {
     fn warn(&mut self, line: u32, column: u32, message: String) {
-        self.read.warnings.push(SourceWarning { location: Location::new(self.path, line, column), message });
+        self.warnings.push(Location::new(self.path, line, column), message);
     }
 
     fn noise(&mut self, line: u32, column: u32, message: String) {
-        if self.noise >= LINE_WARNING_LIMIT {
-            self.suppressed += 1;
-            return;
-        }
-        self.noise += 1;
-        self.warn(line, column, message);
+        self.warnings.noise(Location::new(self.path, line, column), message);
     }
 
     fn line(&mut self, number: u32, line: &str) {
@@ -97,7 +86,7 @@ impl Reader<'_> {
         let value = value.trim();
         let origin = Origin::File(Location::new(self.path, number, column));
         // The `URL Reservations:` heading, or its translation before the first reservation.
-        if value.is_empty() && (label == "url reservations" || self.read.reservations.is_empty()) {
+        if value.is_empty() && (label == "url reservations" || self.reservations.is_empty()) {
             return;
         }
         // A value shaped like a URL starts a reservation whatever the label says, so that
@@ -114,7 +103,7 @@ impl Reader<'_> {
                     None
                 }
             };
-            self.read.reservations.push(UrlReservation {
+            self.reservations.push(UrlReservation {
                 url: value.to_owned(),
                 prefix,
                 users: Vec::new(),
@@ -123,7 +112,7 @@ impl Reader<'_> {
             });
             return;
         }
-        let Some(reservation) = self.read.reservations.last_mut() else {
+        let Some(reservation) = self.reservations.last_mut() else {
             self.noise(number, column, format!("`{}` before any `Reserved URL`, skipped", quote(trimmed)));
             return;
         };

@@ -86,12 +86,12 @@ pub fn read_config(
             } else {
                 "no `<site>` element under a `<sites>` collection"
             };
-            return Err(SourceError {
+            return Err(SourceError::at(
                 location,
-                message: format!(
+                format!(
                     "not a whole applicationHost.config but a fragment rooted at `<{name}>`, with {what}: there are no sites to read; give the whole file (%windir%\\System32\\inetsrv\\config\\applicationHost.config, or IIS Express's), or a fragment rooted at `<configuration>`, `<system.applicationHost>`, `<sites>` or `<site>`"
                 ),
-            });
+            ));
         }
         let sites = match nodes.len() {
             0 => "its `<sites>` collection holds no site".to_owned(),
@@ -161,13 +161,13 @@ pub fn invalid_binding_errors(config: &ConfigFile) -> Vec<SourceError> {
                 }
                 let location =
                     binding.origin.location().cloned().unwrap_or_else(|| Location::new(&config.path, 1, 1));
-                Some(SourceError {
+                Some(SourceError::at(
                     location,
-                    message: format!(
+                    format!(
                         "invalid {} binding `{}` of site `{}`: {reason}",
                         binding.protocol, binding.information, site.name
                     ),
-                })
+                ))
             })
         })
         .collect()
@@ -390,13 +390,13 @@ fn xml_error(path: &Arc<str>, text: &str, error: &roxmltree::Error) -> SourceErr
     let end = || line_column(text, text.len());
     let (message, position) = match error {
         E::DtdDetected => {
-            return SourceError {
-                location: {
-                    let (line, column) = line_column(text, doctype_offset(text));
-                    Location::new(path, line, column)
-                },
-                message: "the document type declaration (DTD) is not allowed: applicationHost.config never has one, and entities could expand without bound".to_owned(),
-            };
+            let (line, column) = line_column(text, doctype_offset(text));
+            return SourceError::new(
+                path,
+                line,
+                column,
+                "the document type declaration (DTD) is not allowed: applicationHost.config never has one, and entities could expand without bound",
+            );
         }
         E::UnexpectedEndOfStream => (
             "unexpected end of stream: the file ends inside a tag, comment or value (truncated?)"

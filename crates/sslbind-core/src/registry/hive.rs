@@ -13,9 +13,9 @@
 //! (control sets, HTTP.sys records, certificates) is `interpret`'s business, so `Select` and
 //! every `ControlSetNNN` appear here exactly as stored.
 //!
-//! Hives have no lines: every origin, warning and error uses **line 0 with the byte offset in
-//! the file as column** (for a key or value, the offset of its cell; for a problem, the offset
-//! of the damaged field or cell). Messages repeat the offset as `offset 0x…` for hex editors.
+//! Hives have no lines: every origin, warning and error is a
+//! [`Position::ByteOffset`](crate::model::source::Position::ByteOffset) in the file (for a key or value, the offset of its cell; for a problem, the offset of the damaged
+//! field or cell). Messages repeat the offset as `offset 0x…` for hex editors.
 //!
 //! The format is documented in the public "Windows registry file format specification"
 //! (msuhanov/regf) and implemented independently by hivex (libguestfs), which the tests use to
@@ -25,7 +25,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::{RegistryData, RegistryKey, RegistryTree, RegistryValue};
-use crate::model::source::{Location, Origin, SourceError, SourceWarning};
+use crate::model::source::{Closing, Location, Origin, SourceError, SourceWarning, Warnings};
+use crate::text::{decode_utf16_units, utf16le_code_units};
 
 /// What an offline hive held, with everything that was skipped or looked wrong on the way.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -50,11 +51,11 @@ pub fn is_hive(bytes: &[u8]) -> bool {
 /// is; the file does not say reliably). With an empty `hive_name` paths start at the first
 /// key below the root.
 ///
-/// Origins are `path`, line 0, column = byte offset of the key's or value's cell in the file.
+/// Origins are `path` at the byte offset of the key's or value's cell in the file.
 ///
 /// # Errors
 ///
-/// A [`SourceError`] (line 0, column = offset) when the bytes are not a primary hive (no
+/// A [`SourceError`] at a byte offset when the bytes are not a primary hive (no
 /// `regf` signature, a transaction log, an unknown major version), when the 4096-byte base
 /// block is cut short, or when the root key cannot be read. Everything below the root that
 /// cannot be read becomes a warning instead.
@@ -86,9 +87,6 @@ const VK_LEN: usize = 0x14;
 const KEY_COMP_NAME: u16 = 0x0020;
 /// Value name stored as Latin-1 (`VALUE_COMP_NAME`), else UTF-16LE.
 const VALUE_COMP_NAME: u16 = 0x0001;
-/// Warnings kept before the rest are only counted: a badly damaged hive could otherwise
-/// produce one warning per four bytes.
-const MAX_WARNINGS: usize = 1000;
 
 /// Registry value types (winnt.h) that map onto [`RegistryData`] variants.
 const REG_SZ: u32 = 1;
@@ -149,8 +147,8 @@ struct Reader<'a> {
     /// Bytes of paths and data still allowed in the output (see [`Reader::new`]).
     output_budget: usize,
     tree: RegistryTree,
-    warnings: Vec<SourceWarning>,
-    suppressed_warnings: usize,
+    /// A badly damaged hive could produce one warning per four bytes: only the first are listed.
+    warnings: Warnings,
 }
 
 impl<'a> Reader<'a> {
@@ -167,38 +165,31 @@ impl<'a> Reader<'a> {
             claimed: HashSet::new(),
             output_budget,
             tree: RegistryTree::default(),
-            warnings: Vec::new(),
-            suppressed_warnings: 0,
+            warnings: Warnings::new(
+                Warnings::LIMIT,
+                usize::MAX,
+                Closing::Damaged { start: Location::at_byte(path, 0) },
+            ),
         }
     }
 
-    fn finish(mut self) -> HiveRead {
-        if self.suppressed_warnings > 0 {
-            let message = format!(
-                "{} more problems were found and not listed; the hive is badly damaged",
-                self.suppressed_warnings
-            );
-            self.warnings.push(SourceWarning { location: self.location(0), message });
-        }
-        HiveRead { tree: self.tree, warnings: self.warnings }
+    fn finish(self) -> HiveRead {
+        HiveRead { tree: self.tree, warnings: self.warnings.finish() }
     }
 
     fn location(&self, offset: usize) -> Location {
-        Location::new(self.path, 0, column(offset))
+        Location::at_byte(self.path, u64::try_from(offset).unwrap_or(u64::MAX))
     }
 
     fn error(&self, offset: usize, message: impl Into<String>) -> SourceError {
         let message = format!("offset {offset:#x}: {}", message.into());
-        SourceError { location: self.location(offset), message }
+        SourceError::at(self.location(offset), message)
     }
 
     fn warn(&mut self, offset: usize, message: impl Into<String>) {
-        if self.warnings.len() >= MAX_WARNINGS {
-            self.suppressed_warnings += 1;
-            return;
-        }
         let message = format!("offset {offset:#x}: {}", message.into());
-        self.warnings.push(SourceWarning { location: self.location(offset), message });
+        let location = self.location(offset);
+        self.warnings.push(location, message);
     }
 
     fn warn_fault(&mut self, fault: Fault, consequence: &str) {
@@ -718,35 +709,31 @@ fn registry_data(kind: u32, raw: Vec<u8>) -> Result<RegistryData, (RegistryData,
 /// A REG_SZ as Windows' own tools show it: UTF-16LE up to the first NUL (the terminator, or
 /// junk after it); unpaired surrogates become U+FFFD and an odd last byte is dropped.
 fn utf16_string(raw: &[u8]) -> String {
-    let units = raw.chunks_exact(2).map(|pair| u16::from_le_bytes([pair[0], pair[1]]));
-    char::decode_utf16(units.take_while(|&unit| unit != 0))
-        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect()
+    let units = utf16le_code_units(raw);
+    let end = units.iter().position(|&unit| unit == 0).unwrap_or(units.len());
+    decode_utf16_units(units.get(..end).unwrap_or_default()).0
 }
 
 /// A REG_MULTI_SZ: NUL-terminated UTF-16LE strings ending with an empty one. A last string
 /// without its terminator is kept; nothing after the empty string is read.
 fn utf16_strings(raw: &[u8]) -> Vec<String> {
-    let units: Vec<u16> = raw.chunks_exact(2).map(|pair| u16::from_le_bytes([pair[0], pair[1]])).collect();
+    let units = utf16le_code_units(raw);
     units
         .split(|&unit| unit == 0)
         .take_while(|string| !string.is_empty())
-        .map(|string| {
-            char::decode_utf16(string.iter().copied())
-                .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-                .collect()
-        })
+        .map(|string| decode_utf16_units(string).0)
         .collect()
 }
 
 /// A key or value name: Latin-1 when the "compressed name" flag is set, else UTF-16LE.
+/// Latin-1 is written out here because it is the one byte-to-character map `encoding_rs`
+/// does not offer (its `ISO-8859-1` is Windows-1252, as in browsers), and every byte is
+/// its own code point.
 fn decode_name(raw: &[u8], latin1: bool) -> String {
     if latin1 {
         raw.iter().map(|&byte| char::from(byte)).collect()
     } else {
-        char::decode_utf16(raw.chunks_exact(2).map(|pair| u16::from_le_bytes([pair[0], pair[1]])))
-            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect()
+        decode_utf16_units(&utf16le_code_units(raw)).0
     }
 }
 
@@ -771,10 +758,6 @@ fn checksum(bytes: &[u8]) -> u32 {
         u32::MAX => u32::MAX - 1,
         sum => sum,
     }
-}
-
-fn column(offset: usize) -> u32 {
-    u32::try_from(offset).unwrap_or(u32::MAX)
 }
 
 fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {

@@ -28,8 +28,7 @@ pub struct RegistryKey {
     pub path: String,
     /// Its values.
     pub values: Vec<RegistryValue>,
-    /// Where the key is defined (a `.reg` line, or a hive file with line 0 and the cell
-    /// offset as column).
+    /// Where the key is defined (a `.reg` line, or the byte offset of its cell in a hive).
     pub origin: Origin,
 }
 

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::model::source::{Location, Origin, SourceError, SourceWarning};
+use crate::model::source::{Closing, Location, Origin, SourceError, SourceWarning, Warnings};
 use crate::registry::{RegistryData, RegistryKey, RegistryTree, RegistryValue};
 use crate::text::{self, Encoding, quote, to_u32};
 
@@ -66,10 +66,6 @@ pub fn read_reg(path: &Arc<str>, bytes: &[u8]) -> Result<RegRead, SourceError> {
     Ok(reader.finish())
 }
 
-/// How many warnings are listed before the rest are only counted: a megabyte of garbage after
-/// a valid header must not become a million warnings.
-const WARNING_LIMIT: usize = 1000;
-
 /// The two export formats; they differ in how `hex(2)`, `hex(7)` and `hex(1)` data is encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
@@ -110,31 +106,16 @@ fn decode(bytes: &[u8]) -> (String, Decoding) {
     }
 }
 
-/// `bytes` as UTF-8 where valid and Windows-1252 elsewhere.
+/// `bytes` as UTF-8 where valid and Windows-1252 elsewhere. The five bytes Windows-1252
+/// leaves unassigned map to the C1 control characters of the same value, as the WHATWG
+/// encoding standard does, so that no byte is lost.
 fn ansi(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
         out.push_str(chunk.valid());
-        out.extend(chunk.invalid().iter().map(|&byte| windows_1252(byte)));
+        out.push_str(&encoding_rs::WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
     }
     out
-}
-
-/// The character Windows-1252 maps `byte` to. The five unassigned bytes map to the C1
-/// control characters of the same value, as the WHATWG encoding standard does, so that no
-/// byte is lost.
-fn windows_1252(byte: u8) -> char {
-    const HIGH: [char; 32] = [
-        '\u{20AC}', '\u{0081}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}',
-        '\u{02C6}', '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{008D}', '\u{017D}', '\u{008F}',
-        '\u{0090}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}',
-        '\u{02DC}', '\u{2122}', '\u{0161}', '\u{203A}', '\u{0153}', '\u{009D}', '\u{017E}', '\u{0178}',
-    ];
-    match byte {
-        0x80..=0x9F => HIGH.get(usize::from(byte - 0x80)).copied().unwrap_or(char::REPLACEMENT_CHARACTER),
-        // 0x00-0x7F are ASCII and 0xA0-0xFF are Latin-1, which Unicode starts with.
-        _ => char::from(byte),
-    }
 }
 
 /// The index of the header line and the format it names: the first line that is not blank.
@@ -280,9 +261,7 @@ struct Reader<'p> {
     /// Node 0 is the root above the hive names.
     nodes: Vec<Node>,
     keys: Vec<KeyEntry>,
-    warnings: Vec<SourceWarning>,
-    suppressed: usize,
-    first_suppressed: Option<(u32, u32)>,
+    warnings: Warnings,
 }
 
 impl<'p> Reader<'p> {
@@ -292,19 +271,12 @@ impl<'p> Reader<'p> {
             format,
             nodes: vec![Node::default()],
             keys: Vec::new(),
-            warnings: Vec::new(),
-            suppressed: 0,
-            first_suppressed: None,
+            warnings: Warnings::new(Warnings::LIMIT, usize::MAX, Closing::FromHere),
         }
     }
 
     fn warn(&mut self, line: u32, column: u32, message: String) {
-        if self.warnings.len() >= WARNING_LIMIT {
-            self.suppressed += 1;
-            self.first_suppressed.get_or_insert((line, column));
-            return;
-        }
-        self.warnings.push(SourceWarning { location: Location::new(self.path, line, column), message });
+        self.warnings.push(Location::new(self.path, line, column), message);
     }
 
     fn warn_at(&mut self, logical: &Logical, offset: usize, message: String) {
@@ -709,9 +681,8 @@ impl<'p> Reader<'p> {
     fn strings_of(&self, bytes: &[u8]) -> Vec<String> {
         let mut strings: Vec<String> = match self.format {
             Format::Version5 => {
-                let units: Vec<u16> =
-                    bytes.chunks_exact(2).map(|pair| u16::from_le_bytes([pair[0], pair[1]])).collect();
-                units.split(|&unit| unit == 0).map(String::from_utf16_lossy).collect()
+                let units = text::utf16le_code_units(bytes);
+                units.split(|&unit| unit == 0).map(|string| text::decode_utf16_units(string).0).collect()
             }
             Format::Regedit4 => bytes.split(|&byte| byte == 0).map(ansi).collect(),
         };
@@ -742,15 +713,7 @@ impl<'p> Reader<'p> {
                 origin: entry.origin,
             })
             .collect();
-        self.warnings.sort_by_key(|warning| (warning.location.line, warning.location.column));
-        if let Some((line, column)) = self.first_suppressed {
-            let count = self.suppressed;
-            self.warnings.push(SourceWarning {
-                location: Location::new(self.path, line, column),
-                message: format!("{count} more warnings from here on are not listed"),
-            });
-        }
-        RegRead { tree: RegistryTree { keys }, warnings: self.warnings }
+        RegRead { tree: RegistryTree { keys }, warnings: self.warnings.finish() }
     }
 }
 
@@ -798,11 +761,11 @@ mod tests {
 
     #[test]
     fn windows_1252_maps_the_high_half() {
-        assert_eq!(windows_1252(0x80), '€');
-        assert_eq!(windows_1252(0x9F), 'Ÿ');
-        assert_eq!(windows_1252(0x81), '\u{0081}');
-        assert_eq!(windows_1252(0xE9), 'é');
-        assert_eq!(windows_1252(b'a'), 'a');
+        assert_eq!(ansi(&[0x80]), "€");
+        assert_eq!(ansi(&[0x9F]), "Ÿ");
+        assert_eq!(ansi(&[0x81]), "\u{0081}");
+        assert_eq!(ansi(&[0xE9]), "é");
+        assert_eq!(ansi(b"a"), "a");
         assert_eq!(ansi(b"caf\xE9 \xE2\x82\xAC \x93q\x94"), "café € “q”");
     }
 

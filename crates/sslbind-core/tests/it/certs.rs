@@ -8,6 +8,7 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use crate::support::TextPosition;
 use p12_keystore::{EncryptionAlgorithm, KeyStore, KeyStoreEntry, MacAlgorithm, PrivateKeyChain};
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,
@@ -18,7 +19,7 @@ use sslbind_core::certs::{
     CertificateError, certificate_from_der, covers_host, dns_identities, dns_name_matches, read_certificates,
 };
 use sslbind_core::model::{Certificate, KeyInfo, Thumbprint};
-use sslbind_core::{Location, Origin};
+use sslbind_core::{Location, Origin, SourceErrorKind};
 
 use crate::support::{RSA1024_SHA1_DER, RSA2048_SHA256_DER};
 
@@ -238,7 +239,7 @@ fn corrupt_pem_blocks_are_warnings_and_others_are_kept() {
     assert_eq!(read.certificates.len(), 1);
     assert_eq!(read.certificates[0].thumbprint, sha1_thumbprint(&good.der));
     assert_eq!(read.certificates[0].origin, at("mixed.pem", 10, 1));
-    let lines: Vec<u32> = read.warnings.iter().map(|w| w.location.line).collect();
+    let lines: Vec<u32> = read.warnings.iter().map(|w| w.location.line()).collect();
     let unterminated_line = 10 + good.pem.lines().count() as u32;
     assert_eq!(lines, [1, 4, 7, unterminated_line]);
     assert!(read.warnings[2].message.contains("CERTIFICATE REQUEST"));
@@ -287,7 +288,7 @@ fn pfx_with_a_password_and_the_wrong_one() {
         let error = read_certificates(&name("s.pfx"), &bytes, wrong).expect_err("the input is refused");
         assert_eq!(error.location, Location::new(&name("s.pfx"), 1, 1));
         assert!(error.message.contains("password is wrong or missing"), "{error}");
-        assert!(error.message.contains("--pfx-password"), "{error}");
+        assert_eq!(error.kind, SourceErrorKind::PfxPassword, "{error}");
     }
 }
 

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use sslbind_core::registry::hive::{HiveRead, is_hive, read_hive};
 use sslbind_core::registry::reg::read_reg;
 use sslbind_core::registry::{RegistryData, RegistryKey, RegistryTree, RegistryValue};
-use sslbind_core::{Origin, SourceError};
+use sslbind_core::{Location, Origin, Position, SourceError};
 
 #[path = "../../../sslbind/examples/machine_writer/hive.rs"]
 mod hive_writer;
@@ -91,12 +91,19 @@ fn data<'t>(tree: &'t RegistryTree, path: &str, name: &str) -> &'t RegistryData 
     &key.value(name).unwrap_or_else(|| panic!("no value {name:?} in {path}: {:?}", key.values)).data
 }
 
-/// The byte offset an origin points at (hives use line 0, column = offset).
+/// The byte offset an origin points at.
 fn offset(origin: &Origin) -> usize {
     let location = origin.location().expect("a hive origin is a file location");
-    assert_eq!(location.line, 0);
     assert_eq!(&*location.path, "config/HIVE");
-    location.column as usize
+    byte_offset(location)
+}
+
+/// The byte offset of a location in a hive, which has no lines.
+fn byte_offset(location: &Location) -> usize {
+    match location.position {
+        Position::ByteOffset(offset) => usize::try_from(offset).expect("an offset in memory"),
+        Position::LineColumn { .. } => panic!("a hive location is a byte offset: {location}"),
+    }
 }
 
 /// Every key and value points at its own cell: `nk` or `vk` right after the size field.
@@ -368,7 +375,7 @@ fn data_of_the_wrong_size_is_kept_raw_with_a_warning(writer: Writer) {
     assert_eq!(messages.len(), 2, "{messages:#?}");
     assert!(messages[0].contains("\"ShortDword\"") && messages[0].contains("REG_DWORD data of 2 bytes"));
     let value = key(&read.tree, odd).value("ShortDword").expect("the value");
-    assert_eq!(read.warnings[0].location.column as usize, offset(&value.origin));
+    assert_eq!(byte_offset(&read.warnings[0].location), offset(&value.origin));
 }
 
 fn an_empty_hive_gives_its_root_alone_and_an_empty_name_gives_inner_paths(writer: Writer) {
@@ -386,7 +393,7 @@ fn an_empty_hive_gives_its_root_alone_and_an_empty_name_gives_inner_paths(writer
 // ---- damaged hives ----------------------------------------------------------------------
 
 fn assert_offset_in_message(error: &SourceError) {
-    assert_eq!(error.location.line, 0);
+    byte_offset(&error.location);
     assert!(error.message.contains("offset 0x"), "{error}");
 }
 
@@ -397,7 +404,7 @@ fn outcome(bytes: &[u8]) -> Result<HiveRead, SourceError> {
         Ok(read) => {
             for warning in &read.warnings {
                 assert!(warning.message.contains("offset 0x"), "{warning}");
-                assert_eq!(warning.location.line, 0);
+                byte_offset(&warning.location);
             }
             // Bounded: a key needs a cell of at least 80 bytes.
             assert!(read.tree.keys.len() <= bytes.len() / 80 + 1);
@@ -508,11 +515,11 @@ fn damaged_headers_are_errors_or_warnings_at_their_offset(writer: Writer) {
     no_signature[0] = b'R';
     assert!(!is_hive(&no_signature));
     let refused = error(&no_signature);
-    assert_eq!(refused.location.column, 0);
+    assert_eq!(byte_offset(&refused.location), 0);
     assert!(refused.message.starts_with("offset 0x0: not a registry hive"), "{refused}");
 
     let refused = error(&patched(0x14, 2, true));
-    assert_eq!(refused.location.column, 0x14);
+    assert_eq!(byte_offset(&refused.location), 0x14);
     assert!(refused.message.contains("version 2."), "{refused}");
 
     let refused = error(&patched(0x1C, 1, true));
@@ -536,7 +543,7 @@ fn damaged_headers_are_errors_or_warnings_at_their_offset(writer: Writer) {
         assert_eq!(read.tree, complete, "{expected}");
         assert_eq!(read.warnings.len(), 1, "{:#?}", read.warnings);
         assert!(read.warnings[0].message.contains(expected), "{:#?}", read.warnings);
-        assert_eq!(read.warnings[0].location.column as usize, at);
+        assert_eq!(byte_offset(&read.warnings[0].location), at);
     }
 
     // Zeros behind a signature, and zeros behind a sound base block.
@@ -553,7 +560,7 @@ fn damaged_headers_are_errors_or_warnings_at_their_offset(writer: Writer) {
         [&b""[..], b"reg", b"Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM]\r\n"]
     {
         assert!(!is_hive(garbage));
-        assert_eq!(error(garbage).location.column, 0);
+        assert_eq!(byte_offset(&error(garbage).location), 0);
     }
     let noise: Vec<u8> = (0..20_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     assert!(!is_hive(&noise));
@@ -576,7 +583,7 @@ fn a_damaged_key_or_value_is_skipped_with_a_warning_and_the_rest_is_read(writer:
     assert_eq!(read.tree.keys.len(), complete.keys.len() - 1);
     assert_eq!(read.warnings.len(), 1, "{:#?}", read.warnings);
     let warning = &read.warnings[0];
-    assert_eq!(warning.location.column as usize, cell + 4);
+    assert_eq!(byte_offset(&warning.location), cell + 4);
     assert!(warning.message.contains("not a key"), "{warning}");
     assert!(
         warning.message.contains(r"subkey of SYSTEM\ControlSet001\Services\HTTP\Parameters\SslBindingInfo")
@@ -643,7 +650,7 @@ fn loops_and_shared_cells_are_cut_with_a_warning(writer: Writer) {
     assert_eq!(paths, ["SYSTEM", r"SYSTEM\A", r"SYSTEM\A\B", r"SYSTEM\D"]);
     assert_eq!(read.warnings.len(), 1, "{:#?}", read.warnings);
     assert!(read.warnings[0].message.contains("reached a second time"));
-    assert_eq!(read.warnings[0].location.column as usize, a);
+    assert_eq!(byte_offset(&read.warnings[0].location), a);
 
     // B lists itself.
     let mut itself = bytes.clone();

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use proptest::prelude::*;
 
+use crate::support::TextPosition;
 use sslbind_core::iis::{
     ConfigRead, detect_flavor, invalid_binding_errors, parse_binding_information, read_config,
 };
@@ -294,7 +295,7 @@ fn ssl_flags_that_are_not_a_uint_are_errors_at_the_value() {
             "      <site name=\"s\" id=\"1\">\n        <bindings>\n          <binding protocol=\"https\" sslFlags=\"{value}\" bindingInformation=\"*:443:\" />\n        </bindings>\n      </site>\n"
         ));
         let error = read_error(&text);
-        assert_eq!((error.location.line, error.location.column), (7, 47), "{value}");
+        assert_eq!((error.location.line(), error.location.column()), (7, 47), "{value}");
         assert_eq!(
             error.message,
             format!(
@@ -495,7 +496,7 @@ fn fragments_without_a_site_are_refused_and_whole_files_are_not() {
     let bindings =
         "<bindings>\n  <binding protocol=\"https\" bindingInformation=\"*:443:\" />\n</bindings>\n";
     let error = read_error(bindings);
-    assert_eq!((error.location.line, error.location.column), (1, 1));
+    assert_eq!((error.location.line(), error.location.column()), (1, 1));
     assert!(
         error.message.contains("fragment rooted at `<bindings>`, with bindings without their `<site>`"),
         "{error}"
@@ -514,7 +515,7 @@ fn fragments_without_a_site_are_refused_and_whole_files_are_not() {
     }
     // `<site>` elements pasted one after another have no common root: refused, saying so.
     let two = read_error("<site name=\"a\" id=\"1\" />\r\n<site name=\"b\" id=\"2\" />\r\n");
-    assert_eq!((two.location.line, two.location.column), (2, 1));
+    assert_eq!((two.location.line(), two.location.column()), (2, 1));
     assert!(two.message.contains("a second top-level element"), "{two}");
     let text_after = read_error("<site name=\"a\" id=\"1\" />\nnotes\n");
     assert!(text_after.message.contains("unexpected content (after the root element"), "{text_after}");
@@ -785,9 +786,9 @@ fn large_configs_read_in_linear_time() {
         let last = read.config.sites.last().and_then(|site| site.bindings.first());
         let location = last.and_then(|binding| binding.origin.location()).expect("an origin");
         if separator.is_empty() {
-            assert_eq!(location.line, 5);
+            assert_eq!(location.line(), 5);
         } else {
-            assert_eq!((location.line, location.column), (4 + SITES as u32, 88));
+            assert_eq!((location.line(), location.column()), (4 + SITES as u32, 88));
         }
     }
 }
@@ -1033,10 +1034,10 @@ fn corpus_configs_match_hand_written_rows() {
         for site in &read.config.sites {
             for binding in &site.bindings {
                 let location = binding.origin.location().expect("a file origin");
-                let line = text.lines().nth(location.line as usize - 1).unwrap_or("");
+                let line = text.lines().nth(location.line() as usize - 1).unwrap_or("");
                 let value: String = line
                     .chars()
-                    .skip(location.column as usize - 1)
+                    .skip(location.column() as usize - 1)
                     .take(binding.information.chars().count())
                     .collect();
                 assert_eq!(value, binding.information, "{name}: {location}");
@@ -1093,7 +1094,7 @@ fn corpus_truncated_config_fails_at_its_end() {
     let error = read_fixture(&folder, "02-jexus-original2-missing-closing.config")
         .expect_err("the root element is never closed");
     assert_eq!(&*error.location.path, "02-jexus-original2-missing-closing.config");
-    assert!(error.location.line >= 1133, "{error}");
+    assert!(error.location.line() >= 1133, "{error}");
     assert!(error.message.starts_with("malformed XML: unexpected end"), "{error}");
     println!("corpus: read the truncated config: {error}");
 }

@@ -11,6 +11,7 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use crate::support::TextPosition;
 use sslbind_core::SourceError;
 use sslbind_core::httpsys::{NetshRead, read_netsh};
 use sslbind_core::model::{AppId, Mapping, MappingParams, Thumbprint};
@@ -30,7 +31,8 @@ fn summary(result: &Result<NetshRead, SourceError>) -> String {
         Ok(read) => read,
         Err(error) => {
             let location = &error.location;
-            return format!("error {}:{} {}", location.line, location.column, error.message);
+            let (line, column) = (location.line(), location.column());
+            return format!("error {line}:{column} {:?}: {}", error.kind, error.message);
         }
     };
     let mut out = String::new();
@@ -39,11 +41,12 @@ fn summary(result: &Result<NetshRead, SourceError>) -> String {
     }
     for warning in &read.warnings {
         let location = &warning.location;
-        let _ = writeln!(out, "warning {}:{} {}", location.line, location.column, warning.message);
+        let _ = writeln!(out, "warning {}:{} {}", location.line(), location.column(), warning.message);
     }
     if let Some(refusal) = &read.no_record_read {
         let location = &refusal.location;
-        let _ = writeln!(out, "no record read {}:{} {}", location.line, location.column, refusal.message);
+        let (line, column) = (location.line(), location.column());
+        let _ = writeln!(out, "no record read {line}:{column} {:?}: {}", refusal.kind, refusal.message);
     }
     if out.is_empty() {
         out.push_str("nothing\n");
@@ -53,7 +56,7 @@ fn summary(result: &Result<NetshRead, SourceError>) -> String {
 
 fn describe(mapping: &Mapping) -> String {
     let or_dash = |value: Option<String>| value.unwrap_or_else(|| "-".to_owned());
-    let line = mapping.origin.location().map_or(0, |location| location.line);
+    let line = mapping.origin.location().map_or(0, |location| location.line());
     let flags = mapping.flags.names().join(",");
     let mut out = format!(
         "{} {} @{line} hash={} app={} store={} flags={}{}\n",
@@ -392,7 +395,7 @@ warning 2:14 line skipped: not part of a netsh record: `Example of output:`
 warning 4:17 record skipped: its key `<ip:port>` is not an address:port
 warning 10:17 record skipped: its key `<host:port>` is not an address:port (host:port)
 warning 12:17 record skipped: its key `0` is not an address:port (for Central Certificate Store: a port)
-no record read 4:17 no netsh record could be read from this file: the record at line 4 was skipped because its key `<ip:port>` is not an address:port
+no record read 4:17 NoRecord: no netsh record could be read from this file: the record at line 4 was skipped because its key `<ip:port>` is not an address:port
 ");
 }
 
@@ -405,7 +408,7 @@ fn the_origin_is_the_key_line() {
     let origin = read.mappings.first().map(|mapping| mapping.origin.to_string());
     assert_eq!(origin.as_deref(), Some("sslcert.txt:3"));
     let column =
-        read.mappings.first().and_then(|mapping| mapping.origin.location().map(|location| location.column));
+        read.mappings.first().and_then(|mapping| mapping.origin.location().map(|location| location.column()));
     assert_eq!(column, Some(5));
 }
 
@@ -824,12 +827,12 @@ fn localised_output_that_cannot_be_placed_is_refused() {
     let shifted = GERMAN
         .replace("    Anwendungs-ID", "    Zertifikatspeicherort        : LocalMachine\n    Anwendungs-ID");
     insta::assert_snapshot!(check(&shifted), @r"
-error 6:36 the output appears to be localised: the labels of the record at line 4 were not recognised, and `LocalMachine` does not look like the `Application ID` expected at its position, so its fields cannot be read safely; run `netsh http show sslcert` with English output, or read the HTTP.sys store with `--registry`
+error 6:36 Localised: the output appears to be localised: the labels of the record at line 4 were not recognised, and `LocalMachine` does not look like the `Application ID` expected at its position, so its fields cannot be read safely; run `netsh http show sslcert` with English output
 ");
     // A known flag line inside the classic fields: they are not all there.
     let short = "IP:Port : 0.0.0.0:443\nZertifikathash : (null)\nDisable HTTP2 : Set\n";
     insta::assert_snapshot!(check(short), @r"
-error 3:17 the output appears to be localised: the labels of the record at line 1 were not recognised, and this line stands where `Application ID` was expected, so its fields cannot be read safely; run `netsh http show sslcert` with English output, or read the HTTP.sys store with `--registry`
+error 3:17 Localised: the output appears to be localised: the labels of the record at line 1 were not recognised, and this line stands where `Application ID` was expected, so its fields cannot be read safely; run `netsh http show sslcert` with English output
 ");
 }
 
@@ -910,7 +913,7 @@ warning 6:5 record `api.ejemplo.es:44300` is cut short (it stops before `Negotia
     let no_break = FRENCH.replace("Adresse IP:port ", "Adresse\u{a0}IP:port\u{a0}");
     assert_eq!(summary(&read(no_break.as_bytes())).lines().next(), check(FRENCH).lines().next());
     insta::assert_snapshot!(check(&run_on), @r"
-error 5:36 the output appears to be localised: the labels of the record at line 3 were not recognised, and `api.ejemplo.es:44300` does not look like the `Application ID` expected at its position, so its fields cannot be read safely; run `netsh http show sslcert` with English output, or read the HTTP.sys store with `--registry`
+error 5:36 Localised: the output appears to be localised: the labels of the record at line 3 were not recognised, and `api.ejemplo.es:44300` does not look like the `Application ID` expected at its position, so its fields cannot be read safely; run `netsh http show sslcert` with English output
 ");
 }
 
@@ -989,7 +992,7 @@ fn record_like_lines_without_a_record_are_refused() {
 ";
     insta::assert_snapshot!(check(orphans), @r"
 warning 2:5 2 field lines skipped: no key line before them
-no record read 2:5 no netsh record could be read from this file: line 2 has the shape of a record's field, but no key line (`IP:port`, `Hostname:port`, `Central Certificate Store`, or a localised label of the shape `words:word` with an address:port value) starts a record before it; the output may be localised beyond what can be read safely, or its key lines were left out: save it with English output, or read the HTTP.sys store with `--registry`
+no record read 2:5 Localised: no netsh record could be read from this file: line 2 has the shape of a record's field, but no key line (`IP:port`, `Hostname:port`, `Central Certificate Store`, or a localised label of the shape `words:word` with an address:port value) starts a record before it; the output may be localised beyond what can be read safely, or its key lines were left out: save it with English output
 ");
     // Near misses: a localised header and rule alone, prose, and nothing at all are an
     // empty store, not a refusal.
@@ -1047,7 +1050,7 @@ fn one_endless_line_gives_one_warning() {
     let line = "IP:port : ".to_owned() + &"0".repeat(10_000_000);
     insta::assert_snapshot!(check(&line), @r"
 warning 1:1 record skipped: its key `000000000000000000000000000000000000000000000000000000000000…` is not an address:port
-no record read 1:1 no netsh record could be read from this file: the record at line 1 was skipped because its key `000000000000000000000000000000000000000000000000000000000000…` is not an address:port
+no record read 1:1 NoRecord: no netsh record could be read from this file: the record at line 1 was skipped because its key `000000000000000000000000000000000000000000000000000000000000…` is not an address:port
 ");
     let bare = "x".repeat(10_000_000);
     let Ok(read) = read(bare.as_bytes()) else {

@@ -8,6 +8,7 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use crate::support::TextPosition;
 use sslbind_core::certs::certificate_from_der;
 use sslbind_core::httpsys::read_netsh;
 use sslbind_core::model::{AppId, Certificate, Mapping, MappingKey, Thumbprint};
@@ -58,7 +59,9 @@ fn data<'t>(tree: &'t RegistryTree, path: &str, name: &str) -> &'t RegistryData 
 
 fn warnings(list: &[SourceWarning]) -> Vec<String> {
     list.iter()
-        .map(|warning| format!("{}:{} {}", warning.location.line, warning.location.column, warning.message))
+        .map(|warning| {
+            format!("{}:{} {}", warning.location.line(), warning.location.column(), warning.message)
+        })
         .collect()
 }
 
@@ -87,7 +90,7 @@ fn utf16z(text: &str) -> Vec<u8> {
 }
 
 fn location(origin: &Origin) -> (u32, u32) {
-    origin.location().map(|location| (location.line, location.column)).expect("a file origin")
+    origin.location().map(|location| (location.line(), location.column())).expect("a file origin")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -348,7 +351,7 @@ fn a_file_that_is_not_an_export_is_refused_at_line_1() {
         b"REGEDIT5\n",
     ] {
         let error = read_reg(&source(), bytes).expect_err("refused");
-        assert_eq!((error.location.line, error.location.column), (1, 1));
+        assert_eq!((error.location.line(), error.location.column()), (1, 1));
         assert_eq!(error.message, message);
     }
     // The header may follow blank lines, in any case.

@@ -11,6 +11,22 @@ use sslbind_core::model::{Certificate, Machine, ServerFlavor};
 use sslbind_core::{Location, Origin};
 use sslbind_core::{httpsys, iis};
 
+/// The line and column of a location in text, which is where every text reader points.
+pub trait TextPosition {
+    fn line(&self) -> u32;
+    fn column(&self) -> u32;
+}
+
+impl TextPosition for Location {
+    fn line(&self) -> u32 {
+        self.line_column().expect("a location in text").0
+    }
+
+    fn column(&self) -> u32 {
+        self.line_column().expect("a location in text").1
+    }
+}
+
 pub const IIS: &str = "{4dc3e181-e14b-4a21-b022-59fc669b0914}";
 pub const EXPRESS: &str = "{214124cd-d05b-4309-9af9-9caa44b2b74a}";
 pub const ADFS: &str = "{5d89a20c-beab-4389-9447-324788eb944a}";

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use crate::support::TextPosition;
 use sslbind_core::Origin;
 use sslbind_core::httpsys::{
     ExcludedPortsRead, UrlAclRead, best_reservation, parse_url_prefix, read_excluded_ports, read_urlacl,
@@ -26,7 +27,7 @@ fn ports(bytes: &[u8]) -> ExcludedPortsRead {
 fn summary(read: &UrlAclRead) -> String {
     let mut out = String::new();
     for reservation in &read.reservations {
-        let line = reservation.origin.location().map_or(0, |location| location.line);
+        let line = reservation.origin.location().map_or(0, |location| location.line());
         let prefix = reservation.prefix.as_ref().map_or_else(|| "INVALID".to_owned(), ToString::to_string);
         let _ = writeln!(
             out,
@@ -42,7 +43,9 @@ fn summary(read: &UrlAclRead) -> String {
         let _ = writeln!(
             out,
             "warning {}:{} {}",
-            warning.location.line, warning.location.column, warning.message
+            warning.location.line(),
+            warning.location.column(),
+            warning.message
         );
     }
     out
@@ -51,7 +54,7 @@ fn summary(read: &UrlAclRead) -> String {
 fn ports_summary(read: &ExcludedPortsRead) -> String {
     let mut out = String::new();
     for range in &read.ranges {
-        let line = range.origin.location().map_or(0, |location| location.line);
+        let line = range.origin.location().map_or(0, |location| location.line());
         let _ = writeln!(
             out,
             "{}-{}{} @{line}",
@@ -64,7 +67,9 @@ fn ports_summary(read: &ExcludedPortsRead) -> String {
         let _ = writeln!(
             out,
             "warning {}:{} {}",
-            warning.location.line, warning.location.column, warning.message
+            warning.location.line(),
+            warning.location.column(),
+            warning.message
         );
     }
     out

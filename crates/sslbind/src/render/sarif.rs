@@ -3,8 +3,8 @@
 //! netsh output the finding comes from.
 
 use serde_json::{Value, json};
-use sslbind_core::Origin;
 use sslbind_core::doctor::{Code, Finding, Severity};
+use sslbind_core::{Origin, Position};
 
 /// The SARIF log of `findings`.
 pub fn log(findings: &[Finding]) -> Value {
@@ -53,7 +53,7 @@ fn result(finding: &Finding) -> Value {
         .map(|location| {
             json!({"physicalLocation": {
                 "artifactLocation": {"uri": uri(&location.path)},
-                "region": {"startLine": location.line, "startColumn": location.column},
+                "region": region(location.position),
             }})
         })
         .into_iter()
@@ -119,6 +119,15 @@ fn uri(path: &str) -> String {
         format!("file:///{encoded}")
     } else {
         encoded
+    }
+}
+
+/// A SARIF region: a line and column in text, a byte offset in a binary file (SARIF lines
+/// start at 1, so a hive's offset cannot pass for one).
+fn region(position: Position) -> Value {
+    match position {
+        Position::LineColumn { line, column } => json!({"startLine": line, "startColumn": column}),
+        Position::ByteOffset(offset) => json!({"byteOffset": offset}),
     }
 }
 
