@@ -13,7 +13,7 @@ pub(super) fn key_kind(norm: &str) -> Option<MappingKind> {
         "ip:port" => Some(MappingKind::Ip),
         "hostname:port" => Some(MappingKind::Sni),
         "centralcertificatestore" => Some(MappingKind::Ccs),
-        // No public sample shows the scoped-CCS label (reference §4.2); accept the likely ones.
+        // No public sample shows the scoped-CCS label (docs/httpsys.md#field-order); accept the likely ones.
         _ if (norm.contains("scoped") && norm.contains("centralcertificatestore"))
             || norm.contains("scopedccs") =>
         {

@@ -80,8 +80,8 @@ pub(super) const DS_MAPPER: u32 = 0x1;
 /// `DefaultFlags` bit of "Negotiate Client Certificate".
 pub(super) const NEGOTIATE_CLIENT_CERT: u32 = 0x2;
 
-/// The fields every Windows version prints after the key line, in their order (reference
-/// §4.2): what a localised record is read by when its labels are unknown.
+/// The fields every Windows version prints after the key line, in their order
+/// (docs/httpsys.md#field-order): what a localised record is read by when its labels are unknown.
 pub(super) const CLASSIC_ORDER: [FieldId; 12] = [
     FieldId::Hash,
     FieldId::AppId,
