@@ -182,6 +182,7 @@ struct WarningDocument {
 enum OriginDocument {
     File { path: String, line: u32, column: u32 },
     Binary { path: String, byte_offset: u64 },
+    Whole { path: String },
     Other(String),
 }
 
@@ -195,6 +196,7 @@ impl OriginDocument {
                 Position::ByteOffset(byte_offset) => {
                     OriginDocument::Binary { path: location.path.to_string(), byte_offset }
                 }
+                Position::Whole => OriginDocument::Whole { path: location.path.to_string() },
             },
             Origin::Live => OriginDocument::Other("live".to_owned()),
             Origin::Planned => OriginDocument::Other("planned".to_owned()),
@@ -211,6 +213,7 @@ impl OriginDocument {
             OriginDocument::File { path, line, column } => {
                 Origin::File(Location::new(&Arc::from(path.as_str()), *line, *column))
             }
+            OriginDocument::Whole { path } => Origin::File(Location::whole(&Arc::from(path.as_str()))),
             OriginDocument::Binary { path, byte_offset } => {
                 Origin::File(Location::at_byte(&Arc::from(path.as_str()), *byte_offset))
             }

@@ -29,12 +29,19 @@ pub enum Position {
     },
     /// Offset from the start of a binary file, in bytes.
     ByteOffset(u64),
+    /// The source as a whole, with no place in it (a fact read from an API, not a file).
+    Whole,
 }
 
 impl Location {
     /// A location in the text `path` at `line`, `column`.
     pub fn new(path: &Arc<str>, line: u32, column: u32) -> Location {
         Location { path: Arc::clone(path), position: Position::LineColumn { line, column } }
+    }
+
+    /// The source `path` as a whole.
+    pub fn whole(path: &Arc<str>) -> Location {
+        Location { path: Arc::clone(path), position: Position::Whole }
     }
 
     /// A location in the binary file `path` at byte `offset`.
@@ -46,7 +53,7 @@ impl Location {
     pub fn line_column(&self) -> Option<(u32, u32)> {
         match self.position {
             Position::LineColumn { line, column } => Some((line, column)),
-            Position::ByteOffset(_) => None,
+            Position::ByteOffset(_) | Position::Whole => None,
         }
     }
 }
@@ -57,6 +64,7 @@ impl fmt::Display for Location {
         match self.position {
             Position::LineColumn { line, column } => write!(f, "{}:{line}:{column}", self.path),
             Position::ByteOffset(offset) => write!(f, "{}: at byte {offset}", self.path),
+            Position::Whole => write!(f, "{}", self.path),
         }
     }
 }
@@ -87,7 +95,7 @@ impl fmt::Display for Origin {
         match self {
             Origin::File(location) => match location.position {
                 Position::LineColumn { line, .. } => write!(f, "{}:{line}", location.path),
-                Position::ByteOffset(_) => write!(f, "{location}"),
+                Position::ByteOffset(_) | Position::Whole => write!(f, "{location}"),
             },
             Origin::Live => f.write_str("live"),
             Origin::Planned => f.write_str("planned"),

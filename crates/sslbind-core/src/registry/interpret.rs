@@ -125,7 +125,7 @@ struct Interpreter<'s> {
 
 impl Interpreter<'_> {
     fn warn(&mut self, origin: &Origin, message: String) {
-        let location = origin.location().cloned().unwrap_or_else(|| Location::new(self.source, 0, 0));
+        let location = origin.location().cloned().unwrap_or_else(|| Location::whole(self.source));
         self.warnings.push(SourceWarning { location, message });
     }
 

@@ -102,7 +102,9 @@ fn offset(origin: &Origin) -> usize {
 fn byte_offset(location: &Location) -> usize {
     match location.position {
         Position::ByteOffset(offset) => usize::try_from(offset).expect("an offset in memory"),
-        Position::LineColumn { .. } => panic!("a hive location is a byte offset: {location}"),
+        Position::LineColumn { .. } | Position::Whole => {
+            panic!("a hive location is a byte offset: {location}")
+        }
     }
 }
 

@@ -636,8 +636,8 @@ fn without_select_the_lowest_control_set_is_used_with_a_warning() {
 
 #[test]
 fn records_of_a_hive_tree_are_found_by_their_structure() {
-    // The hive reader names keys `SYSTEM\ControlSet001\…` with origins of line 0.
-    let origin = Origin::File(Location::new(&Arc::from("SYSTEM"), 0, 4096));
+    // The hive reader names keys `SYSTEM\ControlSet001\…` with byte offsets as origins.
+    let origin = Origin::File(Location::at_byte(&Arc::from("SYSTEM"), 4096));
     let value =
         |name: &str, data: RegistryData| RegistryValue { name: name.into(), data, origin: origin.clone() };
     let tree = RegistryTree {
@@ -664,6 +664,25 @@ fn records_of_a_hive_tree_are_found_by_their_structure() {
     let [mapping] = &read.mappings[..] else { panic!("{:?}", read.mappings) };
     assert_eq!(mapping.key, MappingKey::Sni { host: "Host.Example".into(), port: 443 });
     assert_eq!(mapping.origin, origin);
+}
+
+#[test]
+fn warnings_about_a_tree_read_live_name_the_source_as_a_whole() {
+    // Keys read from the running registry have no line or offset to point at.
+    let key = |path: &str| RegistryKey { path: path.into(), values: vec![], origin: Origin::Live };
+    let tree = RegistryTree {
+        keys: vec![
+            key(r"SYSTEM\ControlSet001\Services\HTTP\Parameters\SslSniBindingInfo\a.example:443"),
+            key(r"SYSTEM\ControlSet002\Services\HTTP\Parameters\SslSniBindingInfo\b.example:443"),
+        ],
+    };
+    let source: Arc<str> = Arc::from("registry");
+    let read = interpret(&tree, &source);
+    assert!(!read.warnings.is_empty(), "two control sets without `Select` are warned about");
+    for warning in &read.warnings {
+        assert_eq!(warning.location, Location::whole(&source));
+        assert!(warning.to_string().starts_with("registry: "), "{warning}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

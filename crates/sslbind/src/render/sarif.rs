@@ -128,6 +128,7 @@ fn region(position: Position) -> Value {
     match position {
         Position::LineColumn { line, column } => json!({"startLine": line, "startColumn": column}),
         Position::ByteOffset(offset) => json!({"byteOffset": offset}),
+        Position::Whole => json!({}),
     }
 }
 
