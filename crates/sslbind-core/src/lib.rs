@@ -14,6 +14,8 @@ pub mod analysis;
 pub mod certs;
 pub mod diff;
 pub mod doctor;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod httpsys;
 pub mod iis;
 pub mod model;

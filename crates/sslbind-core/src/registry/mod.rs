@@ -7,8 +7,11 @@
 //! registry.
 
 pub mod hive;
+mod hive_writer;
 pub mod interpret;
 pub mod reg;
+
+pub use hive_writer::write_hive;
 
 use crate::model::source::Origin;
 
