@@ -93,7 +93,7 @@ fn unsafe_code_lives_only_in_sslbind_live() {
     }
 }
 
-/// A file compiled into two crates (`#[path]`) builds twice, warns as dead code in one of
+/// A file compiled into two crates by a `path` attribute builds twice, warns as dead code in one of
 /// them and hides who owns it; what crates share is a library module instead.
 #[test]
 fn no_source_file_is_included_by_path() {
