@@ -49,6 +49,7 @@ pub struct RegistryValue {
 
 /// Registry data by type.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RegistryData {
     /// REG_SZ.
     String(String),
