@@ -1,8 +1,5 @@
-//! cargo-fuzz target: see `checks::hive` for what it asserts.
+//! cargo-fuzz target: see `sslbind_core::fuzzing::hive` for what it asserts.
 
 #![no_main]
 
-#[path = "../checks.rs"]
-mod checks;
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::hive(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| sslbind_core::fuzzing::hive(data));

@@ -10,6 +10,7 @@ use crate::model::mapping::Mapping;
 
 /// What is compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Subject {
     /// A site binding, named `site protocol bindingInformation`.
     Binding,
@@ -38,6 +39,7 @@ impl Subject {
 
 /// One difference between the first machine and another.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Difference {
     /// What differs.
     pub subject: Subject,
@@ -47,6 +49,8 @@ pub struct Difference {
     pub change: Change,
 }
 
+// Not `#[non_exhaustive]`: the binary names each change in its JSON contract, and its match
+// must fail to compile when one is added.
 /// How a subject differs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {

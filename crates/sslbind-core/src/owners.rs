@@ -7,6 +7,7 @@ use crate::model::ids::AppId;
 
 /// A program that owns mappings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Owner {
     /// IIS (W3SVC and IIS Manager).
     Iis,

@@ -51,6 +51,7 @@ pub struct ConfigSource {
 
 /// A snapshot read back.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct SnapshotRead {
     /// The machine, as the original sources gave it.
     pub machine: Machine,
@@ -241,6 +242,7 @@ fn pairs(fields: &[(String, String)]) -> Vec<[String; 2]> {
 /// Why a snapshot could not be written.
 #[derive(Debug, thiserror::Error)]
 #[error("the snapshot could not be serialised as JSON: {reason}")]
+#[non_exhaustive]
 pub struct SnapshotWriteError {
     /// serde_json's reason.
     pub reason: String,

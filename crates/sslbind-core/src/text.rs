@@ -10,6 +10,7 @@
 
 /// The byte encoding a text file was found in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Encoding {
     /// UTF-8 without a byte order mark.
     Utf8,
@@ -45,6 +46,7 @@ impl Encoding {
 
 /// Text decoded from bytes, with the encoding it came in.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Decoded {
     /// The text without its byte order mark.
     pub text: String,

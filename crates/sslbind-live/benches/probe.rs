@@ -9,16 +9,12 @@
 //! and it must run in seconds. Run it with `cargo bench -p sslbind-live --bench probe`;
 //! `docs/performance.md` records the numbers.
 
-#[path = "../tests/it/probe/server.rs"]
-mod server;
-
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
 use sslbind_core::analysis::probe::{Expected, ProbeOutcome, ProbeRequest};
 use sslbind_live::probe::{ProbeOptions, probe_all};
-
-use server::{Server, TlsSettings, identity};
+use sslbind_live::testing::tls_server::{Identity, Server, TlsSettings, identity};
 
 /// Handshakes per measurement.
 const PROBES: usize = 64;
@@ -41,8 +37,7 @@ fn main() {
 fn scenario(label: &str, delay: Option<Duration>) {
     let names: Vec<String> = (0..PROBES).map(|n| format!("site{n}.example.test")).collect();
     let identities: Vec<_> = names.iter().map(|name| identity(&[name])).collect();
-    let by_name: Vec<(&str, &server::Identity)> =
-        names.iter().map(String::as_str).zip(identities.iter()).collect();
+    let by_name: Vec<(&str, &Identity)> = names.iter().map(String::as_str).zip(identities.iter()).collect();
     let mut settings = TlsSettings::new(&by_name, identities.first());
     settings.delay = delay;
     let server = Server::tls(settings);

@@ -10,6 +10,8 @@ pub mod carry_out;
 pub mod load;
 pub mod password;
 pub mod probe;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod threads;
 pub mod transaction;
 // The live Windows machine; its FFI calls exist with `cfg(any(windows, sslbind_check_windows))`.

@@ -1,5 +1,5 @@
 //! How `sslbind doctor` scales on hosting servers, against `xmllint --noout` on the same
-//! config in the same run: synthetic machines (`examples/machine_writer/scale.rs`) of 1,000,
+//! config in the same run: synthetic machines (`sslbind::machine_writer::scale`) of 1,000,
 //! 10,000 and 50,000 sites with ten names per certificate, and the two 20,000-site targets
 //! (2,000 certificates of ten names, 20,000 of one name). For each it prints the wall time of
 //! the whole `doctor` process and of xmllint (medians), their ratio, each stage measured in
@@ -12,21 +12,14 @@
 //! Debian's libxml2-utils, and GNU time, Debian's `time`); `docs/performance.md` records the
 //! numbers.
 
-#[path = "../examples/machine_writer/mod.rs"]
-#[allow(dead_code)]
-mod machine_writer;
-// The binary's renderer, so that rendering is timed as users get it; its unit tests do not
-// run in a harness-less bench, hence the unused imports.
-#[path = "../src/render/mod.rs"]
-#[allow(dead_code, unused_imports)]
-mod render;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use machine_writer::scale::{ScaleMachine, ScaleOptions, write_scale_machine};
+// The binary's own renderer, so that rendering is timed as users get it.
+use sslbind::machine_writer::scale::{ScaleMachine, ScaleOptions, write_scale_machine};
+use sslbind::render;
 use sslbind_core::analysis::{self, selection::UnknownCcsFolder};
 use sslbind_core::doctor::{self, Options, Overrides};
 use sslbind_core::registry::{interpret, reg};

@@ -32,6 +32,7 @@ use crate::model::{Certificate, KeyInfo, Thumbprint};
 
 /// Why bytes could not be turned into a [`Certificate`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CertificateError {
     /// There were no bytes at all.
     #[error("no certificate data (0 bytes)")]

@@ -15,6 +15,7 @@ use crate::model::{Certificate, Thumbprint};
 /// Certificates by the names they present and by thumbprint, as positions in the list they
 /// were built from.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct CertificateIndex {
     /// Thumbprint to every certificate with it (the same certificate from several sources).
     by_thumbprint: HashMap<Thumbprint, Vec<usize>>,

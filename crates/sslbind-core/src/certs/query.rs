@@ -28,6 +28,7 @@ pub const MAX_CANDIDATES: usize = 10;
 
 /// A certificate as named on the command line.
 #[derive(Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CertificateQuery {
     /// All 40 hex digits.
     Thumbprint(Thumbprint),
@@ -40,6 +41,7 @@ pub enum CertificateQuery {
 
 /// Why a value cannot name a certificate.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum QueryError {
     /// Nothing but spaces or invisible marks.
     #[error("expected a certificate thumbprint, a prefix of at least 8 hex digits, or a name")]
@@ -129,6 +131,7 @@ impl fmt::Debug for CertificateQuery {
 
 /// A certificate a query could have meant, as an error lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Candidate {
     /// Its thumbprint.
     pub thumbprint: Thumbprint,
@@ -142,6 +145,7 @@ pub struct Candidate {
 
 /// Why a query named no single certificate.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ResolveError {
     /// No certificate matches; `candidates` are the nearest (at most [`MAX_CANDIDATES`]).
     NoMatch {

@@ -22,6 +22,7 @@ use crate::text;
 
 /// The certificates found in one file, with the problems that did not stop reading it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CertificatesRead {
     /// Certificates in file order (PFX: bag order, each thumbprint once).
     pub certificates: Vec<Certificate>,

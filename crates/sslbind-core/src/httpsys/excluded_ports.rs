@@ -26,6 +26,7 @@ use crate::text::{quote, to_u32};
 
 /// The ranges found in saved `excludedportrange` output, with what was skipped.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ExcludedPortsRead {
     /// One range per numeric row, in the order of the file.
     pub ranges: Vec<ExcludedPortRange>,

@@ -20,6 +20,7 @@ use crate::text::{self, quote, to_u32};
 /// The reservations found in saved `netsh http show urlacl` output, with everything that was
 /// skipped or could not be understood on the way.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UrlAclRead {
     /// One reservation per `Reserved URL` line, in the order of the file.
     pub reservations: Vec<UrlReservation>,

@@ -29,6 +29,7 @@ use crate::{Location, Origin, SourceError, SourceWarning};
 
 /// What [`read_config`] found: the config and the soft problems met on the way.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ConfigRead {
     /// The sites and bindings.
     pub config: ConfigFile,

@@ -18,10 +18,21 @@
 //! with [`crate::text::decode`], editing, and encoding with [`crate::text::encode`] and the
 //! *same* [`crate::text::Encoding`]:
 //!
-//! ```rust,ignore
+//! ```
+//! # let bytes: Vec<u8> = sslbind_core::text::encode(
+//! #     "<configuration><system.applicationHost><sites>\r\n<site name=\"Default Web Site\" id=\"1\">\r\n\
+//! #      <bindings>\r\n<binding protocol=\"http\" bindingInformation=\"*:80:\" />\r\n</bindings>\r\n\
+//! #      </site>\r\n</sites></system.applicationHost></configuration>\r\n",
+//! #     sslbind_core::text::Encoding::Utf16Le,
+//! # );
 //! let decoded = sslbind_core::text::decode(&bytes);
 //! let edited = sslbind_core::iis::edit::add_binding(&decoded.text, "Default Web Site", "https", "*:443:", Some(0))?;
 //! let bytes_to_write = sslbind_core::text::encode(&edited, decoded.encoding);
+//! # assert_eq!(decoded.encoding, sslbind_core::text::Encoding::Utf16Le);
+//! # let written = sslbind_core::text::decode(&bytes_to_write);
+//! # assert_eq!(written.encoding, decoded.encoding);
+//! # assert!(written.text.contains(r#"<binding protocol="https" bindingInformation="*:443:" sslFlags="0" />"#));
+//! # Ok::<(), sslbind_core::iis::EditError>(())
 //! ```
 //!
 //! A file that decoded lossily (`decoded.lossy`) must not be written back: its replaced bytes

@@ -11,6 +11,7 @@ use crate::model::source::Origin;
 
 /// A `<site>` element.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Site {
     /// The `name` attribute.
     pub name: String,
@@ -26,6 +27,7 @@ pub struct Site {
 
 /// A `<binding>` element.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Binding {
     /// The `protocol` attribute as written (`https`, `net.tcp`, …).
     pub protocol: String,

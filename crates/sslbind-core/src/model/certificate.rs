@@ -87,6 +87,8 @@ fn utc_date(moment: OffsetDateTime) -> time::Date {
     moment.to_offset(time::UtcOffset::UTC).date()
 }
 
+// Not `#[non_exhaustive]`: the binary colours and counts every status, and its matches must
+// fail to compile when one is added rather than pass a new one over in silence.
 /// A certificate's validity at a given time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CertificateStatus {

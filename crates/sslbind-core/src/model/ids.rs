@@ -13,6 +13,7 @@ pub struct Thumbprint(pub [u8; 20]);
 
 /// Why a thumbprint or GUID did not parse.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum IdError {
     /// A character that is not a hex digit (after separators are removed).
     #[error("`{character}` is not a hex digit")]

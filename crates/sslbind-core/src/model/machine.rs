@@ -70,6 +70,7 @@ pub struct CcsSettings {
 
 /// One `applicationHost.config`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ConfigFile {
     /// The name it was read under.
     pub path: Arc<str>,
@@ -81,6 +82,7 @@ pub struct ConfigFile {
 
 /// Which web server a config belongs to; it decides the AppId of the mappings it creates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ServerFlavor {
     /// Full IIS (W3SVC).
     Iis,

@@ -60,6 +60,8 @@ impl Mapping {
     }
 }
 
+// Not `#[non_exhaustive]`: each kind is its own HTTP.sys record type, and the marshalling
+// in sslbind-live must fail to compile when one is added.
 /// What an HTTP.sys record is keyed by.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MappingKey {
@@ -153,6 +155,7 @@ impl fmt::Display for MappingKey {
     }
 }
 
+// Not `#[non_exhaustive]`, as `MappingKey`: the HTTP.sys marshalling matches every kind.
 /// The kinds of HTTP.sys record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MappingKind {

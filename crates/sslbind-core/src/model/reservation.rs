@@ -36,6 +36,7 @@ pub struct ReservationUser {
 
 /// An HTTP.sys URL prefix: `scheme://host:port/path/`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct UrlPrefix {
     /// `http` or `https`, lowercase.
     pub scheme: String,

@@ -71,6 +71,7 @@ impl fmt::Display for Location {
 
 /// Where one fact came from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Origin {
     /// A line of a file (or other named input).
     File(Location),

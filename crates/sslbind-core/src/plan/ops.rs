@@ -7,6 +7,8 @@ use crate::model::mapping::{Mapping, MappingKey};
 /// One change to HTTP.sys.
 // A plan holds a handful of operations; boxing the two mappings of `Replace` would cost
 // clarity everywhere they are matched and save nothing that matters.
+// Not `#[non_exhaustive]`: sslbind-live applies each operation to HTTP.sys and its match
+// must fail to compile when an operation is added.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MappingOp {
@@ -33,6 +35,8 @@ impl MappingOp {
     }
 }
 
+// Not `#[non_exhaustive]`: the binary names each operation in its JSON contract, and its
+// match must fail to compile when one is added.
 /// One change to HTTP.sys's URL reservations (`netsh http add|delete urlacl`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UrlAclOp {

@@ -25,6 +25,7 @@ use crate::plan::ops::{MappingOp, UrlAclOp};
 
 /// The shell a script is written for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Shell {
     /// A `.cmd` batch file for cmd.exe.
     Netsh,

@@ -30,6 +30,7 @@ use crate::text::{decode_utf16_units, utf16le_code_units};
 
 /// What an offline hive held, with everything that was skipped or looked wrong on the way.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct HiveRead {
     /// Every readable key, root first, then depth-first in the order the hive lists subkeys
     /// (Windows keeps them sorted by name). The root key's path is the hive name alone.

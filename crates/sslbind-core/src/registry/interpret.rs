@@ -23,6 +23,7 @@ use crate::registry::{RegistryData, RegistryKey, RegistryTree, RegistryValue};
 
 /// The HTTP.sys mappings, certificates and CCS settings a registry tree holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RegistryRead {
     /// One mapping per record key of the current control set, in tree order.
     pub mappings: Vec<Mapping>,

@@ -7,8 +7,11 @@
 //! registry.
 
 pub mod hive;
+mod hive_writer;
 pub mod interpret;
 pub mod reg;
+
+pub use hive_writer::write_hive;
 
 use crate::model::source::Origin;
 
@@ -45,6 +48,7 @@ pub struct RegistryValue {
 
 /// Registry data by type.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RegistryData {
     /// REG_SZ.
     String(String),

@@ -1,4 +1,4 @@
-//! The fuzz targets' checks (`fuzz/checks.rs`) on stable: every input under
+//! The fuzz targets' checks (`sslbind_core::fuzzing`) on stable: every input under
 //! `fuzz/regressions/<target>/` (each one once made a target fail; see `fuzz/README.md`),
 //! then the inputs the fuzzers start from, which are real files: the example machines, and
 //! in the `corpus` suite the shared corpus.
@@ -6,10 +6,9 @@
 // The corpus tests and their helpers are compiled only in the `corpus` suite.
 #![cfg_attr(not(feature = "corpus"), allow(dead_code, unused_imports, unused_mut))]
 
-#[path = "../../../../fuzz/checks.rs"]
-mod checks;
-
 use std::path::{Path, PathBuf};
+
+use sslbind_core::fuzzing as checks;
 
 /// What a target asserts about one input.
 type Check = fn(&[u8]);

@@ -1,8 +1,7 @@
 //! Tests of the offline hive reader through sslbind-core's public API.
 //!
-//! Every test runs on hives written at test time, by two writers: sslbind's own
-//! (`crates/sslbind/examples/machine_writer/hive.rs`, in the default suite, so that the tests
-//! need nothing but Rust) and, in the `external-tools` suite, an independent implementation of
+//! Every test runs on hives written at test time, by two writers: sslbind-core's own
+//! (`registry::write_hive`, in the default suite, so that the tests need nothing but Rust) and, in the `external-tools` suite, an independent implementation of
 //! the format: hivex, through `hivexregedit --merge` over a copy of the empty hive in
 //! `../shared/fixtures/hive/minimal` (or `$SSLBIND_SHARED_HIVE`). So the reader is checked
 //! against real `regf` files rather than only against its own idea of them. The damaged hives
@@ -17,11 +16,8 @@ use std::sync::Arc;
 
 use sslbind_core::registry::hive::{HiveRead, is_hive, read_hive};
 use sslbind_core::registry::reg::read_reg;
-use sslbind_core::registry::{RegistryData, RegistryKey, RegistryTree, RegistryValue};
+use sslbind_core::registry::{RegistryData, RegistryKey, RegistryTree, RegistryValue, write_hive};
 use sslbind_core::{Location, Origin, Position, SourceError};
-
-#[path = "../../../sslbind/examples/machine_writer/hive.rs"]
-mod hive_writer;
 
 const HASH_A: &str = "1B8C2AA4C3D87DA6F0A2C1B5E3D0F9A8B7C6D5E4";
 const HASH_B: &str = "00112233445566778899AABBCCDDEEFF00112233";
@@ -68,10 +64,13 @@ fn build_hive(writer: Writer, name: &str, reg: &str) -> Vec<u8> {
             // value or key the .reg reader skipped would be a mistake in the test.
             let skipped = read.warnings.iter().filter(|warning| !warning.message.contains("kept as raw"));
             assert_eq!(skipped.collect::<Vec<_>>(), Vec::<&sslbind_core::SourceWarning>::new());
-            hive_writer::hive(&read.tree)
+            write_hive(&read.tree)
         }
         #[cfg(feature = "external-tools")]
-        Writer::Hivex => crate::hivex::merge(name, reg),
+        Writer::Hivex => crate::hivex::merge(
+            &std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("hive-tests").join(name),
+            reg,
+        ),
     }
 }
 

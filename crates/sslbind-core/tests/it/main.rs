@@ -12,16 +12,18 @@ mod doctor;
 mod edit;
 mod fuzz;
 mod hive;
-#[cfg(feature = "external-tools")]
-mod hivex;
 mod iis;
 mod netsh;
 mod plan;
 mod registry;
 mod resolve;
 mod script;
-#[cfg(feature = "corpus")]
-mod shared_corpus;
 mod support;
 mod tidy;
 mod urlacl;
+
+// Test support shared with sslbind's tests, in sslbind-live since it touches files and programs.
+#[cfg(feature = "corpus")]
+use sslbind_live::testing::corpus as shared_corpus;
+#[cfg(feature = "external-tools")]
+use sslbind_live::testing::hivex;

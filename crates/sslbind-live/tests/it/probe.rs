@@ -2,8 +2,6 @@
 //! (ok, mismatch, reset, timeout, alert, refused), SNI and no-SNI certificate choice, TLS
 //! version and ALPN, the worker pool's ordering, and a machine planned and probed end to end.
 
-mod server;
-
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,7 +17,9 @@ use sslbind_core::uncertain::SelectionAssumptions;
 use sslbind_core::{httpsys, iis};
 use sslbind_live::probe::{ProbeOptions, probe, probe_all};
 
-use server::{Behaviour, Server, TlsSettings, closed_port, identity, identity_valid, silent_listener};
+use sslbind_live::testing::tls_server::{
+    Behaviour, Server, TlsSettings, closed_port, identity, identity_valid, silent_listener,
+};
 
 const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 

@@ -8,17 +8,13 @@
 //! its key) are written, so a run changes the thumbprints and the files must be committed
 //! together with the snapshots that show them.
 
-#[path = "../machine_writer/mod.rs"]
-#[allow(dead_code)]
-mod machine_writer;
-
 use std::path::{Path, PathBuf};
 
-use machine_writer::Error;
-use machine_writer::app_ids::{IIS, IIS_EXPRESS, SSTP, WINRM};
-use machine_writer::cert::Cert;
-use machine_writer::netsh::{header, label};
 use rcgen::ExtendedKeyUsagePurpose;
+use sslbind::machine_writer::app_ids::{IIS, IIS_EXPRESS, SSTP, WINRM};
+use sslbind::machine_writer::cert::Cert;
+use sslbind::machine_writer::netsh::{header, label};
+use sslbind::machine_writer::{self, Error};
 use sslbind_core::text::{Encoding, encode};
 
 /// Appends a record with a certificate (every record here has one).

@@ -1,20 +1,16 @@
 //! Writes a synthetic hosting server of any size in every format sslbind reads, to try sslbind
 //! at scale or to feed the benchmarks (`benches/scale.rs` uses the same generator). See
-//! `machine_writer/scale.rs` for the mix of sites, mappings and problems.
+//! `sslbind::machine_writer::scale` (`src/machine_writer/scale.rs`) for the mix of sites, mappings and problems.
 //!
 //! Run: `cargo run --release -p sslbind --example make_scale_machine -- SITES OUT
 //! [NAMES_PER_CERTIFICATE]` (10 names per certificate by default), then for example
 //! `sslbind doctor OUT/machine`, `sslbind doctor OUT/machine.snapshot.json` or
 //! `sslbind mappings --registry OUT/registry.reg`.
 
-#[path = "../machine_writer/mod.rs"]
-#[allow(dead_code)]
-mod machine_writer;
-
 use std::path::PathBuf;
 
-use machine_writer::Error;
-use machine_writer::scale::{ScaleOptions, write_scale_machine};
+use sslbind::machine_writer::Error;
+use sslbind::machine_writer::scale::{ScaleOptions, write_scale_machine};
 
 fn main() -> Result<(), Error> {
     let usage = "usage: make_scale_machine SITES OUT [NAMES_PER_CERTIFICATE]";

@@ -7,12 +7,12 @@ use std::path::Path;
 
 use crate::util::{Output, sslbind};
 
-/// The definition itself (compiled into the tests as `crate::args`) passes clap's consistency
+/// The definition itself (`sslbind::cli`, from the binary's library) passes clap's consistency
 /// checks.
 #[test]
 fn the_command_definition_passes_clap_debug_asserts() {
     use clap::CommandFactory;
-    crate::args::Cli::command().debug_assert();
+    sslbind::cli::Cli::command().debug_assert();
 }
 
 /// Every command path below the root, from the `Commands:` sections of the help (`help`

@@ -5,10 +5,6 @@
 //! hivexregedit, nginx, prlimit, unshare) are in the `external-tools` suite, and tests over the
 //! shared corpus of real files in the `corpus` suite (see the README's Development section).
 
-// The argument structs and value parsers of the binary, to look at what clap parsed.
-#[path = "../../src/cli.rs"]
-#[allow(dead_code)]
-mod args;
 mod change;
 mod cli;
 #[cfg(feature = "corpus")]
@@ -19,14 +15,7 @@ mod example;
 #[cfg(feature = "external-tools")]
 mod external_atomic;
 mod help;
-#[cfg(feature = "external-tools")]
-#[path = "../../../sslbind-core/tests/it/hivex.rs"]
-mod hivex;
 mod hostile;
-// The writers of the example and scale machines, for tests that need netsh text.
-#[path = "../../examples/machine_writer/mod.rs"]
-#[allow(dead_code)]
-mod machine_writer;
 mod output;
 mod probe;
 mod readers;
@@ -34,14 +23,14 @@ mod registry;
 mod reservations;
 mod resolve;
 mod shape;
-#[cfg(feature = "corpus")]
-#[path = "../../../sslbind-core/tests/it/shared_corpus.rs"]
-#[allow(dead_code)]
-mod shared_corpus;
 mod snapshot;
 mod tidy;
 mod util;
 mod value_options;
-#[path = "../../src/values.rs"]
-#[allow(dead_code)]
-mod values;
+
+// Test support shared with sslbind-core's tests, in sslbind-live since it touches files and
+// programs.
+#[cfg(feature = "corpus")]
+use sslbind_live::testing::corpus as shared_corpus;
+#[cfg(feature = "external-tools")]
+use sslbind_live::testing::hivex;

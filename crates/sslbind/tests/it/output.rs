@@ -7,8 +7,8 @@ use std::path::Path;
 
 use unicode_width::UnicodeWidthStr as _;
 
-use crate::machine_writer::{app_ids, netsh};
 use crate::util::{sslbind, sslbind_env};
+use sslbind::machine_writer::{app_ids, netsh};
 
 const HOSTING: &str = "examples/hosting-server";
 const NOW: &str = "--now=2026-06-01T00:00:00Z";

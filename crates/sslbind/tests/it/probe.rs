@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair, date_time_ymd};
 use serde_json::Value;
 
-use crate::machine_writer::{app_ids, netsh};
 use crate::util::sslbind;
+use sslbind::machine_writer::{app_ids, netsh};
 
 /// A generated certificate: PEM files for nginx, and its thumbprint as netsh prints it.
 struct Generated {

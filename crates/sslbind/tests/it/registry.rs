@@ -121,7 +121,7 @@ fn with_parents(sections: &str) -> String {
 /// Who writes the test hives.
 #[derive(Clone, Copy)]
 enum Writer {
-    /// sslbind's own hive writer (`examples/machine_writer/hive.rs`).
+    /// sslbind's own hive writer (`sslbind_core::registry::write_hive`).
     Own,
     /// hivexregedit.
     #[cfg(feature = "external-tools")]
@@ -134,10 +134,13 @@ fn build_hive(writer: Writer, folder: &Path, name: &str, reg: &str) -> PathBuf {
         Writer::Own => {
             let read = read_reg(&Arc::from(name), reg.as_bytes()).expect("the test's .reg text reads");
             assert_eq!(read.warnings, vec![], "the test's .reg text reads cleanly");
-            crate::machine_writer::hive::hive(&read.tree)
+            sslbind_core::registry::write_hive(&read.tree)
         }
         #[cfg(feature = "external-tools")]
-        Writer::Hivex => crate::hivex::merge(&format!("cli-{name}"), reg),
+        Writer::Hivex => crate::hivex::merge(
+            &Path::new(env!("CARGO_TARGET_TMPDIR")).join("hive-tests").join(format!("cli-{name}")),
+            reg,
+        ),
     };
     let hive = folder.join(name);
     std::fs::write(&hive, bytes).expect("the hive is written");
@@ -238,7 +241,7 @@ fn the_three_sources_agree(writer: Writer) {
 #[test]
 fn corrupt_registry_sources_are_errors_with_an_offset_or_line() {
     let folder = tempfile::tempdir().expect("a temporary folder");
-    let minimal = crate::machine_writer::hive::hive(&RegistryTree::default());
+    let minimal = sslbind_core::registry::write_hive(&RegistryTree::default());
     let truncated = folder.path().join("SYSTEM");
     std::fs::write(&truncated, &minimal[..minimal.len().min(4096 + 100)]).expect("a truncated hive");
     let output = sslbind(&["mappings", "--registry", truncated.to_str().expect("UTF-8")]);

@@ -92,3 +92,18 @@ fn unsafe_code_lives_only_in_sslbind_live() {
         assert!(!text.contains(concat!("unsafe", " {")), "{} uses unsafe", path.display());
     }
 }
+
+/// A file compiled into two crates by a `path` attribute builds twice, warns as dead code in one of
+/// them and hides who owns it; what crates share is a library module instead.
+#[test]
+fn no_source_file_is_included_by_path() {
+    let mut files = Vec::new();
+    rust_files(&workspace_root().join("crates"), &mut files);
+    rust_files(&workspace_root().join("fuzz"), &mut files);
+    assert!(files.len() > 10, "found the sources");
+    let attribute = concat!("#[", "path");
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("a UTF-8 source");
+        assert!(!text.contains(attribute), "{} includes a file by path", path.display());
+    }
+}

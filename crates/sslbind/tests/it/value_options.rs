@@ -5,8 +5,8 @@
 
 use serde_json::Value;
 
-use crate::args::Cli;
 use crate::util::{sslbind, sslbind_json, sslbind_with_env};
+use sslbind::cli::Cli;
 
 const EXAMPLE: &str = "examples/iis-express-dev";
 const HOSTING: &str = "examples/hosting-server";

@@ -1,6 +1,7 @@
 //! Writes offline registry hives (`regf` files, the format of `SYSTEM` and `SOFTWARE` in
-//! `C:\Windows\System32\config`) from a [`RegistryTree`], so that tests and example machines
-//! can have hives with nothing installed but Rust.
+//! `C:\Windows\System32\config`) from a [`RegistryTree`]: the inverse of [`super::hive`],
+//! pure bytes out, so that tests, fuzz seeds and example machines can have hives with
+//! nothing installed but Rust (`sslbind`'s machine writer uses it).
 //!
 //! The layout follows the public format specification (msuhanov/regf): a 4096-byte base block,
 //! then one hive bin of allocated cells: a key node (`nk`) per key, `lf` subkey lists (an `ri`
@@ -10,7 +11,7 @@
 //! written: readers of offline hives, sslbind's included, do not need them. The external test
 //! suite checks that sslbind reads these hives exactly as it reads the ones hivex writes.
 
-use sslbind_core::registry::{RegistryData, RegistryTree};
+use super::{RegistryData, RegistryTree};
 
 /// Size of the base block; cell offsets count from its end.
 const BASE_BLOCK_LEN: usize = 4096;
@@ -44,7 +45,7 @@ struct Node {
 /// backslash is dropped and every parent a path names is created, so the keys of a `.reg` file
 /// written as `[\ControlSet001\Services]` land where hivexregedit would put them. Subkeys are
 /// sorted by upper-cased name, as Windows keeps them; values keep their order.
-pub fn hive(tree: &RegistryTree) -> Vec<u8> {
+pub fn write_hive(tree: &RegistryTree) -> Vec<u8> {
     let nodes = nodes(tree);
     let mut bins = Bins::new();
     // Key nodes first, in depth-first order, so the root is the first cell; their list fields

@@ -2,15 +2,16 @@
 //! and the regression test of `sslbind-core` (stable, `cargo test`) run the same code on the
 //! same inputs. A reader may refuse any input with an error; it must never panic, and where
 //! two operations are inverses (parse and format, add and remove) the round trip must hold.
-
-// Each fuzz target uses one of these functions.
-#![allow(dead_code)]
+//!
+//! Only with the `fuzzing` feature, which the fuzz targets and this crate's tests turn on:
+//! unlike the rest of the crate, these functions panic, since a panic is how a fuzzer or a
+//! test hears that an invariant broke.
 
 use std::sync::Arc;
 
-use sslbind_core::iis::{self, EditError};
-use sslbind_core::model::{BindingEndpoint, ServerFlavor};
-use sslbind_core::{certs, httpsys, registry, snapshot, text};
+use crate::iis::{self, EditError};
+use crate::model::{BindingEndpoint, ServerFlavor};
+use crate::{certs, httpsys, registry, snapshot, text};
 
 /// The name inputs are read under; messages never matter here.
 fn path() -> Arc<str> {
@@ -76,8 +77,7 @@ pub fn config(data: &[u8]) {
         Ok(reread) => reread,
         Err(error) => panic!("the config no longer reads after adding a binding: {error}\n{added}"),
     };
-    let count =
-        |sites: &[sslbind_core::model::Site]| sites.iter().map(|site| site.bindings.len()).sum::<usize>();
+    let count = |sites: &[crate::model::Site]| sites.iter().map(|site| site.bindings.len()).sum::<usize>();
     assert_eq!(count(&reread.config.sites), count(&read.config.sites) + 1, "{added}");
     let removed = iis::remove_binding(&added, &site.name, "https", "*:65001:fuzz.invalid");
     let removed = removed.unwrap_or_else(|error| panic!("the added binding cannot be removed: {error}"));

@@ -5,7 +5,7 @@
 //! Shared by the test binaries of sslbind-core and sslbind.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The empty hive hivexregedit merges into.
@@ -16,8 +16,9 @@ fn minimal_hive() -> PathBuf {
     }
 }
 
-/// A copy of the minimal hive with `reg` merged by hivexregedit.
-pub fn merge(name: &str, reg: &str) -> Vec<u8> {
+/// A copy of the minimal hive with `reg` merged by hivexregedit, made in the folder
+/// `scratch` (emptied first, removed after).
+pub fn merge(scratch: &Path, reg: &str) -> Vec<u8> {
     let minimal = minimal_hive();
     let empty = fs::read(&minimal).unwrap_or_else(|error| {
         panic!("cannot read the minimal hive {} ({error}); set SSLBIND_SHARED_HIVE", minimal.display())
@@ -25,13 +26,12 @@ pub fn merge(name: &str, reg: &str) -> Vec<u8> {
     if !reg.contains('[') {
         return empty;
     }
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("hive-tests").join(name);
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("the test directory is created");
+    let _ = fs::remove_dir_all(scratch);
+    fs::create_dir_all(scratch).expect("the test directory is created");
     // Written anew rather than copied: the fixture is read-only and hivex opens it for writing.
-    let hive = dir.join("hive");
+    let hive = scratch.join("hive");
     fs::write(&hive, empty).expect("the hive copy is written");
-    let reg_file = dir.join("input.reg");
+    let reg_file = scratch.join("input.reg");
     fs::write(&reg_file, reg).expect("the .reg file is written");
     let output = match Command::new("hivexregedit").arg("--merge").arg(&hive).arg(&reg_file).output() {
         Ok(output) => output,
@@ -47,6 +47,6 @@ pub fn merge(name: &str, reg: &str) -> Vec<u8> {
         String::from_utf8_lossy(&output.stderr)
     );
     let bytes = fs::read(&hive).expect("the merged hive is read");
-    let _ = fs::remove_dir_all(&dir);
+    let _ = fs::remove_dir_all(scratch);
     bytes
 }

@@ -5,9 +5,6 @@
 //!
 //! Certificates are generated with rcgen for each run; no key is ever written to disk.
 
-// The tests and the benchmark each use a part of it.
-#![allow(dead_code)]
-
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};

@@ -1,10 +1,11 @@
 //! Writes machines in the formats sslbind reads (applicationHost.config, netsh text, `.reg`
-//! exports, certificates), for the example machines in `examples/`, the hosting-scale machines
-//! of the benchmarks, and anyone who wants a large machine to try sslbind on. Shared by the
-//! `make_example_machine` and `make_scale_machine` examples and by `benches/scale.rs`.
+//! exports, certificates; offline hives come from `sslbind_core::registry::write_hive`), for
+//! the example machines in `examples/`, the hosting-scale machines of the benchmarks, the
+//! tests that need netsh text, and anyone who wants a large machine to try sslbind on. Shared
+//! by the `make_example_machine` and `make_scale_machine` examples, `benches/scale.rs` and the
+//! tests, behind the `machine-writer` feature (their dev-dependency on this crate turns it on).
 
 pub mod cert;
-pub mod hive;
 pub mod netsh;
 pub mod reg;
 pub mod scale;
