@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
+use crate::model::machine::MappingId;
 use crate::model::mapping::{Mapping, MappingKey};
 use crate::uncertain::SelectionAssumptions;
 
@@ -66,8 +67,8 @@ pub struct Step {
 /// The outcome of [`select`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Selection {
-    /// The chosen mapping's index in the slice given to [`MappingIndex::new`].
-    pub chosen: Option<usize>,
+    /// The chosen mapping, of the slice given to [`MappingIndex::new`].
+    pub chosen: Option<MappingId>,
     /// Every key tried, in order.
     pub steps: Vec<Step>,
 }
@@ -111,13 +112,13 @@ impl CcsFiles for CcsFolder {
 /// Mappings by key, for lookups in constant time whatever the number of mappings.
 #[derive(Debug, Default)]
 pub struct MappingIndex {
-    ip: HashMap<SocketAddr, usize>,
-    sni: HashMap<(String, u16), usize>,
-    ccs: HashMap<u16, usize>,
-    scoped_ccs: HashMap<(String, u16), usize>,
-    /// Indexes of mappings whose key repeats an earlier one; HTTP.sys holds one record per
-    /// key, so a repeat means the sources overlap.
-    pub duplicates: Vec<usize>,
+    ip: HashMap<SocketAddr, MappingId>,
+    sni: HashMap<(String, u16), MappingId>,
+    ccs: HashMap<u16, MappingId>,
+    scoped_ccs: HashMap<(String, u16), MappingId>,
+    /// The mappings whose key repeats an earlier one; HTTP.sys holds one record per key, so
+    /// a repeat means the sources overlap.
+    pub duplicates: Vec<MappingId>,
 }
 
 impl MappingIndex {
@@ -125,6 +126,7 @@ impl MappingIndex {
     pub fn new(mappings: &[Mapping]) -> MappingIndex {
         let mut index = MappingIndex::default();
         for (position, mapping) in mappings.iter().enumerate() {
+            let position = MappingId::from_index(position);
             let inserted = match &mapping.key {
                 MappingKey::Ip(address) => insert_new(&mut index.ip, *address, position),
                 MappingKey::Sni { host, port } => {
@@ -143,7 +145,7 @@ impl MappingIndex {
     }
 
     /// The mapping with exactly `key` (hosts compared case-insensitively).
-    pub fn get(&self, key: &MappingKey) -> Option<usize> {
+    pub fn get(&self, key: &MappingKey) -> Option<MappingId> {
         match key {
             MappingKey::Ip(address) => self.ip.get(address).copied(),
             MappingKey::Sni { host, port } => self.sni.get(&(host.to_ascii_lowercase(), *port)).copied(),
@@ -155,7 +157,7 @@ impl MappingIndex {
     }
 }
 
-fn insert_new<K: std::hash::Hash + Eq>(map: &mut HashMap<K, usize>, key: K, position: usize) -> bool {
+fn insert_new<K: std::hash::Hash + Eq>(map: &mut HashMap<K, MappingId>, key: K, position: MappingId) -> bool {
     match map.entry(key) {
         std::collections::hash_map::Entry::Occupied(_) => false,
         std::collections::hash_map::Entry::Vacant(entry) => {

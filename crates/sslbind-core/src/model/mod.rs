@@ -16,6 +16,6 @@ pub mod source;
 pub use binding::{Binding, BindingAddress, BindingEndpoint, HttpEndpoint, Site, SslFlags};
 pub use certificate::{Certificate, CertificateStatus, KeyInfo};
 pub use ids::{AppId, Thumbprint};
-pub use machine::{CcsSettings, ConfigFile, Machine, ServerFlavor};
+pub use machine::{CcsSettings, CertificateId, ConfigFile, Machine, MappingId, ServerFlavor};
 pub use mapping::{DefaultFlags, ExtendedProperty, Mapping, MappingKey, MappingKind, MappingParams};
 pub use reservation::{ExcludedPortRange, PrefixHost, ReservationUser, UrlPrefix, UrlReservation};

@@ -17,7 +17,7 @@ use crate::iis::edit::{self, EditError};
 use crate::iis::read_config;
 use crate::model::binding::SslFlags;
 use crate::model::ids::{AppId, Thumbprint};
-use crate::model::machine::{ConfigFile, Machine, ServerFlavor};
+use crate::model::machine::{ConfigFile, Machine, MappingId, ServerFlavor};
 use crate::model::mapping::{Mapping, MappingKey};
 use crate::model::source::{Origin, SourceError};
 use crate::owners::Owner;
@@ -540,7 +540,7 @@ impl<'a> Planner<'a> {
                 let Some(position) = self.before.index.get(key) else {
                     return Err(PlanError::MappingNotFound { key: key.clone() });
                 };
-                let mapping = &self.machine().mappings[position];
+                let mapping = self.machine().mapping(position);
                 let users = self.users_of(position);
                 if !users.is_empty() {
                     self.refuse(format!(
@@ -557,7 +557,7 @@ impl<'a> Planner<'a> {
                     if has_configs && analysis.status == MappingStatus::Idle {
                         self.plan
                             .ops
-                            .push(MappingOp::Delete(self.machine().mappings[analysis.mapping].clone()));
+                            .push(MappingOp::Delete(self.machine().mapping(analysis.mapping).clone()));
                     }
                 }
                 if !has_configs {
@@ -638,7 +638,7 @@ impl<'a> Planner<'a> {
                 self.plan.ops.push(MappingOp::Add(mapping));
             }
             Some(position) => {
-                let existing = &self.machine().mappings[position];
+                let existing = self.machine().mapping(position);
                 let same_store = store
                     .as_deref()
                     .is_none_or(|store| store.eq_ignore_ascii_case(existing.effective_store()));
@@ -685,13 +685,13 @@ impl<'a> Planner<'a> {
         self.before.bindings.iter().find_map(|analysis| {
             let (_, candidate, binding) = binding_at(self.machine(), analysis.binding);
             let matches = names_binding(candidate, binding, site, protocol, information);
-            let mapping = &self.machine().mappings[analysis.effective().filter(|_| matches)?];
+            let mapping = self.machine().mapping(analysis.effective().filter(|_| matches)?);
             Some((mapping.certificate_hash?, mapping.certificate_store.clone()))
         })
     }
 
     fn check_covers(&mut self, hash: &Thumbprint, host: &str, key: &MappingKey) {
-        match self.machine().certificate(hash) {
+        match self.machine().certificate_with_thumbprint(hash) {
             Some(certificate) if !covers_host(certificate, host) => self
                 .refuse(format!("certificate {hash} does not cover `{host}`, the host of mapping `{key}`")),
             Some(_) => {}
@@ -702,9 +702,9 @@ impl<'a> Planner<'a> {
     }
 
     fn rebind(&mut self, from: Thumbprint, to: Thumbprint, store: Option<&str>) {
-        let new_certificate = self.machine().certificate(&to).cloned();
+        let new_certificate = self.machine().certificate_with_thumbprint(&to).cloned();
         let mut moved = 0;
-        for (position, mapping) in self.machine().mappings.iter().enumerate() {
+        for (position, mapping) in self.machine().mappings_with_ids() {
             if mapping.certificate_hash != Some(from) {
                 continue;
             }
@@ -846,7 +846,7 @@ impl<'a> Planner<'a> {
                 .collect(),
             _ => return,
         };
-        let mut candidates: Vec<usize> = Vec::new();
+        let mut candidates: Vec<MappingId> = Vec::new();
         for analysis in self.before.bindings.iter().filter(|analysis| removed.contains(&analysis.binding)) {
             let expected = analysis.expected.as_ref().and_then(|key| self.before.index.get(key));
             for position in [expected, analysis.effective()].into_iter().flatten() {
@@ -868,9 +868,8 @@ impl<'a> Planner<'a> {
         }
         let after_analysis = analyze(after, &UnknownCcsFolder, &SelectionAssumptions::default());
         for position in candidates {
-            let mapping = &self.machine().mappings[position];
-            let Some(now) =
-                after_analysis.index.get(&mapping.key).map(|index| &after_analysis.mappings[index])
+            let mapping = self.machine().mapping(position);
+            let Some(now) = after_analysis.index.get(&mapping.key).map(|id| after_analysis.mapping(id))
             else {
                 continue;
             };
@@ -901,8 +900,8 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn users_of(&self, position: usize) -> Vec<BindingRef> {
-        self.before.mappings[position].used_by.clone()
+    fn users_of(&self, position: MappingId) -> Vec<BindingRef> {
+        self.before.mapping(position).used_by.clone()
     }
 
     fn describe_users(&self, users: &[BindingRef]) -> String {
@@ -910,9 +909,9 @@ impl<'a> Planner<'a> {
     }
 
     /// Refuses touching a reserved or foreign mapping unless forced.
-    fn protect(&mut self, position: usize, action: &str) {
-        let mapping = &self.machine().mappings[position];
-        let status = self.before.mappings[position].status;
+    fn protect(&mut self, position: MappingId, action: &str) {
+        let mapping = self.machine().mapping(position);
+        let status = self.before.mapping(position).status;
         let owner = mapping.app_id.and_then(Owner::of);
         if status == MappingStatus::Reserved {
             self.refuse(format!(

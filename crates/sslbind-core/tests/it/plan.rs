@@ -373,7 +373,7 @@ fn assert_consistent(machine: &Machine, plan: &Plan) {
     for op in &plan.ops {
         if let MappingOp::Add(added) = op {
             assert!(
-                analysis.mappings[analysis.index.get(&added.key).expect("an added mapping exists")].status
+                analysis.mapping(analysis.index.get(&added.key).expect("an added mapping exists")).status
                     == sslbind_core::analysis::MappingStatus::InUse,
                 "added {} but no binding uses it",
                 added.key

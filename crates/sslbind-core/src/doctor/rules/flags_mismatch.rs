@@ -36,7 +36,7 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let ssl_mask = SSL_FLAGS_TO_DEFAULT_FLAGS.iter().fold(0, |mask, (bit, _)| mask | bit);
     for https in context.https_bindings() {
         let Some(position) = https.analysis.effective() else { continue };
-        let Some(mapping) = context.machine.mappings.get(position) else { continue };
+        let mapping = context.mapping(position);
         if !mapping.flags_known {
             continue;
         }

@@ -89,9 +89,9 @@ fn finding(context: &Context<'_>, group: &Group<'_>, hosts: &[Host<'_>]) -> Opti
     let key = MappingKey::Ip(group.address);
     let existing = context.analysis.index.get(&key);
     let certificate = existing
-        .and_then(|position| context.analysis.mappings.get(position))
+        .map(|id| context.analysis.mapping(id))
         .and_then(|analysis| analysis.certificate)
-        .and_then(|position| context.machine.certificates.get(position));
+        .map(|id| context.certificate(id));
     let named: Vec<String> = hosts
         .iter()
         .map(|host| {

@@ -11,6 +11,7 @@ use crate::doctor::rules::{
 };
 use crate::doctor::{Code, Context, Finding, HttpsBinding, MAX_SOURCES};
 use crate::model::binding::{BindingAddress, SslFlags};
+use crate::model::machine::MappingId;
 use crate::model::mapping::{Mapping, MappingKey};
 
 /// The explanation `sslbind explain specific-ip-shadows-sni` prints.
@@ -33,7 +34,7 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     // by address and port for the others, instead of being scanned once per mapping.
     let mut on_all_addresses: HashMap<u16, Group<'_>> = HashMap::new();
     let mut on_one_address: HashMap<SocketAddr, Group<'_>> = HashMap::new();
-    let mut needing: HashMap<usize, Vec<HttpsBinding<'_>>> = HashMap::new();
+    let mut needing: HashMap<MappingId, Vec<HttpsBinding<'_>>> = HashMap::new();
     for (order, https) in context.https_bindings().enumerate() {
         if let Some(position) =
             https.analysis.expected.as_ref().and_then(|key| context.analysis.index.get(key))
@@ -55,7 +56,7 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         group.add(order, https);
     }
     let empty = Group::new();
-    for (position, mapping) in context.machine.mappings.iter().enumerate() {
+    for (position, mapping) in context.machine.mappings_with_ids() {
         let MappingKey::Ip(address) = mapping.key else { continue };
         // A repeated key (overlapping sources) is one record: report it once.
         if address.ip().is_unspecified() || context.analysis.index.get(&mapping.key) != Some(position) {
@@ -150,12 +151,12 @@ fn in_document_order<'a, 'c>(
 /// SNI with mappings of their own first.
 fn fix(
     context: &Context<'_>,
-    position: usize,
+    position: MappingId,
     mapping: &Mapping,
     address: SocketAddr,
     needing: &[HttpsBinding<'_>],
 ) -> Fix {
-    let owner = context.analysis.mappings.get(position).and_then(|analysis| analysis.owner);
+    let owner = context.analysis.mapping(position).owner;
     if needing.is_empty() {
         let title = match (owner, mapping.app_id) {
             (Some(owner), _) if owner.is_iis_family() => {
