@@ -16,6 +16,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
 use sslbind_core::analysis::probe::{Expected, ProbeOutcome, ProbeRequest};
+use sslbind_core::model::MappingId;
 use sslbind_live::probe::{ProbeOptions, probe_all};
 
 use server::{Server, TlsSettings, identity};
@@ -56,7 +57,10 @@ fn scenario(label: &str, delay: Option<Duration>) {
             address: Some(IpAddr::V4(Ipv4Addr::LOCALHOST)),
             sni: Some(name.clone()),
             binding: None,
-            expected: Some(Expected { mapping: Some(0), hash: Some(identity.thumbprint) }),
+            expected: Some(Expected {
+                mapping: Some(MappingId::from_index(0)),
+                hash: Some(identity.thumbprint),
+            }),
             primary: true,
         })
         .collect();
