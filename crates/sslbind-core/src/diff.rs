@@ -121,7 +121,7 @@ fn bindings(machine: &Machine) -> BTreeMap<String, Fields> {
     for (_, site) in machine.sites() {
         for binding in &site.bindings {
             let name = format!("{} {} {}", site.name, binding.protocol, binding.information).to_lowercase();
-            result.insert(name, Fields::from([("sslFlags", binding.ssl_flags.0.to_string())]));
+            result.insert(name, Fields::from([("sslFlags", binding.ssl_flags.bits().to_string())]));
         }
     }
     result
@@ -147,7 +147,7 @@ fn mapping_fields(mapping: &Mapping) -> Fields {
     fields.insert("certificate_store", mapping.effective_store().to_ascii_uppercase());
     fields.insert("app_id", mapping.app_id.map(|app_id| app_id.to_string()).unwrap_or_default());
     // A clear bit only means "not set" when the source showed the flags.
-    let flags = if mapping.flags_known || mapping.flags.0 != 0 {
+    let flags = if mapping.flags_known || !mapping.flags.is_empty() {
         mapping.flags.names().join(",")
     } else {
         "?".to_owned()

@@ -17,9 +17,10 @@ use crate::analysis::{Analysis, BindingRef};
 use crate::certs::covers_host;
 use crate::model::binding::{BindingAddress, HttpEndpoint};
 use crate::model::certificate::CertificateStatus;
+use crate::model::flags::DefaultFlags;
 use crate::model::ids::Thumbprint;
 use crate::model::machine::{CertificateId, Machine, MappingId};
-use crate::model::mapping::{DefaultFlags, MappingKey};
+use crate::model::mapping::MappingKey;
 pub use crate::model::routing::{AddressMatch, HostMatch};
 use crate::uncertain::{self, SelectionAssumptions};
 
@@ -428,7 +429,7 @@ fn uncertain_notes(
         }
     }
     if let Some(id) = selection.chosen
-        && machine.mapping(id).flags.contains(DefaultFlags::bit_of("reject").unwrap_or(0x8))
+        && machine.mapping(id).flags.contains(DefaultFlags::REJECT)
     {
         notes.push(
             "the chosen mapping has Reject Connections set: HTTP.sys presumably refuses the \

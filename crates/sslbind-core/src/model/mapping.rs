@@ -4,6 +4,7 @@
 use std::fmt;
 use std::net::SocketAddr;
 
+use crate::model::flags::DefaultFlags;
 use crate::model::ids::{AppId, Thumbprint};
 use crate::model::source::Origin;
 
@@ -241,54 +242,6 @@ impl MappingParams {
         self.verify_revocation_cached_only = Some(mode & Self::CHECK_CACHED_ONLY != 0);
         self.revocation_freshness_time_enabled = Some(mode & Self::CHECK_FRESHNESS_TIME != 0);
         self.usage_check = Some(mode & Self::CHECK_NO_USAGE_CHECK == 0);
-    }
-}
-
-/// The `DefaultFlags` word (`HTTP_SERVICE_CONFIG_SSL_FLAG_*`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct DefaultFlags(pub u32);
-
-impl DefaultFlags {
-    /// Every known bit with its contract name and the label netsh prints for it.
-    pub const KNOWN: [(u32, &'static str, &'static str); 16] = [
-        (0x1, "use-ds-mapper", "DS Mapper Usage"),
-        (0x2, "negotiate-client-cert", "Negotiate Client Certificate"),
-        (0x4, "no-raw-filter", "No Raw Filter"),
-        (0x8, "reject", "Reject Connections"),
-        (0x10, "disable-http2", "Disable HTTP2"),
-        (0x20, "disable-quic", "Disable QUIC"),
-        (0x40, "disable-tls13", "Disable TLS1.3"),
-        (0x80, "disable-ocsp-stapling", "Disable OCSP Stapling"),
-        (0x100, "enable-token-binding", "Enable Token Binding"),
-        (0x200, "log-extended-events", "Log Extended Events"),
-        (0x400, "disable-legacy-tls", "Disable Legacy TLS Versions"),
-        (0x800, "enable-session-ticket", "Enable Session Ticket"),
-        (0x1000, "disable-tls12", "Disable TLS1.2"),
-        (0x2000, "enable-client-correlation", "Enable Client Correlation"),
-        (0x4000, "disable-session-id", "Disable Session ID"),
-        (0x8000, "enable-cache-client-hello", "Enable Caching Client Hello"),
-    ];
-
-    /// Kebab-case names of the set bits in bit order; unknown bits as `bit-N`.
-    pub fn names(self) -> Vec<String> {
-        (0..32)
-            .map(|shift| 1u32 << shift)
-            .filter(|bit| self.0 & bit != 0)
-            .map(|bit| match Self::KNOWN.iter().find(|(known, _, _)| *known == bit) {
-                Some((_, name, _)) => (*name).to_owned(),
-                None => format!("bit-{bit}"),
-            })
-            .collect()
-    }
-
-    /// The bit of a contract name (`disable-tls13`).
-    pub fn bit_of(name: &str) -> Option<u32> {
-        Self::KNOWN.iter().find(|(_, known, _)| *known == name).map(|(bit, _, _)| *bit)
-    }
-
-    /// Whether `bit` is set.
-    pub fn contains(self, bit: u32) -> bool {
-        self.0 & bit == bit
     }
 }
 

@@ -15,7 +15,7 @@ use crate::analysis::{Analysis, BindingRef, MappingStatus, analyze};
 use crate::certs::covers_host;
 use crate::iis::edit::{self, EditError};
 use crate::iis::read_config;
-use crate::model::binding::SslFlags;
+use crate::model::flags::SslFlags;
 use crate::model::ids::{AppId, Thumbprint};
 use crate::model::machine::{ConfigFile, Machine, MappingId, ServerFlavor};
 use crate::model::mapping::{Mapping, MappingKey};
@@ -323,7 +323,8 @@ impl<'a> Planner<'a> {
                     ));
                     return Ok(());
                 }
-                let flags = u32::from(*sni) * SslFlags::SNI + u32::from(*ccs) * SslFlags::CENTRAL_CERT_STORE;
+                let flags = u32::from(*sni) * SslFlags::SNI.bits()
+                    + u32::from(*ccs) * SslFlags::CENTRAL_CERT_STORE.bits();
                 let ssl_flags = (protocol.eq_ignore_ascii_case("https") && flags != 0).then_some(flags);
                 self.apply_edit(target.config, |text| {
                     edit::add_binding(text, site, protocol, information, ssl_flags)
@@ -353,7 +354,8 @@ impl<'a> Planner<'a> {
                 let current = self.binding_flags(target.config, site, protocol, information)?;
                 self.check_sni_host(protocol, current, *sni, information, to.as_deref())?;
                 if let Some(sni) = sni {
-                    let flags = if *sni { current | SslFlags::SNI } else { current & !SslFlags::SNI };
+                    let flags =
+                        if *sni { current | SslFlags::SNI.bits() } else { current & !SslFlags::SNI.bits() };
                     if flags != current {
                         self.apply_edit(target.config, |text| {
                             edit::set_binding_attribute(
@@ -403,7 +405,7 @@ impl<'a> Planner<'a> {
         information: &str,
         to: Option<&str>,
     ) -> Result<(), PlanError> {
-        let sni_after = sni.unwrap_or(current & SslFlags::SNI != 0);
+        let sni_after = sni.unwrap_or(current & SslFlags::SNI.bits() != 0);
         if (sni != Some(true) && to.is_none()) || !sni_after || !protocol.eq_ignore_ascii_case("https") {
             return Ok(());
         }
@@ -435,7 +437,7 @@ impl<'a> Planner<'a> {
                 binding.protocol.eq_ignore_ascii_case(protocol)
                     && binding.information.eq_ignore_ascii_case(information)
             })
-            .map(|binding| binding.ssl_flags.0)
+            .map(|binding| binding.ssl_flags.bits())
             .ok_or_else(|| PlanError::Edit {
                 path: Arc::clone(&self.machine().configs[config].path),
                 error: EditError::BindingNotFound {
@@ -809,8 +811,9 @@ impl<'a> Planner<'a> {
                     .any(|candidate| candidate.name.eq_ignore_ascii_case(site))
                     .then_some(config.flavor)
             });
-            let url =
-                flavor.and_then(|flavor| reservation_url(flavor, &planned_binding(protocol, information, 0)));
+            let url = flavor.and_then(|flavor| {
+                reservation_url(flavor, &planned_binding(protocol, information, SslFlags::empty()))
+            });
             gone.extend(url.filter(|url| !now.contains(url)));
         }
         for url in &gone {
@@ -949,18 +952,18 @@ fn names_binding(
 /// The mappings an https binding with this bindingInformation expects with any sslFlags:
 /// its IP mapping, its SNI mapping (when it has a host name) and the CCS mapping of its port.
 fn possible_keys(protocol: &str, information: &str) -> Vec<MappingKey> {
-    [0, SslFlags::SNI, SslFlags::SNI | SslFlags::CENTRAL_CERT_STORE]
+    [SslFlags::empty(), SslFlags::SNI, SslFlags::SNI | SslFlags::CENTRAL_CERT_STORE]
         .into_iter()
         .filter_map(|flags| crate::analysis::expected_mapping(&planned_binding(protocol, information, flags)))
         .collect()
 }
 
 /// A binding that is in no config, to ask what it would need.
-fn planned_binding(protocol: &str, information: &str, flags: u32) -> crate::model::binding::Binding {
+fn planned_binding(protocol: &str, information: &str, flags: SslFlags) -> crate::model::binding::Binding {
     crate::model::binding::Binding {
         protocol: protocol.to_owned(),
         information: information.to_owned(),
-        ssl_flags: SslFlags(flags),
+        ssl_flags: flags,
         endpoint: crate::iis::parse_binding_information(protocol, information),
         origin: Origin::Planned,
     }

@@ -13,9 +13,10 @@ use std::sync::Arc;
 
 use crate::certs::certificate_from_der;
 use crate::model::Certificate;
+use crate::model::flags::DefaultFlags;
 use crate::model::ids::{AppId, Thumbprint};
 use crate::model::machine::CcsSettings;
-use crate::model::mapping::{DefaultFlags, Mapping, MappingKey};
+use crate::model::mapping::{Mapping, MappingKey};
 use crate::model::reservation::UrlReservation;
 use crate::model::source::{Location, Origin, SourceWarning};
 use crate::registry::{RegistryData, RegistryKey, RegistryTree, RegistryValue};
@@ -415,7 +416,7 @@ impl Interpreter<'_> {
                 true
             }
             RegistryData::Dword(flags) if is("DefaultFlags") => {
-                mapping.flags = DefaultFlags(*flags);
+                mapping.flags = DefaultFlags::from_bits_retain(*flags);
                 true
             }
             data if KNOWN_RECORD_VALUES.iter().any(|known| is(known)) => {

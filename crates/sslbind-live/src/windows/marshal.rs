@@ -363,7 +363,7 @@ pub fn decode_record(kind: MappingKind, buffer: &[u8], base: usize) -> Result<De
         reader.wide_string(p + param::CTL_IDENTIFIER, "pDefaultSslCtlIdentifier", &mut warnings)?;
     mapping.params.ctl_store_name =
         reader.wide_string(p + param::CTL_STORE, "pDefaultSslCtlStoreName", &mut warnings)?;
-    mapping.flags = DefaultFlags(reader.u32(p + param::FLAGS)?);
+    mapping.flags = DefaultFlags::from_bits_retain(reader.u32(p + param::FLAGS)?);
     Ok(DecodedRecord { mapping, warnings })
 }
 
@@ -846,7 +846,7 @@ pub fn encode_set(mapping: &Mapping) -> Result<EncodedRecord, EncodeError> {
     image.put(p + param::TIMEOUT, &params.url_retrieval_timeout.unwrap_or(0).to_le_bytes());
     image.string(p + param::CTL_IDENTIFIER, params.ctl_identifier.as_deref(), "CTL identifier")?;
     image.string(p + param::CTL_STORE, params.ctl_store_name.as_deref(), "CTL store name")?;
-    image.put(p + param::FLAGS, &mapping.flags.0.to_le_bytes());
+    image.put(p + param::FLAGS, &mapping.flags.bits().to_le_bytes());
     Ok(image.finish(config_id(kind)))
 }
 
@@ -1095,7 +1095,7 @@ mod tests {
         mapping.params.set_cert_check_mode(0);
         mapping.params.revocation_freshness_time = Some(0);
         mapping.params.url_retrieval_timeout = Some(0);
-        mapping.flags = DefaultFlags(flags);
+        mapping.flags = DefaultFlags::from_bits_retain(flags);
         mapping.flags_known = true;
         mapping
     }

@@ -161,7 +161,7 @@ fn binding_json(machine: &Machine, binding_analysis: &BindingAnalysis, expiry: &
         ip: endpoint.map(|endpoint| endpoint.address.to_string()),
         port: endpoint.map(|endpoint| endpoint.port),
         host: endpoint.map(|endpoint| endpoint.host.clone()),
-        ssl_flags: binding.ssl_flags.0,
+        ssl_flags: binding.ssl_flags.bits(),
         ssl_flag_names: binding.ssl_flags.names(),
         expected_mapping: binding_analysis.expected.as_ref().map(KeyJson::of),
         effective_mapping: effective,
@@ -286,7 +286,7 @@ fn mapping_json(machine: &Machine, mapping_analysis: &MappingAnalysis, expiry: &
         status: mapping_analysis.status.as_str(),
         used_by: mapping_analysis.used_by.iter().map(|binding_ref| used_by(machine, *binding_ref)).collect(),
         flags: mapping.flags.names(),
-        default_flags: mapping.flags.0,
+        default_flags: mapping.flags.bits(),
         params: ParamsJson {
             cert_check_mode: params.cert_check_mode(),
             verify_client_cert_revocation: params.verify_client_cert_revocation,

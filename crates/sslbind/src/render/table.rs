@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use sslbind_core::analysis::{Analysis, BindingRef, MappingAnalysis, MappingStatus};
-use sslbind_core::model::{CertificateId, CertificateStatus, Machine, MappingKey, Thumbprint};
+use sslbind_core::model::{CertificateId, CertificateStatus, Machine, MappingKey, SSL_FLAGS, Thumbprint};
 
 use crate::render::text::{self, fit};
 use crate::render::{Colour, Expiry, Style, plural};
@@ -41,7 +41,11 @@ pub fn bindings(
         let ssl = binding.ssl_flags.names().iter().map(|name| short_flag(name)).collect::<Vec<_>>().join(",");
         let mut row = Row::new(vec![
             Cell::plain(format!("{:<5} {}", binding.protocol, binding.information)),
-            Cell::plain(if binding.is_https() || binding.ssl_flags.0 != 0 { ssl } else { String::new() }),
+            Cell::plain(if binding.is_https() || !binding.ssl_flags.is_empty() {
+                ssl
+            } else {
+                String::new()
+            }),
         ]);
         for note in crate::render::json::binding_notes(binding) {
             row.notes.push(Cell::new(note, Colour::Dim));
@@ -323,16 +327,9 @@ fn short_hash(hash: &Thumbprint) -> String {
     format!("{}…", &text[..8])
 }
 
+/// The bindings table's short name for an `sslFlags` name.
 fn short_flag(name: &str) -> &str {
-    match name {
-        "central-cert-store" => "ccs",
-        "disable-http2" => "no-h2",
-        "disable-ocsp-stapling" => "no-ocsp",
-        "disable-quic" => "no-quic",
-        "disable-tls13-over-tcp" => "no-tls13",
-        "disable-legacy-tls" => "no-legacy",
-        other => other,
-    }
+    SSL_FLAGS.iter().find(|info| info.name == name).map_or(name, |info| info.short)
 }
 
 struct Cell {

@@ -11,7 +11,7 @@ use crate::doctor::rules::{
     with_mapping_certificate, word_list,
 };
 use crate::doctor::{Code, Context, Finding, HttpsBinding};
-use crate::model::binding::SslFlags;
+use crate::model::flags::SslFlags;
 use crate::model::mapping::MappingKey;
 
 /// The explanation `sslbind explain shared-endpoint-certificate` prints.
@@ -172,7 +172,7 @@ fn fix(context: &Context<'_>, group: &Group<'_>, hosts: &[Host<'_>]) -> Fix {
             continue;
         }
         let Some(selector) = appcmd_binding_selector(https.binding) else { continue };
-        let flags = https.binding.ssl_flags.0 | SslFlags::SNI;
+        let flags = (https.binding.ssl_flags | SslFlags::SNI).bits();
         commands.push(appcmd_set_site(https.config, https.site, &format!("/{selector}.sslFlags:{flags}")));
     }
     let addresses: Vec<String> =

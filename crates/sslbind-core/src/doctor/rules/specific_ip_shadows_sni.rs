@@ -10,7 +10,8 @@ use crate::doctor::rules::{
     mapping_certificate_name, replacement_certificate, with_mapping_certificate, word_list,
 };
 use crate::doctor::{Code, Context, Finding, HttpsBinding, MAX_SOURCES};
-use crate::model::binding::{BindingAddress, SslFlags};
+use crate::model::binding::BindingAddress;
+use crate::model::flags::SslFlags;
 use crate::model::machine::MappingId;
 use crate::model::mapping::{Mapping, MappingKey};
 
@@ -195,7 +196,7 @@ fn fix(
             let command = netsh_add(&key, hash.as_ref(), store, app_id_for(https.config));
             mappings.push((key, command));
         }
-        let value = https.binding.ssl_flags.0 | SslFlags::SNI;
+        let value = (https.binding.ssl_flags | SslFlags::SNI).bits();
         flags.push(appcmd_set_site(https.config, https.site, &format!("/{selector}.sslFlags:{value}")));
     }
     let mut commands: Vec<String> = mappings.into_iter().map(|(_, command)| command).collect();
