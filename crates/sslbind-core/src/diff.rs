@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::machine::Machine;
-use crate::model::mapping::Mapping;
+use crate::model::mapping::{Mapping, MappingKey};
 
 /// What is compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -132,7 +132,13 @@ fn mappings(machine: &Machine) -> BTreeMap<String, Fields> {
         .mappings
         .iter()
         .map(|mapping| {
-            let name = format!("{} {}", mapping.key.kind(), mapping.key).to_lowercase();
+            // Hosts by their normalised form, so that two spellings of one record match.
+            let name = match &mapping.key {
+                MappingKey::Sni { host, port } | MappingKey::ScopedCcs { host, port } => {
+                    format!("{} {}:{port}", mapping.key.kind(), host.normalized())
+                }
+                key => format!("{} {key}", key.kind()),
+            };
             (name, mapping_fields(mapping))
         })
         .collect()

@@ -501,9 +501,9 @@ fn mapping_from(document: &MappingDocument) -> Result<Mapping, String> {
             let (host, port) = document.key.rsplit_once(':').ok_or_else(key_error)?;
             let port = port.parse::<u16>().map_err(|_| key_error())?;
             if document.kind == "sni" {
-                MappingKey::Sni { host: host.to_owned(), port }
+                MappingKey::Sni { host: host.into(), port }
             } else {
-                MappingKey::ScopedCcs { host: host.to_owned(), port }
+                MappingKey::ScopedCcs { host: host.into(), port }
             }
         }
         "ccs" => MappingKey::Ccs { port: document.key.parse::<u16>().map_err(|_| key_error())? },

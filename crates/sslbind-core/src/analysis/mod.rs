@@ -196,7 +196,7 @@ pub fn expected_mapping(binding: &Binding) -> Option<MappingKey> {
     }
     if binding.ssl_flags.sni() {
         let host = endpoint.specific_host()?;
-        return Some(MappingKey::Sni { host: host.to_owned(), port });
+        return Some(MappingKey::Sni { host: host.into(), port });
     }
     let ip = endpoint.address.ip().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
     Some(MappingKey::Ip(SocketAddr::new(ip, port)))

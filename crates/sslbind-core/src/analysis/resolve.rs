@@ -420,7 +420,7 @@ fn uncertain_notes(
     if let (Some(MappingKey::Ip(address)), Some(host)) = (chosen_key, connection.sni.as_deref())
         && !address.ip().is_unspecified()
     {
-        let sni_key = MappingKey::Sni { host: host.to_owned(), port: request.port };
+        let sni_key = MappingKey::Sni { host: host.into(), port: request.port };
         if assumptions.specific_ip_before_sni && analysis.index.get(&sni_key).is_some() {
             notes.push(format!(
                 "the specific IP mapping {address} is taken before the SNI mapping {sni_key} \

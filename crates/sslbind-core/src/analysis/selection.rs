@@ -7,6 +7,7 @@
 //! it tried so that users see the reasoning, not only the answer.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use crate::model::machine::MappingId;
@@ -112,10 +113,10 @@ impl CcsFiles for CcsFolder {
 /// Mappings by key, for lookups in constant time whatever the number of mappings.
 #[derive(Debug, Default)]
 pub struct MappingIndex {
-    ip: HashMap<SocketAddr, MappingId>,
-    sni: HashMap<(String, u16), MappingId>,
-    ccs: HashMap<u16, MappingId>,
-    scoped_ccs: HashMap<(String, u16), MappingId>,
+    /// Keys compare as HTTP.sys compares them (hosts by [`HostName`]'s normalised form).
+    ///
+    /// [`HostName`]: crate::model::HostName
+    by_key: HashMap<MappingKey, MappingId>,
     /// The mappings whose key repeats an earlier one; HTTP.sys holds one record per key, so
     /// a repeat means the sources overlap.
     pub duplicates: Vec<MappingId>,
@@ -127,43 +128,19 @@ impl MappingIndex {
         let mut index = MappingIndex::default();
         for (position, mapping) in mappings.iter().enumerate() {
             let position = MappingId::from_index(position);
-            let inserted = match &mapping.key {
-                MappingKey::Ip(address) => insert_new(&mut index.ip, *address, position),
-                MappingKey::Sni { host, port } => {
-                    insert_new(&mut index.sni, (host.to_ascii_lowercase(), *port), position)
+            match index.by_key.entry(mapping.key.clone()) {
+                Entry::Occupied(_) => index.duplicates.push(position),
+                Entry::Vacant(entry) => {
+                    entry.insert(position);
                 }
-                MappingKey::Ccs { port } => insert_new(&mut index.ccs, *port, position),
-                MappingKey::ScopedCcs { host, port } => {
-                    insert_new(&mut index.scoped_ccs, (host.to_ascii_lowercase(), *port), position)
-                }
-            };
-            if !inserted {
-                index.duplicates.push(position);
             }
         }
         index
     }
 
-    /// The mapping with exactly `key` (hosts compared case-insensitively).
+    /// The mapping with exactly `key` (hosts compared by their normalised form).
     pub fn get(&self, key: &MappingKey) -> Option<MappingId> {
-        match key {
-            MappingKey::Ip(address) => self.ip.get(address).copied(),
-            MappingKey::Sni { host, port } => self.sni.get(&(host.to_ascii_lowercase(), *port)).copied(),
-            MappingKey::Ccs { port } => self.ccs.get(port).copied(),
-            MappingKey::ScopedCcs { host, port } => {
-                self.scoped_ccs.get(&(host.to_ascii_lowercase(), *port)).copied()
-            }
-        }
-    }
-}
-
-fn insert_new<K: std::hash::Hash + Eq>(map: &mut HashMap<K, MappingId>, key: K, position: MappingId) -> bool {
-    match map.entry(key) {
-        std::collections::hash_map::Entry::Occupied(_) => false,
-        std::collections::hash_map::Entry::Vacant(entry) => {
-            entry.insert(position);
-            true
-        }
+        self.by_key.get(key).copied()
     }
 }
 
@@ -200,8 +177,8 @@ pub fn select(
         return selection;
     }
     if let Some(host) = sni {
-        if try_key(index, &mut selection, MappingKey::Sni { host: host.to_owned(), port }, None)
-            || try_key(index, &mut selection, MappingKey::ScopedCcs { host: host.to_owned(), port }, None)
+        if try_key(index, &mut selection, MappingKey::Sni { host: host.into(), port }, None)
+            || try_key(index, &mut selection, MappingKey::ScopedCcs { host: host.into(), port }, None)
         {
             return selection;
         }
@@ -210,7 +187,7 @@ pub fn select(
             && try_key(
                 index,
                 &mut selection,
-                MappingKey::Sni { host: wildcard, port },
+                MappingKey::Sni { host: wildcard.into(), port },
                 Some("wildcard SNI key (uncertain: HTTP.sys wildcard SNI matching is unconfirmed)"),
             )
         {

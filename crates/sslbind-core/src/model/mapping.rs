@@ -5,6 +5,7 @@ use std::fmt;
 use std::net::SocketAddr;
 
 use crate::model::flags::DefaultFlags;
+use crate::model::host::HostName;
 use crate::model::ids::{AppId, Thumbprint};
 use crate::model::source::Origin;
 
@@ -66,11 +67,11 @@ impl Mapping {
 pub enum MappingKey {
     /// `IP:port` (SslBindingInfo): `0.0.0.0:443`, `10.0.0.5:443`, `[::]:443`.
     Ip(SocketAddr),
-    /// `Hostname:port` (SslSniBindingInfo). The host is kept as stored; compare it
-    /// case-insensitively.
+    /// `Hostname:port` (SslSniBindingInfo). The host compares by its normalised form, so
+    /// keys that HTTP.sys holds as one record are equal, and prints as stored.
     Sni {
         /// The host name.
-        host: String,
+        host: HostName,
         /// The port.
         port: u16,
     },
@@ -82,7 +83,7 @@ pub enum MappingKey {
     /// A CCS record scoped to one host name and port.
     ScopedCcs {
         /// The host name.
-        host: String,
+        host: HostName,
         /// The port.
         port: u16,
     },
@@ -106,31 +107,6 @@ impl MappingKey {
             MappingKey::Sni { port, .. } | MappingKey::Ccs { port } | MappingKey::ScopedCcs { port, .. } => {
                 *port
             }
-        }
-    }
-
-    /// Whether `self` and `other` name the same record: hosts compare case-insensitively.
-    pub fn same_record(&self, other: &MappingKey) -> bool {
-        match (self, other) {
-            (MappingKey::Sni { host: a, port: p }, MappingKey::Sni { host: b, port: q })
-            | (MappingKey::ScopedCcs { host: a, port: p }, MappingKey::ScopedCcs { host: b, port: q }) => {
-                p == q && a.eq_ignore_ascii_case(b)
-            }
-            _ => self == other,
-        }
-    }
-
-    /// The key with its host in lowercase: two keys are [`same_record`](Self::same_record)
-    /// exactly when their normalized keys are equal, so this is the key for hash maps.
-    pub fn normalized(&self) -> MappingKey {
-        match self {
-            MappingKey::Sni { host, port } => {
-                MappingKey::Sni { host: host.to_ascii_lowercase(), port: *port }
-            }
-            MappingKey::ScopedCcs { host, port } => {
-                MappingKey::ScopedCcs { host: host.to_ascii_lowercase(), port: *port }
-            }
-            other => other.clone(),
         }
     }
 

@@ -7,6 +7,7 @@
 pub mod binding;
 pub mod certificate;
 pub mod flags;
+pub mod host;
 pub mod ids;
 pub mod machine;
 pub mod mapping;
@@ -17,6 +18,7 @@ pub mod source;
 pub use binding::{Binding, BindingAddress, BindingEndpoint, HttpEndpoint, Site};
 pub use certificate::{Certificate, CertificateStatus, KeyInfo};
 pub use flags::{DEFAULT_FLAGS, DefaultFlagInfo, DefaultFlags, SSL_FLAGS, SslFlagInfo, SslFlags};
+pub use host::HostName;
 pub use ids::{AppId, Thumbprint};
 pub use machine::{CcsSettings, CertificateId, ConfigFile, Machine, MappingId, ServerFlavor};
 pub use mapping::{ExtendedProperty, Mapping, MappingKey, MappingKind, MappingParams};

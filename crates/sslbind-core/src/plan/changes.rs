@@ -16,6 +16,7 @@ use crate::certs::covers_host;
 use crate::iis::edit::{self, EditError};
 use crate::iis::read_config;
 use crate::model::flags::SslFlags;
+use crate::model::host::HostName;
 use crate::model::ids::{AppId, Thumbprint};
 use crate::model::machine::{ConfigFile, Machine, MappingId, ServerFlavor};
 use crate::model::mapping::{Mapping, MappingKey};
@@ -249,13 +250,11 @@ pub fn apply_ops(mappings: &[Mapping], ops: &[MappingOp]) -> Vec<Mapping> {
         match op {
             MappingOp::Add(mapping) => result.push(mapping.clone()),
             MappingOp::Replace { after, .. } => {
-                if let Some(existing) =
-                    result.iter_mut().find(|existing| existing.key.same_record(&after.key))
-                {
+                if let Some(existing) = result.iter_mut().find(|existing| existing.key == after.key) {
                     *existing = after.clone();
                 }
             }
-            MappingOp::Delete(mapping) => result.retain(|existing| !existing.key.same_record(&mapping.key)),
+            MappingOp::Delete(mapping) => result.retain(|existing| existing.key != mapping.key),
         }
     }
     result
@@ -712,12 +711,12 @@ impl<'a> Planner<'a> {
             }
             let mut hosts: BTreeSet<String> = BTreeSet::new();
             if let MappingKey::Sni { host, .. } = &mapping.key {
-                hosts.insert(host.to_ascii_lowercase());
+                hosts.insert(host.normalized().to_owned());
             }
             for user in self.users_of(position) {
                 let (_, _, binding) = binding_at(self.machine(), user);
                 if let Some(host) = binding.http_endpoint().and_then(|endpoint| endpoint.specific_host()) {
-                    hosts.insert(host.to_ascii_lowercase());
+                    hosts.insert(HostName::new(host).normalized().to_owned());
                 }
             }
             match &new_certificate {

@@ -568,7 +568,7 @@ fn record_key(kind: RecordKind, name: &str) -> Option<MappingKey> {
             let (host, port) = name.rsplit_once(':')?;
             let port = parse_port(port)?;
             (!host.is_empty() && !host.contains(char::is_whitespace))
-                .then(|| MappingKey::Sni { host: host.to_owned(), port })
+                .then(|| MappingKey::Sni { host: host.into(), port })
         }
         // The CCS subkey name is not documented (reference §3.1): the forms netsh and the
         // IIS docs use for the port are accepted.

@@ -27,7 +27,7 @@ fn mapping(key: MappingKey, hash: Option<&str>, app_id: &str, store: Option<&str
 }
 
 fn sni(host: &str) -> MappingKey {
-    MappingKey::Sni { host: host.to_owned(), port: 443 }
+    MappingKey::Sni { host: host.into(), port: 443 }
 }
 
 /// The script for `shell`, after checking that every line ends with CRLF; the snapshot shows

@@ -743,8 +743,8 @@ impl<'b> Reader<'b> {
         Ok(match (kind, host) {
             (MappingKind::Ip, _) => MappingKey::Ip(address),
             (MappingKind::Ccs, _) => MappingKey::Ccs { port },
-            (MappingKind::Sni, Some(host)) => MappingKey::Sni { host, port },
-            (MappingKind::ScopedCcs, Some(host)) => MappingKey::ScopedCcs { host, port },
+            (MappingKind::Sni, Some(host)) => MappingKey::Sni { host: host.into(), port },
+            (MappingKind::ScopedCcs, Some(host)) => MappingKey::ScopedCcs { host: host.into(), port },
             (MappingKind::Sni | MappingKind::ScopedCcs, None) => {
                 return Err(DecodeError::NullPointer { field: "Host" });
             }
@@ -1201,14 +1201,11 @@ mod tests {
         sni.wide(c::SNI_HOST, "www.Example.com");
         sni.params(c::SNI_SET_PARAM, Some("WebHosting"), 0);
         let decoded = decode_record(MappingKind::Sni, &sni.0, BASE).expect("decodes");
-        let key = MappingKey::Sni { host: "www.Example.com".to_owned(), port: 443 };
+        let key = MappingKey::Sni { host: "www.Example.com".into(), port: 443 };
         assert_eq!(decoded.mapping, expected(key, Some("WebHosting"), 0));
 
         let decoded = decode_record(MappingKind::ScopedCcs, &sni.0, BASE).expect("decodes");
-        assert_eq!(
-            decoded.mapping.key,
-            MappingKey::ScopedCcs { host: "www.Example.com".to_owned(), port: 443 }
-        );
+        assert_eq!(decoded.mapping.key, MappingKey::ScopedCcs { host: "www.Example.com".into(), port: 443 });
 
         let mut ccs = Buffer::new(c::CCS_SET_SIZE);
         ccs.put(0, &Buffer::sockaddr_v4([0, 0, 0, 0], 8443));
@@ -1318,7 +1315,7 @@ mod tests {
         sni.wide(c::SNI_HOST, "a.example.com");
         sni.u32(c::SNI_SET_EX_PARAM + c::EX_UNION, 1_048_576);
         let decoded = decode_ex_record(MappingKind::Sni, &sni.0, BASE).expect("decodes");
-        assert_eq!(decoded.key, MappingKey::Sni { host: "a.example.com".to_owned(), port: 443 });
+        assert_eq!(decoded.key, MappingKey::Sni { host: "a.example.com".into(), port: 443 });
         assert_eq!(decoded.property.values, pairs(&[("Receive Window", "1048576")]));
 
         let mut ccs = Buffer::new(c::CCS_SET_EX_SIZE);
@@ -1467,22 +1464,21 @@ mod tests {
         assert_eq!(round_trip(&ipv6), ipv6);
 
         let sni =
-            expected(MappingKey::Sni { host: "bücher.example".to_owned(), port: 443 }, Some("WebHosting"), 0);
+            expected(MappingKey::Sni { host: "bücher.example".into(), port: 443 }, Some("WebHosting"), 0);
         assert_eq!(round_trip(&sni), sni);
 
         let mut ccs = expected(MappingKey::Ccs { port: 443 }, None, 0);
         ccs.certificate_hash = None;
         assert_eq!(round_trip(&ccs), ccs);
 
-        let mut scoped =
-            expected(MappingKey::ScopedCcs { host: "a.example.com".to_owned(), port: 443 }, None, 0);
+        let mut scoped = expected(MappingKey::ScopedCcs { host: "a.example.com".into(), port: 443 }, None, 0);
         scoped.certificate_hash = None;
         assert_eq!(round_trip(&scoped), scoped);
     }
 
     #[test]
     fn deletes_carry_only_the_key() {
-        let key = MappingKey::Sni { host: "a.example.com".to_owned(), port: 8443 };
+        let key = MappingKey::Sni { host: "a.example.com".into(), port: 8443 };
         let encoded = encode_delete(&key).expect("encodes");
         let decoded = decode_record(MappingKind::Sni, &encoded.to_bytes(), encoded.base()).expect("decodes");
         assert_eq!(decoded.mapping.key, key);
@@ -1506,7 +1502,7 @@ mod tests {
         assert_eq!(encode_set(&no_app_id).err(), Some(EncodeError::MissingAppId));
         let nul = expected(MappingKey::Ip("0.0.0.0:443".parse().expect("an address")), Some("M\0Y"), 0);
         assert!(matches!(encode_set(&nul), Err(EncodeError::NulInString { .. })));
-        let empty = MappingKey::Sni { host: String::new(), port: 443 };
+        let empty = MappingKey::Sni { host: "".into(), port: 443 };
         assert_eq!(encode_delete(&empty).err(), Some(EncodeError::EmptyHost));
     }
 

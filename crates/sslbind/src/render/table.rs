@@ -82,7 +82,7 @@ pub fn bindings(
                 }
                 lapses.count(status);
                 let mapping = machine.mapping(effective);
-                let matches_expected = expected.is_some_and(|key| key.same_record(&mapping.key));
+                let matches_expected = expected.is_some_and(|key| *key == mapping.key);
                 let colour = if matches_expected { Colour::Green } else { Colour::Yellow };
                 row.cells.push(Cell::new(format!("{} {}", mapping.key.kind(), mapping.key), colour));
                 row.cells.push(certificate_cell(

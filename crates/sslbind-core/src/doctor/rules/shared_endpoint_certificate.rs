@@ -154,7 +154,7 @@ fn fix(context: &Context<'_>, group: &Group<'_>, hosts: &[Host<'_>]) -> Fix {
     let mut commands = Vec::new();
     let config = context.machine.configs.get(group.config);
     for host in hosts.iter().filter(|host| !is_ip(host.name)) {
-        let key = MappingKey::Sni { host: host.name.to_owned(), port };
+        let key = MappingKey::Sni { host: host.name.into(), port };
         if context.analysis.index.get(&key).is_some() {
             continue;
         }

@@ -182,9 +182,9 @@ fn fix(
             stuck.push(format!("site `{}`, binding `{}`", https.site.name, https.binding.information));
             continue;
         };
-        let key = MappingKey::Sni { host: host.to_owned(), port: address.port() };
+        let key = MappingKey::Sni { host: host.into(), port: address.port() };
         if context.analysis.index.get(&key).is_none()
-            && !mappings.iter().any(|(added, _): &(MappingKey, String)| added.same_record(&key))
+            && !mappings.iter().any(|(added, _): &(MappingKey, String)| *added == key)
         {
             // The certificate the binding gets today, unless a given one fits better.
             let replacement = replacement_certificate(context, host);
