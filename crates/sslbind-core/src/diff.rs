@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::machine::Machine;
-use crate::model::mapping::Mapping;
+use crate::model::mapping::{Mapping, MappingKey};
 
 /// What is compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -126,7 +126,7 @@ fn bindings(machine: &Machine) -> BTreeMap<String, Fields> {
     for (_, site) in machine.sites() {
         for binding in &site.bindings {
             let name = format!("{} {} {}", site.name, binding.protocol, binding.information).to_lowercase();
-            result.insert(name, Fields::from([("sslFlags", binding.ssl_flags.0.to_string())]));
+            result.insert(name, Fields::from([("sslFlags", binding.ssl_flags.bits().to_string())]));
         }
     }
     result
@@ -137,7 +137,13 @@ fn mappings(machine: &Machine) -> BTreeMap<String, Fields> {
         .mappings
         .iter()
         .map(|mapping| {
-            let name = format!("{} {}", mapping.key.kind(), mapping.key).to_lowercase();
+            // Hosts by their normalised form, so that two spellings of one record match.
+            let name = match &mapping.key {
+                MappingKey::Sni { host, port } | MappingKey::ScopedCcs { host, port } => {
+                    format!("{} {}:{port}", mapping.key.kind(), host.normalized())
+                }
+                key => format!("{} {key}", key.kind()),
+            };
             (name, mapping_fields(mapping))
         })
         .collect()
@@ -152,7 +158,7 @@ fn mapping_fields(mapping: &Mapping) -> Fields {
     fields.insert("certificate_store", mapping.effective_store().to_ascii_uppercase());
     fields.insert("app_id", mapping.app_id.map(|app_id| app_id.to_string()).unwrap_or_default());
     // A clear bit only means "not set" when the source showed the flags.
-    let flags = if mapping.flags_known || mapping.flags.0 != 0 {
+    let flags = if mapping.flags_known || !mapping.flags.is_empty() {
         mapping.flags.names().join(",")
     } else {
         "?".to_owned()

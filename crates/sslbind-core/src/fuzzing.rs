@@ -89,7 +89,7 @@ pub fn config(data: &[u8]) {
     }
 
     if let Some(binding) = site.bindings.first() {
-        let flags = binding.ssl_flags.0 ^ 1;
+        let flags = binding.ssl_flags.bits() ^ 1;
         let set = iis::set_binding_attribute(
             &text,
             &site.name,
@@ -103,7 +103,7 @@ pub fn config(data: &[u8]) {
             let reread = reread.unwrap_or_else(|error| panic!("setting sslFlags broke the config: {error}"));
             let site_after = &reread.config.sites[0];
             assert_eq!(site_after.bindings.len(), site.bindings.len());
-            assert_eq!(site_after.bindings[0].ssl_flags.0, flags);
+            assert_eq!(site_after.bindings[0].ssl_flags.bits(), flags);
         }
     }
 }

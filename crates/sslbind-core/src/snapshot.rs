@@ -15,9 +15,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::certs::certificate_from_der;
 use crate::iis::read_config;
+use crate::model::flags::DefaultFlags;
 use crate::model::ids::{AppId, Thumbprint};
 use crate::model::machine::{CcsSettings, ConfigFile, Machine, ServerFlavor};
-use crate::model::mapping::{DefaultFlags, ExtendedProperty, Mapping, MappingKey, MappingParams};
+use crate::model::mapping::{ExtendedProperty, Mapping, MappingKey, MappingParams};
 use crate::model::reservation::{ExcludedPortRange, ReservationUser, UrlReservation};
 use crate::model::source::{Location, Origin, Position, SourceError, SourceWarning};
 use crate::text::Encoding;
@@ -361,7 +362,7 @@ fn mapping_document(mapping: &Mapping) -> MappingDocument {
         url_retrieval_timeout: params.url_retrieval_timeout,
         ctl_identifier: params.ctl_identifier.clone(),
         ctl_store_name: params.ctl_store_name.clone(),
-        default_flags: mapping.flags.0,
+        default_flags: mapping.flags.bits(),
         flags_known: mapping.flags_known,
         extended_properties: mapping
             .extended_properties
@@ -518,9 +519,9 @@ fn mapping_from(document: &MappingDocument) -> Result<Mapping, String> {
             let (host, port) = document.key.rsplit_once(':').ok_or_else(key_error)?;
             let port = port.parse::<u16>().map_err(|_| key_error())?;
             if document.kind == "sni" {
-                MappingKey::Sni { host: host.to_owned(), port }
+                MappingKey::Sni { host: host.into(), port }
             } else {
-                MappingKey::ScopedCcs { host: host.to_owned(), port }
+                MappingKey::ScopedCcs { host: host.into(), port }
             }
         }
         "ccs" => MappingKey::Ccs { port: document.key.parse::<u16>().map_err(|_| key_error())? },
@@ -550,7 +551,7 @@ fn mapping_from(document: &MappingDocument) -> Result<Mapping, String> {
         ctl_identifier: document.ctl_identifier.clone(),
         ctl_store_name: document.ctl_store_name.clone(),
     };
-    mapping.flags = DefaultFlags(document.default_flags);
+    mapping.flags = DefaultFlags::from_bits_retain(document.default_flags);
     mapping.flags_known = document.flags_known;
     mapping.extended_properties = document
         .extended_properties

@@ -6,7 +6,7 @@
 //! against their own servers. Code elsewhere must take these assumptions from here rather
 //! than restate them, so that correcting one is a change to this file alone.
 
-use crate::model::mapping::DefaultFlags;
+use crate::model::flags::{DefaultFlags, SSL_FLAGS, SslFlags};
 use crate::model::routing::{AddressMatch, HostMatch};
 
 /// How HTTP.sys picks a certificate mapping for a connection (docs/httpsys.md#selection-order).
@@ -43,24 +43,18 @@ impl Default for SelectionAssumptions {
 pub const IIS_EXPRESS_RESERVED_PORTS: std::ops::RangeInclusive<u16> = 44300..=44399;
 
 /// UNCERTAIN: the `DefaultFlags` bit IIS writes for each `sslFlags` bit from 4 to 64
-/// (docs/httpsys.md#sslflags-to-defaultflags: inferred from the names, never observed).
-pub const SSL_FLAGS_TO_DEFAULT_FLAGS: [(u32, u32); 5] = [
-    (4, 0x10),   // Disable HTTP/2
-    (8, 0x80),   // Disable OCSP stapling
-    (16, 0x20),  // Disable QUIC
-    (32, 0x40),  // Disable TLS 1.3 over TCP
-    (64, 0x400), // Disable legacy TLS
-];
+/// (docs/httpsys.md#sslflags-to-defaultflags: inferred from the names, never observed): the `default_flag` column of
+/// [`SSL_FLAGS`], as pairs in `sslFlags` bit order.
+pub fn ssl_flags_to_default_flags() -> impl Iterator<Item = (SslFlags, DefaultFlags)> {
+    SSL_FLAGS.iter().filter_map(|info| Some((info.flag, info.default_flag?)))
+}
 
 /// The `DefaultFlags` bits IIS would write for a binding's `sslFlags`, by
-/// [`SSL_FLAGS_TO_DEFAULT_FLAGS`].
-pub fn default_flags_for_ssl_flags(ssl_flags: u32) -> DefaultFlags {
-    DefaultFlags(
-        SSL_FLAGS_TO_DEFAULT_FLAGS
-            .iter()
-            .filter(|(ssl_bit, _)| ssl_flags & ssl_bit != 0)
-            .fold(0, |flags, (_, default_bit)| flags | default_bit),
-    )
+/// [`ssl_flags_to_default_flags`].
+pub fn default_flags_for_ssl_flags(ssl_flags: SslFlags) -> DefaultFlags {
+    ssl_flags_to_default_flags()
+        .filter(|(ssl_bit, _)| ssl_flags.contains(*ssl_bit))
+        .fold(DefaultFlags::empty(), |flags, (_, default_bit)| flags | default_bit)
 }
 
 /// UNCERTAIN: the order in which IIS routes a request to a site after the TLS handshake,
@@ -109,11 +103,13 @@ mod tests {
 
     #[test]
     fn ssl_flags_translate_bit_by_bit_and_ignore_sni_and_ccs() {
-        assert_eq!(default_flags_for_ssl_flags(1 | 2), DefaultFlags(0));
-        assert_eq!(default_flags_for_ssl_flags(1 | 4), DefaultFlags(0x10));
+        let ssl = SslFlags::from_bits_retain;
+        let default = DefaultFlags::from_bits_retain;
+        assert_eq!(default_flags_for_ssl_flags(ssl(1 | 2)), default(0));
+        assert_eq!(default_flags_for_ssl_flags(ssl(1 | 4)), default(0x10));
         assert_eq!(
-            default_flags_for_ssl_flags(4 | 8 | 16 | 32 | 64),
-            DefaultFlags(0x10 | 0x80 | 0x20 | 0x40 | 0x400)
+            default_flags_for_ssl_flags(ssl(4 | 8 | 16 | 32 | 64)),
+            default(0x10 | 0x80 | 0x20 | 0x40 | 0x400)
         );
     }
 }

@@ -13,6 +13,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
 use sslbind_core::analysis::probe::{Expected, ProbeOutcome, ProbeRequest};
+use sslbind_core::model::MappingId;
 use sslbind_live::probe::{ProbeOptions, probe_all};
 use sslbind_live::testing::tls_server::{Identity, Server, TlsSettings, identity};
 
@@ -51,7 +52,10 @@ fn scenario(label: &str, delay: Option<Duration>) {
             address: Some(IpAddr::V4(Ipv4Addr::LOCALHOST)),
             sni: Some(name.clone()),
             binding: None,
-            expected: Some(Expected { mapping: Some(0), hash: Some(identity.thumbprint) }),
+            expected: Some(Expected {
+                mapping: Some(MappingId::from_index(0)),
+                hash: Some(identity.thumbprint),
+            }),
             primary: true,
         })
         .collect();

@@ -356,12 +356,12 @@ fn merge_mappings(machine: &mut Machine, mappings: Vec<Mapping>) {
     let mut known: HashMap<MappingKey, usize> =
         HashMap::with_capacity(machine.mappings.len() + mappings.len());
     for (position, existing) in machine.mappings.iter().enumerate() {
-        known.entry(existing.key.normalized()).or_insert(position);
+        known.entry(existing.key.clone()).or_insert(position);
     }
     for mapping in mappings {
-        match known.get(&mapping.key.normalized()).map(|&position| &machine.mappings[position]) {
+        match known.get(&mapping.key).map(|&position| &machine.mappings[position]) {
             None => {
-                known.insert(mapping.key.normalized(), machine.mappings.len());
+                known.insert(mapping.key.clone(), machine.mappings.len());
                 machine.mappings.push(mapping);
             }
             Some(existing) => {

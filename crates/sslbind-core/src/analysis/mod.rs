@@ -1,7 +1,7 @@
 //! What the bindings and mappings mean together: for every HTTPS binding the mapping IIS
 //! expects and the one HTTP.sys really uses, and for every mapping its status and users.
 //!
-//! [`analyze`] is the one entry point; it reads a [`Machine`] and returns indexes into it, so
+//! [`analyze`] is the one entry point; it reads a [`Machine`] and returns ids into it, so
 //! renderers and rules can reach every original fact and its origin.
 
 pub mod probe;
@@ -14,7 +14,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use crate::certs::CertificateIndex;
 use crate::model::binding::{Binding, BindingAddress, BindingEndpoint, HttpEndpoint};
 use crate::model::ids::Thumbprint;
-use crate::model::machine::Machine;
+use crate::model::machine::{CertificateId, Machine, MappingId};
 use crate::model::mapping::{Mapping, MappingKey};
 use crate::owners::Owner;
 use crate::uncertain::{IIS_EXPRESS_RESERVED_PORTS, SelectionAssumptions};
@@ -43,13 +43,13 @@ pub struct BindingAnalysis {
     pub selection: Option<Selection>,
     /// The thumbprint of the selected mapping.
     pub certificate_hash: Option<Thumbprint>,
-    /// Position in `Machine::certificates` of that certificate, when it was given.
-    pub certificate: Option<usize>,
+    /// That certificate, when it was given.
+    pub certificate: Option<CertificateId>,
 }
 
 impl BindingAnalysis {
-    /// The selected mapping's position in `Machine::mappings`.
-    pub fn effective(&self) -> Option<usize> {
+    /// The selected mapping.
+    pub fn effective(&self) -> Option<MappingId> {
         self.selection.as_ref().and_then(|selection| selection.chosen)
     }
 }
@@ -86,16 +86,16 @@ impl MappingStatus {
 /// What sslbind concluded about one mapping.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MappingAnalysis {
-    /// Position in `Machine::mappings`.
-    pub mapping: usize,
+    /// Which mapping.
+    pub mapping: MappingId,
     /// The known owner of its AppId.
     pub owner: Option<Owner>,
     /// Its status.
     pub status: MappingStatus,
     /// The bindings that expect it or are served by it, in document order.
     pub used_by: Vec<BindingRef>,
-    /// Position in `Machine::certificates` of its certificate, when it was given.
-    pub certificate: Option<usize>,
+    /// Its certificate, when it was given.
+    pub certificate: Option<CertificateId>,
 }
 
 /// The analysis of a whole machine.
@@ -109,6 +109,13 @@ pub struct Analysis {
     pub index: MappingIndex,
     /// The certificates by thumbprint and by the names they cover, for the rules.
     pub certificate_index: CertificateIndex,
+}
+
+impl Analysis {
+    /// What was concluded about the mapping `id`.
+    pub fn mapping(&self, id: MappingId) -> &MappingAnalysis {
+        &self.mappings[id.index()]
+    }
 }
 
 /// Analyses every binding and mapping of `machine`.
@@ -134,7 +141,7 @@ pub fn analyze(machine: &Machine, ccs_files: &dyn CcsFiles, assumptions: &Select
                 let certificate_hash = selection
                     .as_ref()
                     .and_then(|selection| selection.chosen)
-                    .and_then(|chosen| machine.mappings[chosen].certificate_hash);
+                    .and_then(|chosen| machine.mapping(chosen).certificate_hash);
                 let certificate = certificate_hash.and_then(|hash| certificate_position(&hash));
                 bindings.push(BindingAnalysis {
                     binding: binding_ref,
@@ -152,7 +159,7 @@ pub fn analyze(machine: &Machine, ccs_files: &dyn CcsFiles, assumptions: &Select
         let expected = analysis.expected.as_ref().and_then(|key| index.get(key));
         let effective = analysis.effective();
         for position in [expected, effective].into_iter().flatten() {
-            let users = &mut used_by[position];
+            let users = &mut used_by[position.index()];
             if users.last() != Some(&analysis.binding) {
                 users.push(analysis.binding);
             }
@@ -160,11 +167,9 @@ pub fn analyze(machine: &Machine, ccs_files: &dyn CcsFiles, assumptions: &Select
     }
     let ports = https_ports(machine);
     let mappings = machine
-        .mappings
-        .iter()
+        .mappings_with_ids()
         .zip(used_by)
-        .enumerate()
-        .map(|(position, (mapping, users))| {
+        .map(|((position, mapping), users)| {
             let owner = mapping.app_id.and_then(Owner::of);
             let status = status_of(mapping, owner, !users.is_empty(), &ports);
             let certificate = mapping.certificate_hash.and_then(|hash| certificate_position(&hash));
@@ -191,7 +196,7 @@ pub fn expected_mapping(binding: &Binding) -> Option<MappingKey> {
     }
     if binding.ssl_flags.sni() {
         let host = endpoint.specific_host()?;
-        return Some(MappingKey::Sni { host: host.to_owned(), port });
+        return Some(MappingKey::Sni { host: host.into(), port });
     }
     let ip = endpoint.address.ip().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
     Some(MappingKey::Ip(SocketAddr::new(ip, port)))

@@ -19,7 +19,7 @@ use crate::certs::dns_name_matches;
 use crate::model::binding::{Binding, HttpEndpoint};
 use crate::model::certificate::Certificate;
 use crate::model::ids::Thumbprint;
-use crate::model::machine::Machine;
+use crate::model::machine::{Machine, MappingId};
 use crate::uncertain::SelectionAssumptions;
 
 /// The host probed for a binding that names no host and no address (`*:443:`) when no
@@ -75,9 +75,9 @@ pub struct ProbeBinding {
 /// What the saved state says a handshake should get.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Expected {
-    /// The mapping HTTP.sys would pick (position in `Machine::mappings`); `None` when it
-    /// would pick none and reset the connection.
-    pub mapping: Option<usize>,
+    /// The mapping HTTP.sys would pick; `None` when it would pick none and reset the
+    /// connection.
+    pub mapping: Option<MappingId>,
     /// That mapping's certificate; `None` for a CCS mapping (the certificate comes from a
     /// `.pfx` file) and when no mapping is picked.
     pub hash: Option<Thumbprint>,
@@ -371,9 +371,7 @@ fn expect(
     }
     let chosen =
         selection::select(&analysis.index, connection, options.ccs_files, options.assumptions).chosen;
-    let hash = chosen
-        .and_then(|position| machine.mappings.get(position))
-        .and_then(|mapping| mapping.certificate_hash);
+    let hash = chosen.and_then(|id| machine.mapping(id).certificate_hash);
     Some(Expected { mapping: chosen, hash })
 }
 

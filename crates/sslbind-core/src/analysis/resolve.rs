@@ -19,9 +19,10 @@ use crate::authority::{AuthorityError, HttpsUrl, UrlError, ip_literal, parse_htt
 use crate::certs::covers_host;
 use crate::model::binding::{BindingAddress, HttpEndpoint};
 use crate::model::certificate::CertificateStatus;
+use crate::model::flags::DefaultFlags;
 use crate::model::ids::Thumbprint;
-use crate::model::machine::Machine;
-use crate::model::mapping::{DefaultFlags, MappingKey};
+use crate::model::machine::{CertificateId, Machine, MappingId};
+use crate::model::mapping::MappingKey;
 pub use crate::model::routing::{AddressMatch, HostMatch};
 use crate::uncertain::{self, SelectionAssumptions};
 
@@ -164,8 +165,8 @@ pub struct Resolution {
     pub selection: Selection,
     /// The chosen mapping's thumbprint (`None` without a mapping, and for CCS).
     pub certificate_hash: Option<Thumbprint>,
-    /// Position in `Machine::certificates` of that certificate, when it was given.
-    pub certificate: Option<usize>,
+    /// That certificate, when it was given.
+    pub certificate: Option<CertificateId>,
     /// Whether the certificate covers the host: `None` when the certificate is not known
     /// (not given, or a CCS file in a folder that was not given).
     pub certificate_covers_host: Option<bool>,
@@ -183,8 +184,8 @@ pub struct Resolution {
 }
 
 impl Resolution {
-    /// The chosen mapping's position in `Machine::mappings`.
-    pub fn mapping(&self) -> Option<usize> {
+    /// The chosen mapping.
+    pub fn mapping(&self) -> Option<MappingId> {
         self.selection.chosen
     }
 }
@@ -206,15 +207,12 @@ pub fn resolve(
 ) -> Resolution {
     let connection = request.connection();
     let selection = selection::select(&analysis.index, &connection, ccs_files, assumptions);
-    let mapping = selection.chosen.map(|position| &machine.mappings[position]);
+    let mapping = selection.chosen.map(|id| machine.mapping(id));
     let certificate_hash = mapping.and_then(|mapping| mapping.certificate_hash);
-    let certificate = selection
-        .chosen
-        .and_then(|position| analysis.mappings.get(position))
-        .and_then(|mapping_analysis| mapping_analysis.certificate);
+    let certificate = selection.chosen.and_then(|id| analysis.mapping(id).certificate);
     let certificate_covers_host = match (mapping, certificate) {
         (None, _) => None,
-        (Some(_), Some(position)) => Some(covers_host(&machine.certificates[position], &request.host)),
+        (Some(_), Some(id)) => Some(covers_host(machine.certificate(id), &request.host)),
         (Some(mapping), None) => match mapping.key {
             // The CCS provider picks `<host>.pfx` or `_.<parent>.pfx` by name: a file found
             // is taken to be a certificate for that name.
@@ -226,11 +224,10 @@ pub fn resolve(
         },
     };
     // Resolve has no warning window: its last second is still simply valid.
-    let certificate_status =
-        certificate.map(|position| match machine.certificates[position].status(now, 0) {
-            CertificateStatus::Expiring => CertificateStatus::Valid,
-            status => status,
-        });
+    let certificate_status = certificate.map(|id| match machine.certificate(id).status(now, 0) {
+        CertificateStatus::Expiring => CertificateStatus::Valid,
+        status => status,
+    });
     let routing = route(machine, &request.host, request.port, request.local);
     let verdict = match (mapping, certificate_covers_host, routing.chosen, certificate_status) {
         (None, _, _, _) => Verdict::Reset,
@@ -353,11 +350,11 @@ fn uncertain_notes(
     machine: &Machine,
 ) -> Vec<String> {
     let mut notes = Vec::new();
-    let chosen_key = selection.chosen.map(|position| &machine.mappings[position].key);
+    let chosen_key = selection.chosen.map(|id| &machine.mapping(id).key);
     if let (Some(MappingKey::Ip(address)), Some(host)) = (chosen_key, connection.sni.as_deref())
         && !address.ip().is_unspecified()
     {
-        let sni_key = MappingKey::Sni { host: host.to_owned(), port: request.port };
+        let sni_key = MappingKey::Sni { host: host.into(), port: request.port };
         if assumptions.specific_ip_before_sni && analysis.index.get(&sni_key).is_some() {
             notes.push(format!(
                 "the specific IP mapping {address} is taken before the SNI mapping {sni_key} \
@@ -365,8 +362,8 @@ fn uncertain_notes(
             ));
         }
     }
-    if let Some(position) = selection.chosen
-        && machine.mappings[position].flags.contains(DefaultFlags::bit_of("reject").unwrap_or(0x8))
+    if let Some(id) = selection.chosen
+        && machine.mapping(id).flags.contains(DefaultFlags::REJECT)
     {
         notes.push(
             "the chosen mapping has Reject Connections set: HTTP.sys presumably refuses the \

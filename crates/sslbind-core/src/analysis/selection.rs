@@ -8,8 +8,10 @@
 //! it tried so that users see the reasoning, not only the answer.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
+use crate::model::machine::MappingId;
 use crate::model::mapping::{Mapping, MappingKey};
 use crate::uncertain::SelectionAssumptions;
 
@@ -67,8 +69,8 @@ pub struct Step {
 /// The outcome of [`select`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Selection {
-    /// The chosen mapping's index in the slice given to [`MappingIndex::new`].
-    pub chosen: Option<usize>,
+    /// The chosen mapping, of the slice given to [`MappingIndex::new`].
+    pub chosen: Option<MappingId>,
     /// Every key tried, in order.
     pub steps: Vec<Step>,
 }
@@ -112,13 +114,13 @@ impl CcsFiles for CcsFolder {
 /// Mappings by key, for lookups in constant time whatever the number of mappings.
 #[derive(Debug, Default)]
 pub struct MappingIndex {
-    ip: HashMap<SocketAddr, usize>,
-    sni: HashMap<(String, u16), usize>,
-    ccs: HashMap<u16, usize>,
-    scoped_ccs: HashMap<(String, u16), usize>,
-    /// Indexes of mappings whose key repeats an earlier one; HTTP.sys holds one record per
-    /// key, so a repeat means the sources overlap.
-    pub duplicates: Vec<usize>,
+    /// Keys compare as HTTP.sys compares them (hosts by [`HostName`]'s normalised form).
+    ///
+    /// [`HostName`]: crate::model::HostName
+    by_key: HashMap<MappingKey, MappingId>,
+    /// The mappings whose key repeats an earlier one; HTTP.sys holds one record per key, so
+    /// a repeat means the sources overlap.
+    pub duplicates: Vec<MappingId>,
 }
 
 impl MappingIndex {
@@ -126,43 +128,20 @@ impl MappingIndex {
     pub fn new(mappings: &[Mapping]) -> MappingIndex {
         let mut index = MappingIndex::default();
         for (position, mapping) in mappings.iter().enumerate() {
-            let inserted = match &mapping.key {
-                MappingKey::Ip(address) => insert_new(&mut index.ip, *address, position),
-                MappingKey::Sni { host, port } => {
-                    insert_new(&mut index.sni, (host.to_ascii_lowercase(), *port), position)
+            let position = MappingId::from_index(position);
+            match index.by_key.entry(mapping.key.clone()) {
+                Entry::Occupied(_) => index.duplicates.push(position),
+                Entry::Vacant(entry) => {
+                    entry.insert(position);
                 }
-                MappingKey::Ccs { port } => insert_new(&mut index.ccs, *port, position),
-                MappingKey::ScopedCcs { host, port } => {
-                    insert_new(&mut index.scoped_ccs, (host.to_ascii_lowercase(), *port), position)
-                }
-            };
-            if !inserted {
-                index.duplicates.push(position);
             }
         }
         index
     }
 
-    /// The mapping with exactly `key` (hosts compared case-insensitively).
-    pub fn get(&self, key: &MappingKey) -> Option<usize> {
-        match key {
-            MappingKey::Ip(address) => self.ip.get(address).copied(),
-            MappingKey::Sni { host, port } => self.sni.get(&(host.to_ascii_lowercase(), *port)).copied(),
-            MappingKey::Ccs { port } => self.ccs.get(port).copied(),
-            MappingKey::ScopedCcs { host, port } => {
-                self.scoped_ccs.get(&(host.to_ascii_lowercase(), *port)).copied()
-            }
-        }
-    }
-}
-
-fn insert_new<K: std::hash::Hash + Eq>(map: &mut HashMap<K, usize>, key: K, position: usize) -> bool {
-    match map.entry(key) {
-        std::collections::hash_map::Entry::Occupied(_) => false,
-        std::collections::hash_map::Entry::Vacant(entry) => {
-            entry.insert(position);
-            true
-        }
+    /// The mapping with exactly `key` (hosts compared by their normalised form).
+    pub fn get(&self, key: &MappingKey) -> Option<MappingId> {
+        self.by_key.get(key).copied()
     }
 }
 
@@ -200,8 +179,8 @@ pub fn select(
         return selection;
     }
     if let Some(host) = sni {
-        if try_key(index, &mut selection, MappingKey::Sni { host: host.to_owned(), port }, None)
-            || try_key(index, &mut selection, MappingKey::ScopedCcs { host: host.to_owned(), port }, None)
+        if try_key(index, &mut selection, MappingKey::Sni { host: host.into(), port }, None)
+            || try_key(index, &mut selection, MappingKey::ScopedCcs { host: host.into(), port }, None)
         {
             return selection;
         }
@@ -210,7 +189,7 @@ pub fn select(
             && try_key(
                 index,
                 &mut selection,
-                MappingKey::Sni { host: wildcard, port },
+                MappingKey::Sni { host: wildcard.into(), port },
                 Some("wildcard SNI key (uncertain: HTTP.sys wildcard SNI matching is unconfirmed)"),
             )
         {

@@ -18,7 +18,7 @@ use crate::analysis::{Analysis, BindingAnalysis, BindingRef};
 use crate::model::binding::{Binding, HttpEndpoint, Site};
 use crate::model::certificate::Certificate;
 use crate::model::ids::Thumbprint;
-use crate::model::machine::{ConfigFile, Machine};
+use crate::model::machine::{CertificateId, ConfigFile, Machine, MappingId};
 use crate::model::mapping::{Mapping, MappingKey};
 use crate::model::source::Origin;
 pub use codes::{Code, Repair, Rule, Severity};
@@ -173,14 +173,14 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// The mapping at `position` in `Machine::mappings`.
-    pub fn mapping(&self, position: usize) -> &'a Mapping {
-        &self.machine.mappings[position]
+    /// The mapping `id` names.
+    pub fn mapping(&self, id: MappingId) -> &'a Mapping {
+        self.machine.mapping(id)
     }
 
-    /// The certificate at `position` in `Machine::certificates`.
-    pub fn certificate(&self, position: usize) -> &'a Certificate {
-        &self.machine.certificates[position]
+    /// The certificate `id` names.
+    pub fn certificate(&self, id: CertificateId) -> &'a Certificate {
+        self.machine.certificate(id)
     }
 }
 

@@ -92,7 +92,7 @@ fn describe_handshake(result: &ProbeResult) -> String {
 
 /// How a message names the certificate with `hash`: by its names when it was given.
 fn hash_name(machine: &Machine, hash: &Thumbprint) -> String {
-    match machine.certificate(hash) {
+    match machine.certificate_with_thumbprint(hash) {
         Some(certificate) => certificate_name(certificate),
         None => format!("certificate {hash}"),
     }
@@ -115,11 +115,8 @@ fn finding_for(code: Code, message: String, request: &ProbeRequest, machine: &Ma
             finding = finding.with_binding(site, found);
         }
     }
-    let mapping = request
-        .expected
-        .as_ref()
-        .and_then(|expected| expected.mapping)
-        .and_then(|position| machine.mappings.get(position));
+    let mapping =
+        request.expected.as_ref().and_then(|expected| expected.mapping).map(|id| machine.mapping(id));
     if let Some(mapping) = mapping {
         finding = finding.with_mapping(mapping);
     }
@@ -135,11 +132,8 @@ fn mismatch(result: &ProbeResult, machine: &Machine) -> Finding {
     let expected_hash = request.expected_hash();
     let expected =
         expected_hash.map_or_else(|| "no certificate".to_owned(), |hash| hash_name(machine, &hash));
-    let mapping = request
-        .expected
-        .as_ref()
-        .and_then(|expected| expected.mapping)
-        .and_then(|position| machine.mappings.get(position));
+    let mapping =
+        request.expected.as_ref().and_then(|expected| expected.mapping).map(|id| machine.mapping(id));
     let via = match mapping {
         Some(mapping) => format!(" with {} mapping `{}`", mapping.key.kind(), mapping.key),
         None => String::new(),
@@ -173,11 +167,8 @@ fn reset(result: &ProbeResult, machine: &Machine) -> Finding {
         (ProbeOutcome::Alert, None) => "the server ended the handshake with a TLS alert".to_owned(),
         _ => "the server reset the connection during the TLS handshake".to_owned(),
     };
-    let mapping = request
-        .expected
-        .as_ref()
-        .and_then(|expected| expected.mapping)
-        .and_then(|position| machine.mappings.get(position));
+    let mapping =
+        request.expected.as_ref().and_then(|expected| expected.mapping).map(|id| machine.mapping(id));
     let why = match (&request.expected, mapping) {
         (Some(expected), Some(mapping)) => {
             let certificate = match expected.hash {
@@ -232,7 +223,7 @@ fn expired_finding(group: &[&ProbeResult], machine: &Machine, now: OffsetDateTim
         group.iter().map(|result| &result.request).find(|request| request.primary).unwrap_or(&first.request);
     let mut finding = finding_for(Code::ProbeCertificateExpired, message, request, machine)
         .with_certificate_hash(Some(certificate.thumbprint));
-    if let Some(given) = machine.certificate(&certificate.thumbprint) {
+    if let Some(given) = machine.certificate_with_thumbprint(&certificate.thumbprint) {
         finding = finding.with_source(&given.origin);
     }
     let commands: Vec<String> = machine

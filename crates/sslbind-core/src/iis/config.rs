@@ -258,9 +258,9 @@ impl Reader<'_> {
         let protocol = node.attribute("protocol");
         let information = information_attribute.as_ref().map(Attribute::value);
         let ssl_flags = match plain_attribute(node, "sslFlags") {
-            None => SslFlags(0),
+            None => SslFlags::empty(),
             Some(attribute) => match parse_u32(attribute.value()) {
-                Some(flags) => SslFlags(flags),
+                Some(flags) => SslFlags::from_bits_retain(flags),
                 None => {
                     let (line, column) = line_column(self.text, value_start(self.text, &attribute));
                     return Err(SourceError::new(

@@ -7,6 +7,7 @@
 use std::fmt;
 use std::net::IpAddr;
 
+use crate::model::flags::SslFlags;
 use crate::model::source::Origin;
 
 /// A `<site>` element.
@@ -147,64 +148,5 @@ impl fmt::Display for BindingAddress {
             BindingAddress::Ip(IpAddr::V4(ip)) => write!(f, "{ip}"),
             BindingAddress::Ip(IpAddr::V6(ip)) => write!(f, "[{ip}]"),
         }
-    }
-}
-
-/// The `sslFlags` attribute: a plain unsigned number whose bits IIS gives meaning to. Every
-/// bit is kept, known or not, so that a value written back is the value read.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SslFlags(pub u32);
-
-impl SslFlags {
-    /// Server Name Indication: the certificate comes from a `host:port` mapping.
-    pub const SNI: u32 = 1;
-    /// Centralized Certificate Store: the certificate comes from `<host>.pfx` on a share.
-    pub const CENTRAL_CERT_STORE: u32 = 2;
-    /// Disable HTTP/2 (IIS 10 1809 and later).
-    pub const DISABLE_HTTP2: u32 = 4;
-    /// Disable OCSP stapling.
-    pub const DISABLE_OCSP_STAPLING: u32 = 8;
-    /// Disable QUIC.
-    pub const DISABLE_QUIC: u32 = 16;
-    /// Disable TLS 1.3 over TCP.
-    pub const DISABLE_TLS13_OVER_TCP: u32 = 32;
-    /// Disable legacy TLS versions.
-    pub const DISABLE_LEGACY_TLS: u32 = 64;
-
-    const NAMES: [(u32, &'static str); 7] = [
-        (Self::SNI, "sni"),
-        (Self::CENTRAL_CERT_STORE, "central-cert-store"),
-        (Self::DISABLE_HTTP2, "disable-http2"),
-        (Self::DISABLE_OCSP_STAPLING, "disable-ocsp-stapling"),
-        (Self::DISABLE_QUIC, "disable-quic"),
-        (Self::DISABLE_TLS13_OVER_TCP, "disable-tls13-over-tcp"),
-        (Self::DISABLE_LEGACY_TLS, "disable-legacy-tls"),
-    ];
-
-    /// Whether the SNI bit is set.
-    pub fn sni(self) -> bool {
-        self.0 & Self::SNI != 0
-    }
-
-    /// Whether the Centralized Certificate Store bit is set.
-    pub fn central_cert_store(self) -> bool {
-        self.0 & Self::CENTRAL_CERT_STORE != 0
-    }
-
-    /// Kebab-case names of the set bits; unknown bits as `bit-N` (their value).
-    pub fn names(self) -> Vec<String> {
-        let mut names: Vec<String> = Self::NAMES
-            .iter()
-            .filter(|(bit, _)| self.0 & bit != 0)
-            .map(|(_, name)| (*name).to_owned())
-            .collect();
-        let known = Self::NAMES.iter().fold(0, |all, (bit, _)| all | bit);
-        for shift in 0..32 {
-            let bit = 1u32 << shift;
-            if self.0 & bit != 0 && known & bit == 0 {
-                names.push(format!("bit-{bit}"));
-            }
-        }
-        names
     }
 }

@@ -42,9 +42,62 @@ impl Machine {
         self.configs.iter().flat_map(|config| config.sites.iter().map(move |site| (config, site)))
     }
 
-    /// The certificate with `thumbprint`, if given.
-    pub fn certificate(&self, thumbprint: &Thumbprint) -> Option<&Certificate> {
+    /// The mapping `id` names.
+    pub fn mapping(&self, id: MappingId) -> &Mapping {
+        &self.mappings[id.0]
+    }
+
+    /// Every mapping with its id, in `mappings` order.
+    pub fn mappings_with_ids(&self) -> impl Iterator<Item = (MappingId, &Mapping)> {
+        self.mappings.iter().enumerate().map(|(position, mapping)| (MappingId(position), mapping))
+    }
+
+    /// The certificate `id` names.
+    pub fn certificate(&self, id: CertificateId) -> &Certificate {
+        &self.certificates[id.0]
+    }
+
+    /// The first certificate with `thumbprint`, if given.
+    pub fn certificate_with_thumbprint(&self, thumbprint: &Thumbprint) -> Option<&Certificate> {
         self.certificates.iter().find(|certificate| certificate.thumbprint == *thumbprint)
+    }
+}
+
+/// A mapping of a [`Machine`], by its position in `Machine::mappings`; read it with
+/// [`Machine::mapping`]. Analyses and findings hold ids instead of copies so that every
+/// conclusion leads back to the original fact and its origin; the type keeps a mapping's
+/// position from being used as a certificate's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MappingId(usize);
+
+impl MappingId {
+    /// The id of the mapping at `position` in `Machine::mappings` (or in the list an index
+    /// was built from).
+    pub fn from_index(position: usize) -> MappingId {
+        MappingId(position)
+    }
+
+    /// The position in `Machine::mappings`.
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+/// A certificate of a [`Machine`], by its position in `Machine::certificates`; read it with
+/// [`Machine::certificate`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CertificateId(usize);
+
+impl CertificateId {
+    /// The id of the certificate at `position` in `Machine::certificates` (or in the list an
+    /// index was built from).
+    pub fn from_index(position: usize) -> CertificateId {
+        CertificateId(position)
+    }
+
+    /// The position in `Machine::certificates`.
+    pub fn index(self) -> usize {
+        self.0
     }
 }
 

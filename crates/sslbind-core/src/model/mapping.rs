@@ -4,6 +4,8 @@
 use std::fmt;
 use std::net::SocketAddr;
 
+use crate::model::flags::DefaultFlags;
+use crate::model::host::HostName;
 use crate::model::ids::{AppId, Thumbprint};
 use crate::model::source::Origin;
 
@@ -67,11 +69,11 @@ impl Mapping {
 pub enum MappingKey {
     /// `IP:port` (SslBindingInfo): `0.0.0.0:443`, `10.0.0.5:443`, `[::]:443`.
     Ip(SocketAddr),
-    /// `Hostname:port` (SslSniBindingInfo). The host is kept as stored; compare it
-    /// case-insensitively.
+    /// `Hostname:port` (SslSniBindingInfo). The host compares by its normalised form, so
+    /// keys that HTTP.sys holds as one record are equal, and prints as stored.
     Sni {
         /// The host name.
-        host: String,
+        host: HostName,
         /// The port.
         port: u16,
     },
@@ -83,7 +85,7 @@ pub enum MappingKey {
     /// A CCS record scoped to one host name and port.
     ScopedCcs {
         /// The host name.
-        host: String,
+        host: HostName,
         /// The port.
         port: u16,
     },
@@ -107,31 +109,6 @@ impl MappingKey {
             MappingKey::Sni { port, .. } | MappingKey::Ccs { port } | MappingKey::ScopedCcs { port, .. } => {
                 *port
             }
-        }
-    }
-
-    /// Whether `self` and `other` name the same record: hosts compare case-insensitively.
-    pub fn same_record(&self, other: &MappingKey) -> bool {
-        match (self, other) {
-            (MappingKey::Sni { host: a, port: p }, MappingKey::Sni { host: b, port: q })
-            | (MappingKey::ScopedCcs { host: a, port: p }, MappingKey::ScopedCcs { host: b, port: q }) => {
-                p == q && a.eq_ignore_ascii_case(b)
-            }
-            _ => self == other,
-        }
-    }
-
-    /// The key with its host in lowercase: two keys are [`same_record`](Self::same_record)
-    /// exactly when their normalized keys are equal, so this is the key for hash maps.
-    pub fn normalized(&self) -> MappingKey {
-        match self {
-            MappingKey::Sni { host, port } => {
-                MappingKey::Sni { host: host.to_ascii_lowercase(), port: *port }
-            }
-            MappingKey::ScopedCcs { host, port } => {
-                MappingKey::ScopedCcs { host: host.to_ascii_lowercase(), port: *port }
-            }
-            other => other.clone(),
         }
     }
 
@@ -244,54 +221,6 @@ impl MappingParams {
         self.verify_revocation_cached_only = Some(mode & Self::CHECK_CACHED_ONLY != 0);
         self.revocation_freshness_time_enabled = Some(mode & Self::CHECK_FRESHNESS_TIME != 0);
         self.usage_check = Some(mode & Self::CHECK_NO_USAGE_CHECK == 0);
-    }
-}
-
-/// The `DefaultFlags` word (`HTTP_SERVICE_CONFIG_SSL_FLAG_*`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct DefaultFlags(pub u32);
-
-impl DefaultFlags {
-    /// Every known bit with its contract name and the label netsh prints for it.
-    pub const KNOWN: [(u32, &'static str, &'static str); 16] = [
-        (0x1, "use-ds-mapper", "DS Mapper Usage"),
-        (0x2, "negotiate-client-cert", "Negotiate Client Certificate"),
-        (0x4, "no-raw-filter", "No Raw Filter"),
-        (0x8, "reject", "Reject Connections"),
-        (0x10, "disable-http2", "Disable HTTP2"),
-        (0x20, "disable-quic", "Disable QUIC"),
-        (0x40, "disable-tls13", "Disable TLS1.3"),
-        (0x80, "disable-ocsp-stapling", "Disable OCSP Stapling"),
-        (0x100, "enable-token-binding", "Enable Token Binding"),
-        (0x200, "log-extended-events", "Log Extended Events"),
-        (0x400, "disable-legacy-tls", "Disable Legacy TLS Versions"),
-        (0x800, "enable-session-ticket", "Enable Session Ticket"),
-        (0x1000, "disable-tls12", "Disable TLS1.2"),
-        (0x2000, "enable-client-correlation", "Enable Client Correlation"),
-        (0x4000, "disable-session-id", "Disable Session ID"),
-        (0x8000, "enable-cache-client-hello", "Enable Caching Client Hello"),
-    ];
-
-    /// Kebab-case names of the set bits in bit order; unknown bits as `bit-N`.
-    pub fn names(self) -> Vec<String> {
-        (0..32)
-            .map(|shift| 1u32 << shift)
-            .filter(|bit| self.0 & bit != 0)
-            .map(|bit| match Self::KNOWN.iter().find(|(known, _, _)| *known == bit) {
-                Some((_, name, _)) => (*name).to_owned(),
-                None => format!("bit-{bit}"),
-            })
-            .collect()
-    }
-
-    /// The bit of a contract name (`disable-tls13`).
-    pub fn bit_of(name: &str) -> Option<u32> {
-        Self::KNOWN.iter().find(|(_, known, _)| *known == name).map(|(bit, _, _)| *bit)
-    }
-
-    /// Whether `bit` is set.
-    pub fn contains(self, bit: u32) -> bool {
-        self.0 & bit == bit
     }
 }
 

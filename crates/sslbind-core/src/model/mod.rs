@@ -6,6 +6,8 @@
 
 pub mod binding;
 pub mod certificate;
+pub mod flags;
+pub mod host;
 pub mod ids;
 pub mod machine;
 pub mod mapping;
@@ -13,9 +15,11 @@ pub mod reservation;
 pub mod routing;
 pub mod source;
 
-pub use binding::{Binding, BindingAddress, BindingEndpoint, HttpEndpoint, Site, SslFlags};
+pub use binding::{Binding, BindingAddress, BindingEndpoint, HttpEndpoint, Site};
 pub use certificate::{Certificate, CertificateStatus, KeyInfo};
+pub use flags::{DEFAULT_FLAGS, DefaultFlagInfo, DefaultFlags, SSL_FLAGS, SslFlagInfo, SslFlags};
+pub use host::HostName;
 pub use ids::{AppId, Thumbprint};
-pub use machine::{CcsSettings, ConfigFile, Machine, ServerFlavor};
-pub use mapping::{DefaultFlags, ExtendedProperty, Mapping, MappingKey, MappingKind, MappingParams};
+pub use machine::{CcsSettings, CertificateId, ConfigFile, Machine, MappingId, ServerFlavor};
+pub use mapping::{ExtendedProperty, Mapping, MappingKey, MappingKind, MappingParams};
 pub use reservation::{ExcludedPortRange, PrefixHost, ReservationUser, UrlPrefix, UrlReservation};

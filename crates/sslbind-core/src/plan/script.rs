@@ -20,7 +20,8 @@
 //! `DefaultFlags` bits, extended properties) are named in a comment above the command.
 
 use crate::httpsys::command::{netsh_delete, netsh_key};
-use crate::model::mapping::{DefaultFlags, Mapping, MappingKey};
+use crate::model::flags::{DEFAULT_FLAGS, DefaultFlags};
+use crate::model::mapping::{Mapping, MappingKey};
 use crate::plan::ops::{MappingOp, UrlAclOp};
 
 /// The shell a script is written for.
@@ -44,30 +45,15 @@ enum Quoting {
     PowerShell,
 }
 
-/// The netsh parameter of each `DefaultFlags` bit netsh can set, in netsh's usage order.
+/// The `DefaultFlags` bits netsh can set with their parameters, in netsh's usage order (the
+/// order of [`DEFAULT_FLAGS`]).
 ///
 /// `disablesessionid` only appears in the newest usage text; builds that print the other
 /// protocol flags may not accept it, so it is written only to set the bit (see
-/// [`flag_params`]). No-raw-filter, enable-client-correlation and enable-cache-client-hello
-/// have no netsh parameter.
-const FLAG_PARAMS: [(u32, &str); 13] = [
-    (0x1, "dsmapperusage"),
-    (0x2, "clientcertnegotiation"),
-    (0x8, "reject"),
-    (0x10, "disablehttp2"),
-    (0x20, "disablequic"),
-    (0x400, "disablelegacytls"),
-    (0x1000, "disabletls12"),
-    (0x40, "disabletls13"),
-    (0x80, "disableocspstapling"),
-    (0x100, "enabletokenbinding"),
-    (0x200, "logextendedevents"),
-    (0x800, "enablesessionticket"),
-    (DISABLE_SESSION_ID, "disablesessionid"),
-];
-
-/// The `DefaultFlags` bit of `disablesessionid`.
-const DISABLE_SESSION_ID: u32 = 0x4000;
+/// [`flag_params`]).
+fn netsh_flag_params() -> impl Iterator<Item = (DefaultFlags, &'static str)> {
+    DEFAULT_FLAGS.iter().filter_map(|info| Some((info.flag, info.netsh_parameter?)))
+}
 
 /// A script that applies `ops` in order on the server, stopping at the first failure.
 ///
@@ -206,9 +192,9 @@ pub fn netsh_limits(op: &MappingOp) -> Vec<String> {
     if mapping.app_id.is_none() {
         limits.push("the record has no AppId; older netsh builds refuse a command without one".to_owned());
     }
-    let settable = FLAG_PARAMS.iter().fold(0, |bits, (bit, _)| bits | bit);
-    let unsettable = DefaultFlags(mapping.flags.0 & !settable);
-    if unsettable.0 != 0 {
+    let settable = netsh_flag_params().fold(DefaultFlags::empty(), |bits, (bit, _)| bits | bit);
+    let unsettable = mapping.flags - settable;
+    if !unsettable.is_empty() {
         limits.push(format!(
             "netsh cannot set the DefaultFlags bits {}; the record will not have them",
             unsettable.names().join(", ")
@@ -286,11 +272,10 @@ fn add_or_update(verb: &str, mapping: &Mapping, quoting: Quoting) -> String {
 /// parameter out leaves the bit clear anyway). `disablesessionid` is written only when set,
 /// because builds that do not know it would refuse the whole command.
 fn flag_params(mapping: &Mapping) -> Vec<String> {
-    FLAG_PARAMS
-        .iter()
-        .filter_map(|&(bit, name)| {
+    netsh_flag_params()
+        .filter_map(|(bit, name)| {
             let on = mapping.flags.contains(bit);
-            let write = on || (mapping.flags_known && bit != DISABLE_SESSION_ID);
+            let write = on || (mapping.flags_known && bit != DefaultFlags::DISABLE_SESSION_ID);
             write.then(|| format!("{name}={}", switch(on)))
         })
         .collect()
@@ -383,14 +368,14 @@ mod tests {
     #[test]
     fn unknown_flags_write_only_the_set_bits_and_session_id_only_when_set() {
         let mut mapping = sni("a.example.com");
-        mapping.flags = DefaultFlags(0x10 | 0x4);
+        mapping.flags = DefaultFlags::DISABLE_HTTP2 | DefaultFlags::NO_RAW_FILTER;
         assert_eq!(flag_params(&mapping), ["disablehttp2=enable"]);
         mapping.flags_known = true;
         let params = flag_params(&mapping);
         assert_eq!(params.len(), 12);
         assert!(params.contains(&"disablehttp2=enable".to_owned()));
         assert!(!params.iter().any(|p| p.starts_with("disablesessionid")));
-        mapping.flags.0 |= DISABLE_SESSION_ID;
+        mapping.flags |= DefaultFlags::DISABLE_SESSION_ID;
         assert_eq!(flag_params(&mapping).last().map(String::as_str), Some("disablesessionid=enable"));
         assert_eq!(
             netsh_limits(&MappingOp::Add(mapping)),

@@ -14,9 +14,10 @@ use std::sync::Arc;
 
 use crate::certs::certificate_from_der;
 use crate::model::Certificate;
+use crate::model::flags::DefaultFlags;
 use crate::model::ids::{AppId, Thumbprint};
 use crate::model::machine::CcsSettings;
-use crate::model::mapping::{DefaultFlags, Mapping, MappingKey};
+use crate::model::mapping::{Mapping, MappingKey};
 use crate::model::reservation::UrlReservation;
 use crate::model::source::{Location, Origin, SourceWarning};
 use crate::registry::{RegistryData, RegistryKey, RegistryTree, RegistryValue};
@@ -418,7 +419,7 @@ impl Interpreter<'_> {
                 true
             }
             RegistryData::Dword(flags) if is("DefaultFlags") => {
-                mapping.flags = DefaultFlags(*flags);
+                mapping.flags = DefaultFlags::from_bits_retain(*flags);
                 true
             }
             data if KNOWN_RECORD_VALUES.iter().any(|known| is(known)) => {
@@ -570,7 +571,7 @@ fn record_key(kind: RecordKind, name: &str) -> Option<MappingKey> {
             let (host, port) = name.rsplit_once(':')?;
             let port = parse_port(port)?;
             (!host.is_empty() && !host.contains(char::is_whitespace))
-                .then(|| MappingKey::Sni { host: host.to_owned(), port })
+                .then(|| MappingKey::Sni { host: host.into(), port })
         }
         // The CCS subkey name is not documented (docs/httpsys.md#httpsys-records): the forms
         // netsh and the IIS docs use for the port are accepted.

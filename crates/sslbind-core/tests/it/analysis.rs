@@ -43,7 +43,7 @@ fn summary(machine: &Machine, analysis: &Analysis) -> String {
         let expected =
             binding_analysis.expected.as_ref().map_or("-".to_owned(), |key| format!("{} {key}", key.kind()));
         let effective = binding_analysis.effective().map_or("none".to_owned(), |position| {
-            format!("{} {}", machine.mappings[position].key.kind(), machine.mappings[position].key)
+            format!("{} {}", machine.mapping(position).key.kind(), machine.mapping(position).key)
         });
         let steps: Vec<String> = binding_analysis
             .selection
@@ -54,7 +54,7 @@ fn summary(machine: &Machine, analysis: &Analysis) -> String {
         let _ = writeln!(out, "{}: {expected} -> {effective} [{}]", binding.information, steps.join(" "));
     }
     for mapping_analysis in &analysis.mappings {
-        let mapping = &machine.mappings[mapping_analysis.mapping];
+        let mapping = machine.mapping(mapping_analysis.mapping);
         let users: Vec<String> = mapping_analysis
             .used_by
             .iter()

@@ -64,7 +64,9 @@ fn bindings_read(text: &str) -> SiteRows {
             let bindings = site
                 .bindings
                 .iter()
-                .map(|binding| (binding.protocol.clone(), binding.information.clone(), binding.ssl_flags.0))
+                .map(|binding| {
+                    (binding.protocol.clone(), binding.information.clone(), binding.ssl_flags.bits())
+                })
                 .collect();
             (site.name.clone(), bindings)
         })
@@ -775,7 +777,7 @@ fn corpus_edits_round_trip() {
         }
 
         if let Some(binding) = site.bindings.first() {
-            let value = if binding.ssl_flags.0 == 3 { "5" } else { "3" };
+            let value = if binding.ssl_flags.bits() == 3 { "5" } else { "3" };
             let set = set_binding_attribute(
                 text,
                 &site.name,

@@ -56,7 +56,7 @@ fn rows(config: &ConfigFile) -> Vec<Row> {
                     site.id,
                     binding.protocol.clone(),
                     binding.information.clone(),
-                    binding.ssl_flags.0,
+                    binding.ssl_flags.bits(),
                 )
             })
         })

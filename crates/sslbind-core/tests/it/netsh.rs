@@ -652,6 +652,22 @@ warning 20:5 record `a.EXAMPLE.com:443` appears again (first at line 6); this on
 ");
 }
 
+#[test]
+fn unicode_punycode_and_trailing_dot_spellings_of_a_host_are_one_record() {
+    let input = [
+        classic("Hostname:port : bücher.example:443"),
+        classic("Hostname:port : XN--BCHER-KVA.example:443"),
+        classic("Hostname:port : Bücher.example.:443"),
+    ]
+    .join("\n");
+    insta::assert_snapshot!(check(&input), @r"
+sni bücher.example:443 @1 hash=5226DC6C54559761CD471B86EB51C096252C90F2 app={4dc3e181-e14b-4a21-b022-59fc669b0914} store=MY flags=-
+  revocation=yes cached-only=no usage-check=yes freshness=0 url-timeout=0 ctl=- ctl-store=-
+warning 15:5 record `XN--BCHER-KVA.example:443` appears again (first at line 1); this one is skipped
+warning 29:5 record `Bücher.example.:443` appears again (first at line 1); this one is skipped
+");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Records cut short.
 

@@ -373,7 +373,7 @@ fn assert_consistent(machine: &Machine, plan: &Plan) {
     for op in &plan.ops {
         if let MappingOp::Add(added) = op {
             assert!(
-                analysis.mappings[analysis.index.get(&added.key).expect("an added mapping exists")].status
+                analysis.mapping(analysis.index.get(&added.key).expect("an added mapping exists")).status
                     == sslbind_core::analysis::MappingStatus::InUse,
                 "added {} but no binding uses it",
                 added.key
@@ -385,7 +385,7 @@ fn assert_consistent(machine: &Machine, plan: &Plan) {
             for (_, site) in after.sites() {
                 for binding in &site.bindings {
                     assert!(
-                        expected_mapping(binding).is_none_or(|key| !key.same_record(&deleted.key)),
+                        expected_mapping(binding).is_none_or(|key| key != deleted.key),
                         "deleted {} but {} expects it",
                         deleted.key,
                         binding.information
@@ -459,9 +459,9 @@ mod properties {
                 assert_consistent(&machine, &plan);
                 if let (Change::AddBinding { information, sni: true, .. }, false) = (&change, plan.configs.is_empty()) {
                     let host = information.rsplit(':').next().unwrap_or_default();
-                    let key = MappingKey::Sni { host: host.to_owned(), port: 443 };
+                    let key = MappingKey::Sni { host: host.into(), port: 443 };
                     let after = apply_ops(&machine.mappings, &plan.ops);
-                    prop_assert!(host.is_empty() || after.iter().any(|mapping| mapping.key.same_record(&key)), "{key} missing after adding {information}");
+                    prop_assert!(host.is_empty() || after.iter().any(|mapping| mapping.key == key), "{key} missing after adding {information}");
                 }
                 if let Some(config_change) = plan.configs.first() {
                     text = config_change.after.clone();

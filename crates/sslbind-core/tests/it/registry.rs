@@ -507,7 +507,7 @@ fn record_values_of_every_kind_and_the_unknown_ones() {
     assert_eq!(mapping.params.url_retrieval_timeout, Some(10000));
     assert_eq!(mapping.params.ctl_identifier.as_deref(), Some("ctl"));
     assert_eq!(mapping.params.ctl_store_name.as_deref(), Some("CtlStore"));
-    assert_eq!(mapping.flags.0, 0, "absent or unreadable DefaultFlags is 0");
+    assert_eq!(mapping.flags.bits(), 0, "absent or unreadable DefaultFlags is 0");
     assert!(mapping.flags_known);
     let unknown: Vec<(&str, &str)> =
         mapping.unknown_fields.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();

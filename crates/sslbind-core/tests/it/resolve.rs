@@ -57,7 +57,7 @@ fn resolve_at(
 /// `kind key` of the chosen mapping, or `none`.
 fn mapping(machine: &Machine, resolution: &Resolution) -> String {
     resolution.mapping().map_or("none".to_owned(), |position| {
-        let key = &machine.mappings[position].key;
+        let key = &machine.mapping(position).key;
         format!("{} {key}", key.kind())
     })
 }
@@ -162,7 +162,7 @@ fn served_when_the_mapping_covers_the_host_and_a_binding_takes_it() {
     assert_eq!(resolution.verdict, Verdict::Served);
     assert_eq!(mapping(&machine, &resolution), "sni a.example.com:443");
     assert_eq!(resolution.certificate_hash, Some(cert.thumbprint));
-    assert_eq!(resolution.certificate, Some(0));
+    assert_eq!(resolution.certificate.map(|id| id.index()), Some(0));
     assert_eq!(resolution.certificate_covers_host, Some(true));
     assert_eq!(site(&machine, &resolution), "a *:443:a.example.com");
     assert_eq!(steps(&resolution), ["a.example.com:443+"]);

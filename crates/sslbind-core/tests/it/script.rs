@@ -27,7 +27,7 @@ fn mapping(key: MappingKey, hash: Option<&str>, app_id: &str, store: Option<&str
 }
 
 fn sni(host: &str) -> MappingKey {
-    MappingKey::Sni { host: host.to_owned(), port: 443 }
+    MappingKey::Sni { host: host.into(), port: 443 }
 }
 
 /// The script for `shell`, after checking that every line ends with CRLF; the snapshot shows
@@ -47,7 +47,7 @@ fn replace_with_flags() -> Vec<MappingOp> {
     let mut before = mapping(sni("shop.example.com"), Some(HASH_A), IIS, Some("My"));
     before.params.url_retrieval_timeout = Some(15000);
     before.params.ctl_store_name = Some("adfstrusteddevices".to_owned());
-    before.flags = DefaultFlags(0x2 | 0x10);
+    before.flags = DefaultFlags::NEGOTIATE_CLIENT_CERT | DefaultFlags::DISABLE_HTTP2;
     before.flags_known = true;
     let mut after = before.clone();
     after.certificate_hash = Some(Thumbprint::parse(HASH_B).expect("a thumbprint"));
@@ -166,7 +166,7 @@ fn the_update_command_carries_every_setting_of_the_new_record() {
 #[test]
 fn flags_that_were_not_shown_are_left_out() {
     let mut mapping = mapping(sni("a.example.com"), Some(HASH_A), IIS, None);
-    mapping.flags = DefaultFlags(0x10);
+    mapping.flags = DefaultFlags::DISABLE_HTTP2;
     let [command] = netsh_commands(&MappingOp::Add(mapping)).try_into().expect("one command");
     assert!(command.ends_with(" disablehttp2=enable"), "{command}");
     assert!(!command.contains("certstorename"), "{command}");

@@ -90,8 +90,7 @@ impl HttpApi {
                     match decode_ex_record(kind, bytes, base) {
                         Ok(decoded) => {
                             warnings.extend(decoded.warnings);
-                            if let Some(mapping) =
-                                found.iter_mut().find(|mapping| mapping.key.same_record(&decoded.key))
+                            if let Some(mapping) = found.iter_mut().find(|mapping| mapping.key == decoded.key)
                             {
                                 mapping.extended_properties.push(decoded.property);
                             }

@@ -136,7 +136,7 @@ fn expected(key: MappingKey, store: Option<&str>, flags: u32) -> Mapping {
     mapping.params.set_cert_check_mode(0);
     mapping.params.revocation_freshness_time = Some(0);
     mapping.params.url_retrieval_timeout = Some(0);
-    mapping.flags = DefaultFlags(flags);
+    mapping.flags = DefaultFlags::from_bits_retain(flags);
     mapping.flags_known = true;
     mapping
 }
@@ -242,11 +242,11 @@ fn sni_ccs_and_scoped_ccs_records_decode() {
     sni.wide(c::SNI_HOST, "www.Example.com");
     sni.params(c::SNI_SET_PARAM, Some("WebHosting"), 0);
     let decoded = decode_record(MappingKind::Sni, &sni.0, BASE).expect("decodes");
-    let key = MappingKey::Sni { host: "www.Example.com".to_owned(), port: 443 };
+    let key = MappingKey::Sni { host: "www.Example.com".into(), port: 443 };
     assert_eq!(decoded.mapping, expected(key, Some("WebHosting"), 0));
 
     let decoded = decode_record(MappingKind::ScopedCcs, &sni.0, BASE).expect("decodes");
-    assert_eq!(decoded.mapping.key, MappingKey::ScopedCcs { host: "www.Example.com".to_owned(), port: 443 });
+    assert_eq!(decoded.mapping.key, MappingKey::ScopedCcs { host: "www.Example.com".into(), port: 443 });
 
     let mut ccs = Buffer::new(c::CCS_SET_SIZE);
     ccs.put(0, &Buffer::sockaddr_v4([0, 0, 0, 0], 8443));
@@ -353,7 +353,7 @@ fn sni_and_ccs_ex_records_decode_their_keys() {
     sni.wide(c::SNI_HOST, "a.example.com");
     sni.u32(c::SNI_SET_EX_PARAM + c::EX_UNION, 1_048_576);
     let decoded = decode_ex_record(MappingKind::Sni, &sni.0, BASE).expect("decodes");
-    assert_eq!(decoded.key, MappingKey::Sni { host: "a.example.com".to_owned(), port: 443 });
+    assert_eq!(decoded.key, MappingKey::Sni { host: "a.example.com".into(), port: 443 });
     assert_eq!(decoded.property.values, pairs(&[("Receive Window", "1048576")]));
 
     let mut ccs = Buffer::new(c::CCS_SET_EX_SIZE);
@@ -500,22 +500,21 @@ fn encoded_records_decode_to_the_same_mapping() {
     let ipv6 = expected(MappingKey::Ip("[fe80::1%7]:443".parse().expect("an address")), None, 0);
     assert_eq!(round_trip(&ipv6), ipv6);
 
-    let sni =
-        expected(MappingKey::Sni { host: "bücher.example".to_owned(), port: 443 }, Some("WebHosting"), 0);
+    let sni = expected(MappingKey::Sni { host: "bücher.example".into(), port: 443 }, Some("WebHosting"), 0);
     assert_eq!(round_trip(&sni), sni);
 
     let mut ccs = expected(MappingKey::Ccs { port: 443 }, None, 0);
     ccs.certificate_hash = None;
     assert_eq!(round_trip(&ccs), ccs);
 
-    let mut scoped = expected(MappingKey::ScopedCcs { host: "a.example.com".to_owned(), port: 443 }, None, 0);
+    let mut scoped = expected(MappingKey::ScopedCcs { host: "a.example.com".into(), port: 443 }, None, 0);
     scoped.certificate_hash = None;
     assert_eq!(round_trip(&scoped), scoped);
 }
 
 #[test]
 fn deletes_carry_only_the_key() {
-    let key = MappingKey::Sni { host: "a.example.com".to_owned(), port: 8443 };
+    let key = MappingKey::Sni { host: "a.example.com".into(), port: 8443 };
     let encoded = encode_delete(&key).expect("encodes");
     let decoded = decode_record(MappingKind::Sni, &encoded.to_bytes(), encoded.base()).expect("decodes");
     assert_eq!(decoded.mapping.key, key);
@@ -539,7 +538,7 @@ fn mappings_that_cannot_be_written_are_refused() {
     assert_eq!(encode_set(&no_app_id).err(), Some(EncodeError::MissingAppId));
     let nul = expected(MappingKey::Ip("0.0.0.0:443".parse().expect("an address")), Some("M\0Y"), 0);
     assert!(matches!(encode_set(&nul), Err(EncodeError::NulInString { .. })));
-    let empty = MappingKey::Sni { host: String::new(), port: 443 };
+    let empty = MappingKey::Sni { host: "".into(), port: 443 };
     assert_eq!(encode_delete(&empty).err(), Some(EncodeError::EmptyHost));
 }
 
@@ -656,9 +655,9 @@ fn key() -> impl Strategy<Value = MappingKey> {
         (any::<Ipv6Addr>(), any::<u16>(), any::<u32>()).prop_map(|(ip, port, scope)| {
             MappingKey::Ip(SocketAddr::V6(SocketAddrV6::new(ip, port, 0, scope)))
         }),
-        (host(), any::<u16>()).prop_map(|(host, port)| MappingKey::Sni { host, port }),
+        (host(), any::<u16>()).prop_map(|(host, port)| MappingKey::Sni { host: host.into(), port }),
         any::<u16>().prop_map(|port| MappingKey::Ccs { port }),
-        (host(), any::<u16>()).prop_map(|(host, port)| MappingKey::ScopedCcs { host, port }),
+        (host(), any::<u16>()).prop_map(|(host, port)| MappingKey::ScopedCcs { host: host.into(), port }),
     ]
 }
 
@@ -696,7 +695,7 @@ fn mapping() -> impl Strategy<Value = Mapping> {
             mapping.params.url_retrieval_timeout = Some(timeout);
             mapping.params.ctl_identifier = ctl_identifier;
             mapping.params.ctl_store_name = ctl_store;
-            mapping.flags = DefaultFlags(flags);
+            mapping.flags = DefaultFlags::from_bits_retain(flags);
             mapping.flags_known = true;
             mapping
         },

@@ -12,7 +12,7 @@ use sslbind_core::analysis::probe::{
 use sslbind_core::analysis::{analyze, selection::UnknownCcsFolder};
 use sslbind_core::doctor::Code;
 use sslbind_core::doctor::probe::probe_findings;
-use sslbind_core::model::{Machine, Thumbprint};
+use sslbind_core::model::{Machine, MappingId, Thumbprint};
 use sslbind_core::uncertain::SelectionAssumptions;
 use sslbind_core::{httpsys, iis};
 use sslbind_live::probe::{ProbeOptions, probe, probe_all};
@@ -36,7 +36,7 @@ fn request(port: u16, sni: Option<&str>, expected: Option<Thumbprint>) -> ProbeR
         address: Some(LOCALHOST),
         sni: sni.map(str::to_owned),
         binding: None,
-        expected: expected.map(|hash| Expected { mapping: Some(0), hash: Some(hash) }),
+        expected: expected.map(|hash| Expected { mapping: Some(MappingId::from_index(0)), hash: Some(hash) }),
         primary: true,
     }
 }

@@ -291,7 +291,7 @@ fn live_mappings() -> Vec<Mapping> {
                 decode_record(record.kind, &api_buffer(record).0, BASE).expect("the buffer decodes").mapping;
             for buffer in api_ex_buffers(record) {
                 let decoded = decode_ex_record(record.kind, &buffer.0, BASE).expect("the buffer decodes");
-                assert!(decoded.key.same_record(&mapping.key));
+                assert_eq!(decoded.key, mapping.key);
                 mapping.extended_properties.push(decoded.property);
             }
             mapping
@@ -300,7 +300,7 @@ fn live_mappings() -> Vec<Mapping> {
 }
 
 fn find<'m>(mappings: &'m [Mapping], key: &MappingKey) -> &'m Mapping {
-    mappings.iter().find(|mapping| mapping.key.same_record(key)).unwrap_or_else(|| panic!("no mapping {key}"))
+    mappings.iter().find(|mapping| mapping.key == *key).unwrap_or_else(|| panic!("no mapping {key}"))
 }
 
 /// netsh prints neither the "freshness time enabled" bit of the check mode nor any other

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use sslbind_core::analysis::{Analysis, BindingAnalysis, BindingRef, MappingAnalysis};
 use sslbind_core::model::{
-    Binding, BindingAddress, BindingEndpoint, Certificate, Machine, Mapping, MappingKey,
+    Binding, BindingAddress, BindingEndpoint, Certificate, CertificateId, Machine, Mapping, MappingKey,
 };
 use time::format_description::well_known::Rfc3339;
 
@@ -138,9 +138,13 @@ pub fn bindings(machine: &Machine, analysis: &Analysis, expiry: &Expiry) -> Bind
     BindingsJson { bindings }
 }
 
-/// `certificate_status` of the certificate at `position`, `None` when it is not known.
-fn certificate_status(machine: &Machine, position: Option<usize>, expiry: &Expiry) -> Option<&'static str> {
-    position.map(|position| expiry.status(&machine.certificates[position]).as_str())
+/// `certificate_status` of the certificate `position` names, `None` when it is not known.
+fn certificate_status(
+    machine: &Machine,
+    position: Option<CertificateId>,
+    expiry: &Expiry,
+) -> Option<&'static str> {
+    position.map(|position| expiry.status(machine.certificate(position)).as_str())
 }
 
 fn binding_json(machine: &Machine, binding_analysis: &BindingAnalysis, expiry: &Expiry) -> BindingJson {
@@ -148,7 +152,7 @@ fn binding_json(machine: &Machine, binding_analysis: &BindingAnalysis, expiry: &
     let site = &config.sites[binding_analysis.binding.site];
     let binding = &site.bindings[binding_analysis.binding.binding];
     let endpoint = binding.http_endpoint();
-    let effective = binding_analysis.effective().map(|position| KeyJson::of(&machine.mappings[position].key));
+    let effective = binding_analysis.effective().map(|position| KeyJson::of(&machine.mapping(position).key));
     BindingJson {
         site: site.name.clone(),
         site_id: site.id,
@@ -157,14 +161,14 @@ fn binding_json(machine: &Machine, binding_analysis: &BindingAnalysis, expiry: &
         ip: endpoint.map(|endpoint| endpoint.address.to_string()),
         port: endpoint.map(|endpoint| endpoint.port),
         host: endpoint.map(|endpoint| endpoint.host.clone()),
-        ssl_flags: binding.ssl_flags.0,
+        ssl_flags: binding.ssl_flags.bits(),
         ssl_flag_names: binding.ssl_flags.names(),
         expected_mapping: binding_analysis.expected.as_ref().map(KeyJson::of),
         effective_mapping: effective,
         certificate_hash: binding_analysis.certificate_hash.map(|hash| hash.to_string()),
         certificate: binding_analysis
             .certificate
-            .map(|position| CertificateJson::of(&machine.certificates[position])),
+            .map(|position| CertificateJson::of(machine.certificate(position))),
         certificate_status: certificate_status(machine, binding_analysis.certificate, expiry),
         config: config.path.to_string(),
         server: config.flavor.as_str(),
@@ -264,7 +268,7 @@ pub fn mappings(machine: &Machine, analysis: &Analysis, expiry: &Expiry) -> Mapp
 }
 
 fn mapping_json(machine: &Machine, mapping_analysis: &MappingAnalysis, expiry: &Expiry) -> MappingJson {
-    let mapping: &Mapping = &machine.mappings[mapping_analysis.mapping];
+    let mapping: &Mapping = machine.mapping(mapping_analysis.mapping);
     let is_ccs = matches!(mapping.key, MappingKey::Ccs { .. });
     let params = &mapping.params;
     MappingJson {
@@ -282,7 +286,7 @@ fn mapping_json(machine: &Machine, mapping_analysis: &MappingAnalysis, expiry: &
         status: mapping_analysis.status.as_str(),
         used_by: mapping_analysis.used_by.iter().map(|binding_ref| used_by(machine, *binding_ref)).collect(),
         flags: mapping.flags.names(),
-        default_flags: mapping.flags.0,
+        default_flags: mapping.flags.bits(),
         params: ParamsJson {
             cert_check_mode: params.cert_check_mode(),
             verify_client_cert_revocation: params.verify_client_cert_revocation,
@@ -305,7 +309,7 @@ fn mapping_json(machine: &Machine, mapping_analysis: &MappingAnalysis, expiry: &
         truncated: mapping.truncated,
         certificate: mapping_analysis
             .certificate
-            .map(|position| CertificateJson::of(&machine.certificates[position])),
+            .map(|position| CertificateJson::of(machine.certificate(position))),
         certificate_status: certificate_status(machine, mapping_analysis.certificate, expiry),
         source: mapping.origin.to_string(),
     }

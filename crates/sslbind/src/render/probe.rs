@@ -203,7 +203,7 @@ pub fn json(machine: &Machine, results: &[ProbeResult], findings: &[Finding]) ->
                 .expected
                 .as_ref()
                 .and_then(|expected| expected.mapping)
-                .and_then(|position| machine.mappings.get(position))
+                .map(|id| machine.mapping(id))
                 .map(|mapping| MappingJson {
                     kind: mapping.key.kind().as_str(),
                     key: mapping.key.to_string(),

@@ -66,7 +66,7 @@ struct RoutingJson {
 
 /// The JSON of `resolution`.
 pub fn json(machine: &Machine, resolution: &Resolution) -> ResolveJson {
-    let mapping = resolution.mapping().map(|position| &machine.mappings[position]);
+    let mapping = resolution.mapping().map(|position| machine.mapping(position));
     let chosen_key = mapping.map(|mapping| &mapping.key);
     let steps = resolution
         .selection
@@ -118,7 +118,7 @@ pub fn json(machine: &Machine, resolution: &Resolution) -> ResolveJson {
         sni: resolution.connection.sni.clone(),
         certificate: resolution
             .certificate
-            .map(|position| CertificateJson::of(&machine.certificates[position])),
+            .map(|position| CertificateJson::of(machine.certificate(position))),
         routing,
         uncertain: resolution.uncertain.clone(),
     }
@@ -158,7 +158,7 @@ pub fn table(
         "{}",
         style.paint(Colour::Bold, "HTTP.sys certificate selection (docs/httpsys.md#selection-order)")
     )?;
-    let chosen_key = resolution.mapping().map(|position| &machine.mappings[position].key);
+    let chosen_key = resolution.mapping().map(|position| &machine.mapping(position).key);
     let mut rows = vec![["#", "KIND", "KEY", "FOUND", "NOTE"].map(str::to_owned).to_vec()];
     for (position, step) in resolution.selection.steps.iter().enumerate() {
         let mut notes = Vec::new();
@@ -178,8 +178,8 @@ pub fn table(
     match (resolution.mapping(), chosen_key) {
         (Some(position), Some(key)) => {
             field(out, "Mapping", &format!("{} {key}", key.kind()), width)?;
-            let mapping = &machine.mappings[position];
-            match resolution.certificate.map(|position| &machine.certificates[position]) {
+            let mapping = machine.mapping(position);
+            match resolution.certificate.map(|position| machine.certificate(position)) {
                 Some(certificate) => {
                     field(out, "Certificate", &certificate_names(certificate), width)?;
                     let validity = match resolution.certificate_status {
@@ -292,7 +292,7 @@ pub fn table(
 pub fn explanation(machine: &Machine, resolution: &Resolution) -> String {
     let host = &resolution.request.host;
     let port = resolution.request.port;
-    let mapping = resolution.mapping().map(|position| &machine.mappings[position].key);
+    let mapping = resolution.mapping().map(|position| &machine.mapping(position).key);
     let site = resolution.routing.chosen.map(|binding_ref| {
         let site = &machine.configs[binding_ref.config].sites[binding_ref.site];
         format!("site {} ({})", site.name, site.bindings[binding_ref.binding].information)
@@ -308,7 +308,7 @@ pub fn explanation(machine: &Machine, resolution: &Resolution) -> String {
              handshake.{without_sni}"
         );
     };
-    let certificate = match resolution.certificate.map(|position| &machine.certificates[position]) {
+    let certificate = match resolution.certificate.map(|position| machine.certificate(position)) {
         Some(certificate) => {
             format!("the certificate of {} {key} ({})", key.kind(), certificate_names(certificate))
         }
@@ -324,7 +324,7 @@ pub fn explanation(machine: &Machine, resolution: &Resolution) -> String {
         ),
         Verdict::CertificateExpired | Verdict::CertificateNotYetValid => {
             let site = site.unwrap_or_default();
-            let certificate_record = resolution.certificate.map(|position| &machine.certificates[position]);
+            let certificate_record = resolution.certificate.map(|position| machine.certificate(position));
             let utc = |moment: time::OffsetDateTime| moment.to_offset(time::UtcOffset::UTC).date();
             let lapse = match (resolution.verdict, certificate_record) {
                 (Verdict::CertificateExpired, Some(record)) => {

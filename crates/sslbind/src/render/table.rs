@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use sslbind_core::analysis::{Analysis, BindingRef, MappingAnalysis, MappingStatus};
-use sslbind_core::model::{CertificateStatus, Machine, MappingKey, Thumbprint};
+use sslbind_core::model::{CertificateId, CertificateStatus, Machine, MappingKey, SSL_FLAGS, Thumbprint};
 
 use crate::render::text::{self, fit};
 use crate::render::{Colour, Expiry, Style, plural};
@@ -41,7 +41,11 @@ pub fn bindings(
         let ssl = binding.ssl_flags.names().iter().map(|name| short_flag(name)).collect::<Vec<_>>().join(",");
         let mut row = Row::new(vec![
             Cell::plain(format!("{:<5} {}", binding.protocol, binding.information)),
-            Cell::plain(if binding.is_https() || binding.ssl_flags.0 != 0 { ssl } else { String::new() }),
+            Cell::plain(if binding.is_https() || !binding.ssl_flags.is_empty() {
+                ssl
+            } else {
+                String::new()
+            }),
         ]);
         for note in crate::render::json::binding_notes(binding) {
             row.notes.push(Cell::new(note, Colour::Dim));
@@ -71,15 +75,14 @@ pub fn bindings(
                 }
             }
             (Some(_), Some(effective)) => {
-                let status = binding_analysis
-                    .certificate
-                    .map(|position| expiry.status(&machine.certificates[position]));
+                let status =
+                    binding_analysis.certificate.map(|position| expiry.status(machine.certificate(position)));
                 if !status.is_some_and(CertificateStatus::is_refused) {
                     n_served += 1;
                 }
                 lapses.count(status);
-                let mapping = &machine.mappings[effective];
-                let matches_expected = expected.is_some_and(|key| key.same_record(&mapping.key));
+                let mapping = machine.mapping(effective);
+                let matches_expected = expected.is_some_and(|key| *key == mapping.key);
                 let colour = if matches_expected { Colour::Green } else { Colour::Yellow };
                 row.cells.push(Cell::new(format!("{} {}", mapping.key.kind(), mapping.key), colour));
                 row.cells.push(certificate_cell(
@@ -146,15 +149,14 @@ pub fn mappings(
     let mut lapses = Lapses::default();
     for mapping_analysis in &analysis.mappings {
         *counts.entry(mapping_analysis.status.as_str()).or_insert(0) += 1;
-        lapses.count(
-            mapping_analysis.certificate.map(|position| expiry.status(&machine.certificates[position])),
-        );
+        lapses
+            .count(mapping_analysis.certificate.map(|position| expiry.status(machine.certificate(position))));
     }
     let mut position = 0;
     while position < analysis.mappings.len() {
         let run = reserved_run(machine, &analysis.mappings[position..]);
         let mapping_analysis = &analysis.mappings[position];
-        let mapping = &machine.mappings[mapping_analysis.mapping];
+        let mapping = machine.mapping(mapping_analysis.mapping);
         let owner = match (mapping_analysis.owner, mapping.app_id) {
             (Some(owner), _) => owner.name().to_owned(),
             (None, Some(app_id)) => app_id.to_string(),
@@ -167,7 +169,7 @@ pub fn mappings(
             MappingStatus::Foreign => Colour::Cyan,
         };
         let key = if run > 1 {
-            let last = &machine.mappings[analysis.mappings[position + run - 1].mapping];
+            let last = machine.mapping(analysis.mappings[position + run - 1].mapping);
             format!("{}-{}", mapping.key, last.key.port())
         } else {
             mapping.key.to_string()
@@ -250,7 +252,7 @@ impl Lapses {
 /// (consecutive ports, one address, one certificate, one owner), shown as one row; at least 1.
 fn reserved_run(machine: &Machine, rest: &[MappingAnalysis]) -> usize {
     let Some(first) = rest.first() else { return 0 };
-    let first_mapping = &machine.mappings[first.mapping];
+    let first_mapping = machine.mapping(first.mapping);
     let MappingKey::Ip(first_address) = first_mapping.key else {
         return 1;
     };
@@ -259,7 +261,7 @@ fn reserved_run(machine: &Machine, rest: &[MappingAnalysis]) -> usize {
     }
     let mut run = 1;
     for next in &rest[1..] {
-        let mapping = &machine.mappings[next.mapping];
+        let mapping = machine.mapping(next.mapping);
         let consecutive = matches!(mapping.key, MappingKey::Ip(address)
             if address.ip() == first_address.ip() && usize::from(address.port()) == usize::from(first_address.port()) + run);
         if next.status != MappingStatus::Reserved
@@ -284,14 +286,14 @@ fn describe_binding(machine: &Machine, binding_ref: BindingRef) -> String {
 /// whole when the column is shortened: it is what the colour says, in text.
 fn certificate_cell(
     machine: &Machine,
-    certificate: Option<usize>,
+    certificate: Option<CertificateId>,
     hash: Option<Thumbprint>,
     key: &MappingKey,
     show_thumbprint: bool,
     expiry: &Expiry,
 ) -> Cell {
     if let Some(position) = certificate {
-        let certificate = &machine.certificates[position];
+        let certificate = machine.certificate(position);
         let name = match certificate.dns_names.as_slice() {
             [] => certificate.common_name.clone().unwrap_or_else(|| certificate.subject.clone()),
             [only] => only.clone(),
@@ -325,16 +327,9 @@ fn short_hash(hash: &Thumbprint) -> String {
     format!("{}…", &text[..8])
 }
 
+/// The bindings table's short name for an `sslFlags` name.
 fn short_flag(name: &str) -> &str {
-    match name {
-        "central-cert-store" => "ccs",
-        "disable-http2" => "no-h2",
-        "disable-ocsp-stapling" => "no-ocsp",
-        "disable-quic" => "no-quic",
-        "disable-tls13-over-tcp" => "no-tls13",
-        "disable-legacy-tls" => "no-legacy",
-        other => other,
-    }
+    SSL_FLAGS.iter().find(|info| info.name == name).map_or(name, |info| info.short)
 }
 
 struct Cell {

@@ -6,6 +6,7 @@ use crate::certs::{covers_host, dns_identities};
 use crate::doctor::fix::{Fix, netsh_add, netsh_delete};
 use crate::doctor::rules::{app_id_for, certificate_name, replacement_certificate};
 use crate::doctor::{Code, Context, Finding, HttpsBinding};
+use crate::model::machine::MappingId;
 use crate::model::mapping::MappingKey;
 
 /// The explanation `sslbind explain certificate-name-mismatch` prints.
@@ -25,9 +26,7 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for https in context.https_bindings() {
         let Some(host) = https.endpoint.specific_host() else { continue };
         let Some(effective) = https.analysis.effective() else { continue };
-        let Some(certificate) =
-            https.analysis.certificate.and_then(|position| context.machine.certificates.get(position))
-        else {
+        let Some(certificate) = https.analysis.certificate.map(|id| context.certificate(id)) else {
             continue;
         };
         if covers_host(certificate, host) {
@@ -61,7 +60,7 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
 
 /// Points the binding's own mapping at a certificate that covers `host`: delete and add when
 /// the mapping exists, add when it is missing, a CCS file for CCS bindings.
-fn fix(context: &Context<'_>, https: &HttpsBinding<'_>, host: &str, effective: usize) -> Option<Fix> {
+fn fix(context: &Context<'_>, https: &HttpsBinding<'_>, host: &str, effective: MappingId) -> Option<Fix> {
     let expected = https.analysis.expected.as_ref()?;
     if let MappingKey::Ccs { .. } | MappingKey::ScopedCcs { .. } = expected {
         let file = ccs_file_names(host).into_iter().next()?;

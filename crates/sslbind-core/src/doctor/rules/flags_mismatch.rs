@@ -4,8 +4,9 @@
 use crate::doctor::fix::{Fix, netsh_add};
 use crate::doctor::rules::app_id_for;
 use crate::doctor::{Code, Context, Finding};
-use crate::model::mapping::DefaultFlags;
-use crate::uncertain::{SSL_FLAGS_TO_DEFAULT_FLAGS, default_flags_for_ssl_flags};
+use crate::model::flags::DefaultFlags;
+use crate::model::flags::SslFlags;
+use crate::uncertain::{default_flags_for_ssl_flags, ssl_flags_to_default_flags};
 
 /// The explanation `sslbind explain flags-mismatch` prints.
 pub const EXPLANATION: &str = "\
@@ -19,45 +20,38 @@ each sslFlags bit becomes is inferred from their names and not confirmed on Wind
 this as a prompt to check. The check needs the flag lines of Windows Server 2019 and later \
 netsh output. Fix the mapping with netsh http update sslcert, or change sslFlags to match.";
 
-/// An `sslFlags` protocol bit: its value, IIS Manager's name for it and the netsh parameter
-/// of the `DefaultFlags` bit it becomes.
-const SETTINGS: [(u32, &str, &str); 5] = [
-    (4, "Disable HTTP/2", "disablehttp2"),
-    (8, "Disable OCSP Stapling", "disableocspstapling"),
-    (16, "Disable QUIC", "disablequic"),
-    (32, "Disable TLS 1.3 over TCP", "disabletls13"),
-    (64, "Disable Legacy TLS", "disablelegacytls"),
-];
-
 /// Reports every https binding whose serving mapping shows flags that disagree with its
 /// `sslFlags`.
 pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
-    let default_mask = SSL_FLAGS_TO_DEFAULT_FLAGS.iter().fold(0, |mask, (_, bit)| mask | bit);
-    let ssl_mask = SSL_FLAGS_TO_DEFAULT_FLAGS.iter().fold(0, |mask, (bit, _)| mask | bit);
+    let default_mask = ssl_flags_to_default_flags().fold(DefaultFlags::empty(), |mask, (_, bit)| mask | bit);
+    let ssl_mask = ssl_flags_to_default_flags().fold(SslFlags::empty(), |mask, (bit, _)| mask | bit);
     for https in context.https_bindings() {
         let Some(position) = https.analysis.effective() else { continue };
-        let Some(mapping) = context.machine.mappings.get(position) else { continue };
+        let mapping = context.mapping(position);
         if !mapping.flags_known {
             continue;
         }
-        let ssl_flags = https.binding.ssl_flags.0;
-        let wanted = default_flags_for_ssl_flags(ssl_flags).0;
-        let actual = mapping.flags.0 & default_mask;
+        let ssl_flags = https.binding.ssl_flags;
+        let wanted = default_flags_for_ssl_flags(ssl_flags);
+        let actual = mapping.flags & default_mask;
         if wanted == actual {
             continue;
         }
         let mut disagreements = Vec::new();
         let mut settings = Vec::new();
-        let mut matching_ssl_flags = ssl_flags & !ssl_mask;
-        for (ssl_bit, default_bit) in SSL_FLAGS_TO_DEFAULT_FLAGS {
-            let Some((_, setting, parameter)) = SETTINGS.iter().find(|(bit, ..)| *bit == ssl_bit) else {
+        let mut matching_ssl_flags = ssl_flags - ssl_mask;
+        for (ssl_bit, default_bit) in ssl_flags_to_default_flags() {
+            let (Some(ssl_info), Some(default_info)) =
+                (SslFlags::info(ssl_bit), DefaultFlags::info(default_bit))
+            else {
                 continue;
             };
-            if actual & default_bit != 0 {
+            let (setting, flag) = (ssl_info.setting, default_info.name);
+            let Some(parameter) = default_info.netsh_parameter else { continue };
+            if actual.contains(default_bit) {
                 matching_ssl_flags |= ssl_bit;
             }
-            let flag = DefaultFlags(default_bit).names().join("");
-            match (wanted & default_bit != 0, actual & default_bit != 0) {
+            match (wanted.contains(default_bit), actual.contains(default_bit)) {
                 (true, false) => {
                     disagreements
                         .push(format!("sslFlags asks for {setting}, the mapping does not have {flag}"));
@@ -72,10 +66,11 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
             }
         }
         let message = format!(
-            "site `{}`, binding `{}` (sslFlags {ssl_flags}) is served by {} mapping `{}`, whose flags disagree: {} \
+            "site `{}`, binding `{}` (sslFlags {}) is served by {} mapping `{}`, whose flags disagree: {} \
              (which mapping flag each sslFlags bit becomes is inferred, not confirmed)",
             https.site.name,
             https.binding.information,
+            ssl_flags.bits(),
             mapping.key.kind(),
             mapping.key,
             disagreements.join("; ")
@@ -86,7 +81,9 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         let update = add.replacen("netsh http add sslcert", "netsh http update sslcert", 1);
         let title = format!(
             "set the mapping's flags to what sslFlags asks (elevated), or change the binding's sslFlags from \
-             {ssl_flags} to {matching_ssl_flags}"
+             {} to {}",
+            ssl_flags.bits(),
+            matching_ssl_flags.bits()
         );
         let fix = Fix::new(title, vec![format!("{update} {}", settings.join(" "))]);
         findings.push(

@@ -6,6 +6,7 @@ use crate::doctor::rules::{
     app_id_for, mapping_certificate_name, replacement_certificate, with_mapping_certificate,
 };
 use crate::doctor::{Code, Context, Finding, HttpsBinding};
+use crate::model::machine::MappingId;
 use crate::model::mapping::{Mapping, MappingKey};
 
 /// The explanation `sslbind explain foreign-mapping-in-use` prints.
@@ -25,7 +26,7 @@ the mapping under the IIS AppId.";
 pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for https in context.https_bindings() {
         let Some(effective) = https.analysis.effective() else { continue };
-        let Some(mapping_analysis) = context.analysis.mappings.get(effective) else { continue };
+        let mapping_analysis = context.analysis.mapping(effective);
         if mapping_analysis.owner.is_some_and(|owner| owner.is_iis_family()) {
             continue;
         }
@@ -69,7 +70,7 @@ fn fix(
     context: &Context<'_>,
     https: &HttpsBinding<'_>,
     mapping: &Mapping,
-    effective: usize,
+    effective: MappingId,
     owner: &str,
 ) -> Option<Fix> {
     let expected = https.analysis.expected.as_ref()?;

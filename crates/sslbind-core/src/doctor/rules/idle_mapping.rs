@@ -45,7 +45,7 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         if paths.is_empty() {
             continue;
         }
-        let Some(mapping) = context.machine.mappings.get(analysis.mapping) else { continue };
+        let mapping = context.mapping(analysis.mapping);
         let certificate = match mapping_certificate_name(context, analysis.mapping) {
             Some(name) => format!(" with {name}"),
             None => String::new(),

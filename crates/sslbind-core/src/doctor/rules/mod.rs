@@ -7,7 +7,7 @@ use crate::doctor::codes::{Check, Repair, Rule, Severity};
 use crate::doctor::{Context, Finding, Parallelism};
 use crate::model::certificate::{Certificate, CertificateStatus};
 use crate::model::ids::AppId;
-use crate::model::machine::{ConfigFile, ServerFlavor};
+use crate::model::machine::{ConfigFile, MappingId, ServerFlavor};
 use crate::owners::Owner;
 
 /// The registry: one row per code, in the order of the documentation, which is also the
@@ -171,8 +171,8 @@ pub fn certificate_name(certificate: &Certificate) -> String {
 /// with `0.0.0.0:443` instead" or "clients get a connection reset".
 pub fn describe_served(context: &Context<'_>, analysis: &BindingAnalysis) -> String {
     match analysis.effective() {
-        Some(position) => {
-            let mapping = context.mapping(position);
+        Some(id) => {
+            let mapping = context.mapping(id);
             format!("HTTP.sys serves it with {} mapping `{}` instead", mapping.key.kind(), mapping.key)
         }
         None => "clients get a connection reset".to_owned(),
@@ -188,7 +188,7 @@ pub fn replacement_certificate<'a>(context: &Context<'a>, host: &str) -> Option<
         .certificate_index
         .covering(certificates, host)
         .into_iter()
-        .map(|position| &certificates[position])
+        .map(|id| context.certificate(id))
         .filter(|certificate| certificate.is_valid_at(context.options.now))
         .max_by_key(|certificate| certificate.not_after)
 }
@@ -247,31 +247,22 @@ pub fn counted_list(shown: &[String], total: usize, conjunction: &str) -> String
     }
 }
 
-/// How a message names the certificate of the mapping at `position`: its
-/// [`certificate_name`] when it was given, `certificate HASH` when only the hash is known,
-/// `None` when the mapping has no hash (CCS).
-pub fn mapping_certificate_name(context: &Context<'_>, position: usize) -> Option<String> {
-    let given = context.analysis.mappings.get(position).and_then(|analysis| analysis.certificate);
-    match given.and_then(|certificate| context.machine.certificates.get(certificate)) {
-        Some(certificate) => Some(certificate_name(certificate)),
-        None => context
-            .machine
-            .mappings
-            .get(position)
-            .and_then(|mapping| mapping.certificate_hash)
-            .map(|hash| format!("certificate {hash}")),
+/// How a message names the certificate of the mapping `id`: its [`certificate_name`] when it
+/// was given, `certificate HASH` when only the hash is known, `None` when the mapping has no
+/// hash (CCS).
+pub fn mapping_certificate_name(context: &Context<'_>, id: MappingId) -> Option<String> {
+    match context.analysis.mapping(id).certificate {
+        Some(certificate) => Some(certificate_name(context.certificate(certificate))),
+        None => context.mapping(id).certificate_hash.map(|hash| format!("certificate {hash}")),
     }
 }
 
-/// `finding` naming the certificate of the mapping at `position`: with the certificate's
-/// origin as a source when it was given, by hash alone otherwise.
-pub fn with_mapping_certificate(finding: Finding, context: &Context<'_>, position: usize) -> Finding {
-    let given = context.analysis.mappings.get(position).and_then(|analysis| analysis.certificate);
-    match given.and_then(|certificate| context.machine.certificates.get(certificate)) {
-        Some(certificate) => finding.with_certificate(certificate),
-        None => finding.with_certificate_hash(
-            context.machine.mappings.get(position).and_then(|mapping| mapping.certificate_hash),
-        ),
+/// `finding` naming the certificate of the mapping `id`: with the certificate's origin as a
+/// source when it was given, by hash alone otherwise.
+pub fn with_mapping_certificate(finding: Finding, context: &Context<'_>, id: MappingId) -> Finding {
+    match context.analysis.mapping(id).certificate {
+        Some(certificate) => finding.with_certificate(context.certificate(certificate)),
+        None => finding.with_certificate_hash(context.mapping(id).certificate_hash),
     }
 }
 
@@ -291,8 +282,8 @@ pub struct MappedCertificate<'a> {
     pub hash: crate::model::ids::Thumbprint,
     /// The certificate, when it was given (the first one with that thumbprint).
     pub certificate: Option<&'a Certificate>,
-    /// Positions in `Machine::mappings`, in order; never empty.
-    pub mappings: Vec<usize>,
+    /// The mappings, in order; never empty.
+    pub mappings: Vec<MappingId>,
 }
 
 /// Every certificate-bearing mapping (not CCS, with a hash): one entry per mapping, but the
@@ -314,7 +305,7 @@ fn group_mappings<'a>(
     let mut groups: std::collections::HashMap<crate::model::ids::Thumbprint, usize> =
         std::collections::HashMap::new();
     for analysis in &context.analysis.mappings {
-        let Some(mapping) = context.machine.mappings.get(analysis.mapping) else { continue };
+        let mapping = context.mapping(analysis.mapping);
         let Some(hash) = mapping.certificate_hash else { continue };
         if matches!(
             mapping.key,
@@ -330,8 +321,7 @@ fn group_mappings<'a>(
             }
             groups.insert(hash, entries.len());
         }
-        let certificate =
-            analysis.certificate.and_then(|position| context.machine.certificates.get(position));
+        let certificate = analysis.certificate.map(|id| context.certificate(id));
         entries.push(MappedCertificate { hash, certificate, mappings: vec![analysis.mapping] });
     }
     entries
@@ -340,7 +330,7 @@ fn group_mappings<'a>(
 impl<'a> MappedCertificate<'a> {
     /// The first mapping, the one findings name.
     pub fn first_mapping(&self, context: &Context<'a>) -> Option<&'a crate::model::mapping::Mapping> {
-        self.mappings.first().and_then(|&position| context.machine.mappings.get(position))
+        self.mappings.first().map(|&id| context.mapping(id))
     }
 
     /// The same certificate with only the mappings `keep` accepts; `None` when none is left.
@@ -349,25 +339,21 @@ impl<'a> MappedCertificate<'a> {
         context: &Context<'a>,
         keep: impl Fn(&crate::model::mapping::Mapping) -> bool,
     ) -> Option<MappedCertificate<'a>> {
-        let mappings: Vec<usize> = self
-            .mappings
-            .iter()
-            .copied()
-            .filter(|&position| context.machine.mappings.get(position).is_some_and(&keep))
-            .collect();
+        let mappings: Vec<MappingId> =
+            self.mappings.iter().copied().filter(|&id| keep(context.mapping(id))).collect();
         (!mappings.is_empty()).then(|| MappedCertificate { mappings, ..self.clone() })
     }
 
     /// Every given certificate with this thumbprint (the same certificate found in several
     /// sources or stores).
     pub fn copies(&self, context: &Context<'a>) -> impl Iterator<Item = &'a Certificate> + use<'a> {
-        let certificates = &context.machine.certificates;
+        let machine = context.machine;
         context
             .analysis
             .certificate_index
             .with_thumbprint(&self.hash)
             .iter()
-            .map(move |&position| &certificates[position])
+            .map(move |&id| machine.certificate(id))
     }
 
     /// The bindings that use any of the mappings, in document order, each once.
@@ -375,7 +361,7 @@ impl<'a> MappedCertificate<'a> {
         let mut users: Vec<crate::analysis::BindingRef> = self
             .mappings
             .iter()
-            .filter_map(|&position| context.analysis.mappings.get(position))
+            .map(|&id| context.analysis.mapping(id))
             .flat_map(|analysis| analysis.used_by.iter().copied())
             .collect();
         users.sort_unstable();
@@ -390,12 +376,8 @@ impl<'a> MappedCertificate<'a> {
     pub fn describe(&self, context: &Context<'a>) -> String {
         let mut parts = Vec::new();
         let mut reserved = Vec::new();
-        for &position in &self.mappings {
-            let (Some(mapping), Some(analysis)) =
-                (context.machine.mappings.get(position), context.analysis.mappings.get(position))
-            else {
-                continue;
-            };
+        for &id in &self.mappings {
+            let (mapping, analysis) = (context.mapping(id), context.analysis.mapping(id));
             let role = match analysis.status {
                 crate::analysis::MappingStatus::Reserved => {
                     reserved.push(mapping);
@@ -480,7 +462,7 @@ impl<'a> MappedCertificate<'a> {
     ) -> Vec<String> {
         let mut commands = Vec::new();
         for &position in &self.mappings {
-            let Some(mapping) = context.machine.mappings.get(position) else { continue };
+            let mapping = context.mapping(position);
             let app_id = mapping.app_id.unwrap_or_else(|| Owner::Iis.app_id());
             let store = store.unwrap_or_else(|| mapping.effective_store());
             commands.push(crate::doctor::fix::netsh_delete(&mapping.key));

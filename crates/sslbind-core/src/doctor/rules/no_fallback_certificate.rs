@@ -69,8 +69,7 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         };
         let served = first.analysis.effective().map(|position| context.mapping(position));
         let hash = first.analysis.certificate_hash;
-        let certificate =
-            first.analysis.certificate.and_then(|position| context.machine.certificates.get(position));
+        let certificate = first.analysis.certificate.map(|id| context.certificate(id));
         let store = served.map_or("MY", |mapping| mapping.effective_store());
         let title = match (certificate, served) {
             (Some(certificate), _) => {

@@ -62,7 +62,7 @@ fn successor<'a>(context: &Context<'a>, old: &Certificate) -> Option<&'a Certifi
         .certificate_index
         .covering(certificates, first)
         .into_iter()
-        .map(|position| &certificates[position])
+        .map(|id| context.certificate(id))
         .filter(|candidate| {
             candidate.thumbprint != old.thumbprint
                 && candidate.is_valid_at(context.options.now)

@@ -12,7 +12,7 @@ use crate::doctor::rules::{
     with_mapping_certificate, word_list,
 };
 use crate::doctor::{Code, Context, Finding, HttpsBinding};
-use crate::model::binding::SslFlags;
+use crate::model::flags::SslFlags;
 use crate::model::mapping::MappingKey;
 
 /// The explanation `sslbind explain shared-endpoint-certificate` prints.
@@ -90,9 +90,9 @@ fn finding(context: &Context<'_>, group: &Group<'_>, hosts: &[Host<'_>]) -> Opti
     let key = MappingKey::Ip(group.address);
     let existing = context.analysis.index.get(&key);
     let certificate = existing
-        .and_then(|position| context.analysis.mappings.get(position))
+        .map(|id| context.analysis.mapping(id))
         .and_then(|analysis| analysis.certificate)
-        .and_then(|position| context.machine.certificates.get(position));
+        .map(|id| context.certificate(id));
     let named: Vec<String> = hosts
         .iter()
         .map(|host| {
@@ -155,7 +155,7 @@ fn fix(context: &Context<'_>, group: &Group<'_>, hosts: &[Host<'_>]) -> Fix {
     let mut commands = Vec::new();
     let config = context.machine.configs.get(group.config);
     for host in hosts.iter().filter(|host| !is_ip(host.name)) {
-        let key = MappingKey::Sni { host: host.name.to_owned(), port };
+        let key = MappingKey::Sni { host: host.name.into(), port };
         if context.analysis.index.get(&key).is_some() {
             continue;
         }
@@ -173,7 +173,7 @@ fn fix(context: &Context<'_>, group: &Group<'_>, hosts: &[Host<'_>]) -> Fix {
             continue;
         }
         let Some(selector) = appcmd_binding_selector(https.binding) else { continue };
-        let flags = https.binding.ssl_flags.0 | SslFlags::SNI;
+        let flags = (https.binding.ssl_flags | SslFlags::SNI).bits();
         commands.push(appcmd_set_site(https.config, https.site, &format!("/{selector}.sslFlags:{flags}")));
     }
     let addresses: Vec<String> =

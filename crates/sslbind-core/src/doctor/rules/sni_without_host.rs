@@ -4,7 +4,7 @@ use crate::analysis::expected_mapping;
 use crate::doctor::fix::Fix;
 use crate::doctor::rules::{appcmd_binding_selector, appcmd_set_site, describe_served};
 use crate::doctor::{Code, Context, Finding};
-use crate::model::binding::SslFlags;
+use crate::model::flags::SslFlags;
 
 /// The explanation `sslbind explain sni-without-host` prints.
 pub const EXPLANATION: &str = "\
@@ -33,14 +33,16 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         let message = format!(
             "site `{}`, binding `{}` requires SNI (sslFlags {}) but has {has}, so there is no `host:port` \
              mapping it could use{served}",
-            https.site.name, https.binding.information, flags.0,
+            https.site.name,
+            https.binding.information,
+            flags.bits(),
         );
         let mut finding = Finding::new(Code::SniWithoutHost, message).with_binding(https.site, https.binding);
         if let Some(position) = https.analysis.effective() {
             finding = finding.with_mapping(context.mapping(position));
         }
         let mut cleared = https.binding.clone();
-        cleared.ssl_flags = SslFlags(flags.0 & !SslFlags::SNI);
+        cleared.ssl_flags = flags - SslFlags::SNI;
         if let (Some(selector), Some(key)) =
             (appcmd_binding_selector(https.binding), expected_mapping(&cleared))
         {
@@ -56,7 +58,7 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
             let command = appcmd_set_site(
                 https.config,
                 https.site,
-                &format!("/{selector}.sslFlags:{}", cleared.ssl_flags.0),
+                &format!("/{selector}.sslFlags:{}", cleared.ssl_flags.bits()),
             );
             finding = finding.with_fix(Fix::new(title, vec![command]));
         }

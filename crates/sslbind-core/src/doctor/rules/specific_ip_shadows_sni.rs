@@ -10,7 +10,9 @@ use crate::doctor::rules::{
     mapping_certificate_name, replacement_certificate, with_mapping_certificate, word_list,
 };
 use crate::doctor::{Code, Context, Finding, HttpsBinding, MAX_SOURCES};
-use crate::model::binding::{BindingAddress, SslFlags};
+use crate::model::binding::BindingAddress;
+use crate::model::flags::SslFlags;
+use crate::model::machine::MappingId;
 use crate::model::mapping::{Mapping, MappingKey};
 
 /// The explanation `sslbind explain specific-ip-shadows-sni` prints.
@@ -33,7 +35,7 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     // by address and port for the others, instead of being scanned once per mapping.
     let mut on_all_addresses: HashMap<u16, Group<'_>> = HashMap::new();
     let mut on_one_address: HashMap<SocketAddr, Group<'_>> = HashMap::new();
-    let mut needing: HashMap<usize, Vec<HttpsBinding<'_>>> = HashMap::new();
+    let mut needing: HashMap<MappingId, Vec<HttpsBinding<'_>>> = HashMap::new();
     for (order, https) in context.https_bindings().enumerate() {
         if let Some(position) =
             https.analysis.expected.as_ref().and_then(|key| context.analysis.index.get(key))
@@ -55,7 +57,7 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         group.add(order, https);
     }
     let empty = Group::new();
-    for (position, mapping) in context.machine.mappings.iter().enumerate() {
+    for (position, mapping) in context.machine.mappings_with_ids() {
         let MappingKey::Ip(address) = mapping.key else { continue };
         // A repeated key (overlapping sources) is one record: report it once.
         if address.ip().is_unspecified() || context.analysis.index.get(&mapping.key) != Some(position) {
@@ -150,12 +152,12 @@ fn in_document_order<'a, 'c>(
 /// SNI with mappings of their own first.
 fn fix(
     context: &Context<'_>,
-    position: usize,
+    position: MappingId,
     mapping: &Mapping,
     address: SocketAddr,
     needing: &[HttpsBinding<'_>],
 ) -> Fix {
-    let owner = context.analysis.mappings.get(position).and_then(|analysis| analysis.owner);
+    let owner = context.analysis.mapping(position).owner;
     if needing.is_empty() {
         let title = match (owner, mapping.app_id) {
             (Some(owner), _) if owner.is_iis_family() => {
@@ -180,9 +182,9 @@ fn fix(
             stuck.push(format!("site `{}`, binding `{}`", https.site.name, https.binding.information));
             continue;
         };
-        let key = MappingKey::Sni { host: host.to_owned(), port: address.port() };
+        let key = MappingKey::Sni { host: host.into(), port: address.port() };
         if context.analysis.index.get(&key).is_none()
-            && !mappings.iter().any(|(added, _): &(MappingKey, String)| added.same_record(&key))
+            && !mappings.iter().any(|(added, _): &(MappingKey, String)| *added == key)
         {
             // The certificate the binding gets today, unless a given one fits better.
             let replacement = replacement_certificate(context, host);
@@ -194,7 +196,7 @@ fn fix(
             let command = netsh_add(&key, hash.as_ref(), store, app_id_for(https.config));
             mappings.push((key, command));
         }
-        let value = https.binding.ssl_flags.0 | SslFlags::SNI;
+        let value = (https.binding.ssl_flags | SslFlags::SNI).bits();
         flags.push(appcmd_set_site(https.config, https.site, &format!("/{selector}.sslFlags:{value}")));
     }
     let mut commands: Vec<String> = mappings.into_iter().map(|(_, command)| command).collect();

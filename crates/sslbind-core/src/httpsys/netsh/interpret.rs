@@ -2,13 +2,14 @@
 //! classic order when the labels are localised and every value has the shape its place
 //! expects; each value that cannot be used becomes a warning.
 
-use super::labels::{CLASSIC_ORDER, FieldId, NEGOTIATE_CLIENT_CERT, label_of, same_label};
+use super::labels::{CLASSIC_ORDER, FieldId, label_of, same_label};
 use super::line::FieldLine;
 use super::reader::Reader;
 use super::record::{Completeness, RawField, RawRecord};
 use super::values::{
     Switch, could_be_cut, has_shape, is_elided, is_null, parse_switch, split_text, split_token,
 };
+use crate::model::flags::DefaultFlags;
 use crate::model::ids::{AppId, Thumbprint};
 use crate::model::mapping::{ExtendedProperty, Mapping};
 use crate::model::source::{Location, Origin, SourceError, SourceErrorKind};
@@ -37,10 +38,9 @@ impl Reader<'_> {
         }
         self.read_by_label(by_label, &mut mapping, &mut completeness);
         if !positional {
-            complete = record
-                .fields
-                .iter()
-                .any(|raw| !raw.in_extended && raw.id == Some(FieldId::Flag(NEGOTIATE_CLIENT_CERT)));
+            complete = record.fields.iter().any(|raw| {
+                !raw.in_extended && raw.id == Some(FieldId::Flag(DefaultFlags::NEGOTIATE_CLIENT_CERT))
+            });
         }
 
         let reason = if record.elided {
@@ -260,13 +260,15 @@ impl Reader<'_> {
                 (FieldId::VerifyRevocation, _) => mapping.params.verify_client_cert_revocation = on,
                 (FieldId::CachedOnly, _) => mapping.params.verify_revocation_cached_only = on,
                 (FieldId::UsageCheck, _) => mapping.params.usage_check = on,
-                (FieldId::Flag(bit), Some(true)) => mapping.flags.0 |= bit,
-                (FieldId::Flag(bit), Some(false)) => mapping.flags.0 &= !bit,
+                (FieldId::Flag(bit), Some(true)) => mapping.flags.insert(bit),
+                (FieldId::Flag(bit), Some(false)) => mapping.flags.remove(bit),
                 _ => {}
             }
             // Only builds that print the protocol lines (Disable HTTP2 and later, 0x10 up)
             // tell a clear protocol bit from one that was never shown.
-            if matches!(id, FieldId::Flag(bit) if bit >= 0x10) && on.is_some() {
+            if matches!(id, FieldId::Flag(bit) if bit.bits() >= DefaultFlags::DISABLE_HTTP2.bits())
+                && on.is_some()
+            {
                 mapping.flags_known = true;
             }
             return;

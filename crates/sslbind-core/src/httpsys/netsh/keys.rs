@@ -31,8 +31,10 @@ pub fn parse_mapping_key(kind: MappingKind, token: &str) -> Option<MappingKey> {
         MappingKind::Ip => {
             token.parse::<SocketAddr>().ok().filter(|address| address.port() != 0).map(MappingKey::Ip)
         }
-        MappingKind::Sni => host_port(token).map(|(host, port)| MappingKey::Sni { host, port }),
-        MappingKind::ScopedCcs => host_port(token).map(|(host, port)| MappingKey::ScopedCcs { host, port }),
+        MappingKind::Sni => host_port(token).map(|(host, port)| MappingKey::Sni { host: host.into(), port }),
+        MappingKind::ScopedCcs => {
+            host_port(token).map(|(host, port)| MappingKey::ScopedCcs { host: host.into(), port })
+        }
         MappingKind::Ccs => port(token).map(|port| MappingKey::Ccs { port }),
     }
 }
@@ -119,15 +121,4 @@ pub(super) fn key_start(field: &FieldLine<'_>, may_start_spaced: impl Fn(&str) -
         return None;
     }
     Some(KeyStart::Valid { key, localised: true, annotation: rest.to_owned() })
-}
-
-/// Hosts compare case-insensitively, so duplicates are found on lowercased keys.
-pub(super) fn identity(key: &MappingKey) -> MappingKey {
-    match key {
-        MappingKey::Sni { host, port } => MappingKey::Sni { host: host.to_lowercase(), port: *port },
-        MappingKey::ScopedCcs { host, port } => {
-            MappingKey::ScopedCcs { host: host.to_lowercase(), port: *port }
-        }
-        other => other.clone(),
-    }
 }

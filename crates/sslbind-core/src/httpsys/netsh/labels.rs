@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::model::mapping::DefaultFlags;
+use crate::model::flags::{DEFAULT_FLAGS, DefaultFlags};
 
 /// A label lowercased without whitespace, so that `Disable TLS1.2`, `disable  tls1.2` and a
 /// label padded with non-breaking spaces compare equal.
@@ -57,8 +57,8 @@ pub(super) enum FieldId {
     UrlTimeout,
     CtlIdentifier,
     CtlStoreName,
-    /// A yes/no line that is a `DefaultFlags` bit, by its label in [`DefaultFlags::KNOWN`].
-    Flag(u32),
+    /// A yes/no line that is a `DefaultFlags` bit, by its label in [`DEFAULT_FLAGS`].
+    Flag(DefaultFlags),
 }
 
 /// The fields that are not `DefaultFlags` bits, with the labels netsh prints.
@@ -75,11 +75,6 @@ pub(super) const PARAM_FIELDS: [(&str, FieldId); 10] = [
     ("Ctl Store Name", FieldId::CtlStoreName),
 ];
 
-/// `DefaultFlags` bit of "DS Mapper Usage".
-pub(super) const DS_MAPPER: u32 = 0x1;
-/// `DefaultFlags` bit of "Negotiate Client Certificate".
-pub(super) const NEGOTIATE_CLIENT_CERT: u32 = 0x2;
-
 /// The fields every Windows version prints after the key line, in their order
 /// (docs/httpsys.md#field-order): what a localised record is read by when its labels are unknown.
 pub(super) const CLASSIC_ORDER: [FieldId; 12] = [
@@ -93,14 +88,14 @@ pub(super) const CLASSIC_ORDER: [FieldId; 12] = [
     FieldId::UrlTimeout,
     FieldId::CtlIdentifier,
     FieldId::CtlStoreName,
-    FieldId::Flag(DS_MAPPER),
-    FieldId::Flag(NEGOTIATE_CLIENT_CERT),
+    FieldId::Flag(DefaultFlags::USE_DS_MAPPER),
+    FieldId::Flag(DefaultFlags::NEGOTIATE_CLIENT_CERT),
 ];
 
 /// The known labels, normalised once: every field line is looked up here.
 pub(super) static KNOWN_FIELDS: LazyLock<Vec<(String, FieldId)>> = LazyLock::new(|| {
     let params = PARAM_FIELDS.iter().map(|(label, id)| (normalize(label), *id));
-    let flags = DefaultFlags::KNOWN.iter().map(|(bit, _, label)| (normalize(label), FieldId::Flag(*bit)));
+    let flags = DEFAULT_FLAGS.iter().map(|info| (normalize(info.netsh_label), FieldId::Flag(info.flag)));
     params.chain(flags).collect()
 });
 
@@ -137,9 +132,7 @@ pub(super) fn identify(label: &str) -> (Cow<'static, str>, Option<FieldId>) {
 pub(super) fn label_of(id: FieldId) -> &'static str {
     let param = PARAM_FIELDS.iter().find(|(_, known)| *known == id).map(|(label, _)| *label);
     let flag = || match id {
-        FieldId::Flag(bit) => {
-            DefaultFlags::KNOWN.iter().find(|(known, _, _)| *known == bit).map(|(_, _, label)| *label)
-        }
+        FieldId::Flag(bit) => DefaultFlags::info(bit).map(|info| info.netsh_label),
         _ => None,
     };
     param.or_else(flag).unwrap_or("field")
@@ -160,8 +153,11 @@ mod tests {
 
     #[test]
     fn classic_order_agrees_with_the_flag_table() {
-        assert_eq!(label_of(FieldId::Flag(DS_MAPPER)), "DS Mapper Usage");
-        assert_eq!(label_of(FieldId::Flag(NEGOTIATE_CLIENT_CERT)), "Negotiate Client Certificate");
+        assert_eq!(label_of(FieldId::Flag(DefaultFlags::USE_DS_MAPPER)), "DS Mapper Usage");
+        assert_eq!(
+            label_of(FieldId::Flag(DefaultFlags::NEGOTIATE_CLIENT_CERT)),
+            "Negotiate Client Certificate"
+        );
         for id in CLASSIC_ORDER {
             assert_eq!(identify(label_of(id)).1, Some(id));
         }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::NetshRead;
 use super::clean::{Cleaning, column_of, line_number, lines};
-use super::keys::{KeyStart, identity, key_start};
+use super::keys::{KeyStart, key_start};
 use super::labels::is_cut_label;
 use super::line::{FieldLine, Kind, classify};
 use super::record::RawRecord;
@@ -38,7 +38,7 @@ pub(super) struct Orphans {
 pub(super) struct Reader<'p> {
     pub(super) path: &'p Arc<str>,
     pub(super) mappings: Vec<Mapping>,
-    /// Where each key's mapping is in `mappings`, by [`identity`].
+    /// Where each key's mapping is in `mappings`, by key (hosts compare by their normalised form).
     pub(super) keys: HashMap<MappingKey, usize>,
     pub(super) warnings: Warnings,
     pub(super) orphans: Option<Orphans>,
@@ -311,7 +311,7 @@ impl<'p> Reader<'p> {
     }
 
     pub(super) fn add(&mut self, mapping: Mapping) {
-        let identity = identity(&mapping.key);
+        let identity = mapping.key.clone();
         let key = mapping.key.to_string();
         // Mappings read here always come from a line of the file.
         let (line, column) = mapping.origin.location().and_then(Location::line_column).unwrap_or((0, 1));

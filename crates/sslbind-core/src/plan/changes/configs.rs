@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::iis::edit::{self, EditError};
 use crate::iis::read_config;
-use crate::model::binding::SslFlags;
+use crate::model::flags::SslFlags;
 use crate::model::machine::ConfigFile;
 use crate::plan::validate::sni_without_host;
 
@@ -58,7 +58,8 @@ impl Planner<'_> {
                     ));
                     return Ok(());
                 }
-                let flags = u32::from(*sni) * SslFlags::SNI + u32::from(*ccs) * SslFlags::CENTRAL_CERT_STORE;
+                let flags = u32::from(*sni) * SslFlags::SNI.bits()
+                    + u32::from(*ccs) * SslFlags::CENTRAL_CERT_STORE.bits();
                 let ssl_flags = (protocol.eq_ignore_ascii_case("https") && flags != 0).then_some(flags);
                 self.apply_edit(target.config, |text| {
                     edit::add_binding(text, site, protocol, information, ssl_flags)
@@ -88,7 +89,8 @@ impl Planner<'_> {
                 let current = self.binding_flags(target.config, site, protocol, information)?;
                 self.check_sni_host(protocol, current, *sni, information, to.as_deref())?;
                 if let Some(sni) = sni {
-                    let flags = if *sni { current | SslFlags::SNI } else { current & !SslFlags::SNI };
+                    let flags =
+                        if *sni { current | SslFlags::SNI.bits() } else { current & !SslFlags::SNI.bits() };
                     if flags != current {
                         self.apply_edit(target.config, |text| {
                             edit::set_binding_attribute(
@@ -138,7 +140,7 @@ impl Planner<'_> {
         information: &str,
         to: Option<&str>,
     ) -> Result<(), PlanError> {
-        let sni_after = sni.unwrap_or(current & SslFlags::SNI != 0);
+        let sni_after = sni.unwrap_or(current & SslFlags::SNI.bits() != 0);
         if (sni != Some(true) && to.is_none()) || !sni_after || !protocol.eq_ignore_ascii_case("https") {
             return Ok(());
         }
@@ -170,7 +172,7 @@ impl Planner<'_> {
                 binding.protocol.eq_ignore_ascii_case(protocol)
                     && binding.information.eq_ignore_ascii_case(information)
             })
-            .map(|binding| binding.ssl_flags.0)
+            .map(|binding| binding.ssl_flags.bits())
             .ok_or_else(|| PlanError::Edit {
                 path: Arc::clone(&self.machine().configs[config].path),
                 error: EditError::BindingNotFound {

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::analysis::{BindingRef, MappingStatus};
 use crate::certs::covers_host;
+use crate::model::host::HostName;
 use crate::model::ids::{AppId, Thumbprint};
 use crate::model::machine::{ConfigFile, Machine, ServerFlavor};
 use crate::model::mapping::{Mapping, MappingKey};
@@ -50,7 +51,7 @@ impl Planner<'_> {
                 let Some(position) = self.before.index.get(key) else {
                     return Err(PlanError::MappingNotFound { key: key.clone() });
                 };
-                let mapping = &self.machine().mappings[position];
+                let mapping = self.machine().mapping(position);
                 let users = self.users_of(position);
                 if !users.is_empty() {
                     self.refuse(format!(
@@ -67,7 +68,7 @@ impl Planner<'_> {
                     if has_configs && analysis.status == MappingStatus::Idle {
                         self.plan
                             .ops
-                            .push(MappingOp::Delete(self.machine().mappings[analysis.mapping].clone()));
+                            .push(MappingOp::Delete(self.machine().mapping(analysis.mapping).clone()));
                     }
                 }
                 if !has_configs {
@@ -148,7 +149,7 @@ impl Planner<'_> {
                 self.plan.ops.push(MappingOp::Add(mapping));
             }
             Some(position) => {
-                let existing = &self.machine().mappings[position];
+                let existing = self.machine().mapping(position);
                 let same_store = store
                     .as_deref()
                     .is_none_or(|store| store.eq_ignore_ascii_case(existing.effective_store()));
@@ -195,13 +196,13 @@ impl Planner<'_> {
         self.before.bindings.iter().find_map(|analysis| {
             let (_, candidate, binding) = binding_at(self.machine(), analysis.binding);
             let matches = names_binding(candidate, binding, site, protocol, information);
-            let mapping = &self.machine().mappings[analysis.effective().filter(|_| matches)?];
+            let mapping = self.machine().mapping(analysis.effective().filter(|_| matches)?);
             Some((mapping.certificate_hash?, mapping.certificate_store.clone()))
         })
     }
 
     fn check_covers(&mut self, hash: &Thumbprint, host: &str, key: &MappingKey) {
-        match self.machine().certificate(hash) {
+        match self.machine().certificate_with_thumbprint(hash) {
             Some(certificate) if !covers_host(certificate, host) => self
                 .refuse(format!("certificate {hash} does not cover `{host}`, the host of mapping `{key}`")),
             Some(_) => {}
@@ -212,20 +213,20 @@ impl Planner<'_> {
     }
 
     fn rebind(&mut self, from: Thumbprint, to: Thumbprint, store: Option<&str>) {
-        let new_certificate = self.machine().certificate(&to).cloned();
+        let new_certificate = self.machine().certificate_with_thumbprint(&to).cloned();
         let mut moved = 0;
-        for (position, mapping) in self.machine().mappings.iter().enumerate() {
+        for (position, mapping) in self.machine().mappings_with_ids() {
             if mapping.certificate_hash != Some(from) {
                 continue;
             }
             let mut hosts: BTreeSet<String> = BTreeSet::new();
             if let MappingKey::Sni { host, .. } = &mapping.key {
-                hosts.insert(host.to_ascii_lowercase());
+                hosts.insert(host.normalized().to_owned());
             }
             for user in self.users_of(position) {
                 let (_, _, binding) = binding_at(self.machine(), user);
                 if let Some(host) = binding.http_endpoint().and_then(|endpoint| endpoint.specific_host()) {
-                    hosts.insert(host.to_ascii_lowercase());
+                    hosts.insert(HostName::new(host).normalized().to_owned());
                 }
             }
             match &new_certificate {

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use crate::analysis::selection::UnknownCcsFolder;
 use crate::analysis::{Analysis, BindingRef, analyze};
 use crate::iis::edit::EditError;
-use crate::model::binding::SslFlags;
+use crate::model::flags::SslFlags;
 use crate::model::ids::{AppId, Thumbprint};
 use crate::model::machine::{ConfigFile, Machine};
 use crate::model::mapping::{Mapping, MappingKey};
@@ -257,13 +257,11 @@ pub fn apply_ops(mappings: &[Mapping], ops: &[MappingOp]) -> Vec<Mapping> {
         match op {
             MappingOp::Add(mapping) => result.push(mapping.clone()),
             MappingOp::Replace { after, .. } => {
-                if let Some(existing) =
-                    result.iter_mut().find(|existing| existing.key.same_record(&after.key))
-                {
+                if let Some(existing) = result.iter_mut().find(|existing| existing.key == after.key) {
                     *existing = after.clone();
                 }
             }
-            MappingOp::Delete(mapping) => result.retain(|existing| !existing.key.same_record(&mapping.key)),
+            MappingOp::Delete(mapping) => result.retain(|existing| existing.key != mapping.key),
         }
     }
     result
@@ -305,11 +303,11 @@ fn names_binding(
 }
 
 /// A binding that is in no config, to ask what it would need.
-fn planned_binding(protocol: &str, information: &str, flags: u32) -> crate::model::binding::Binding {
+fn planned_binding(protocol: &str, information: &str, flags: SslFlags) -> crate::model::binding::Binding {
     crate::model::binding::Binding {
         protocol: protocol.to_owned(),
         information: information.to_owned(),
-        ssl_flags: SslFlags(flags),
+        ssl_flags: flags,
         endpoint: crate::iis::parse_binding_information(protocol, information),
         origin: Origin::Planned,
     }

@@ -5,8 +5,9 @@
 
 use crate::analysis::selection::UnknownCcsFolder;
 use crate::analysis::{BindingRef, MappingStatus, analyze};
-use crate::model::binding::SslFlags;
+use crate::model::flags::SslFlags;
 use crate::model::machine::Machine;
+use crate::model::machine::MappingId;
 use crate::model::mapping::{Mapping, MappingKey};
 use crate::owners::Owner;
 use crate::plan::ops::MappingOp;
@@ -38,7 +39,7 @@ impl Planner<'_> {
                 .collect(),
             _ => return,
         };
-        let mut candidates: Vec<usize> = Vec::new();
+        let mut candidates: Vec<MappingId> = Vec::new();
         for analysis in self.before.bindings.iter().filter(|analysis| removed.contains(&analysis.binding)) {
             let expected = analysis.expected.as_ref().and_then(|key| self.before.index.get(key));
             for position in [expected, analysis.effective()].into_iter().flatten() {
@@ -60,9 +61,8 @@ impl Planner<'_> {
         }
         let after_analysis = analyze(after, &UnknownCcsFolder, &SelectionAssumptions::default());
         for position in candidates {
-            let mapping = &self.machine().mappings[position];
-            let Some(now) =
-                after_analysis.index.get(&mapping.key).map(|index| &after_analysis.mappings[index])
+            let mapping = self.machine().mapping(position);
+            let Some(now) = after_analysis.index.get(&mapping.key).map(|id| after_analysis.mapping(id))
             else {
                 continue;
             };
@@ -93,8 +93,8 @@ impl Planner<'_> {
         }
     }
 
-    pub(super) fn users_of(&self, position: usize) -> Vec<BindingRef> {
-        self.before.mappings[position].used_by.clone()
+    pub(super) fn users_of(&self, position: MappingId) -> Vec<BindingRef> {
+        self.before.mapping(position).used_by.clone()
     }
 
     pub(super) fn describe_users(&self, users: &[BindingRef]) -> String {
@@ -102,9 +102,9 @@ impl Planner<'_> {
     }
 
     /// Refuses touching a reserved or foreign mapping unless forced.
-    pub(super) fn protect(&mut self, position: usize, action: &str) {
-        let mapping = &self.machine().mappings[position];
-        let status = self.before.mappings[position].status;
+    pub(super) fn protect(&mut self, position: MappingId, action: &str) {
+        let mapping = self.machine().mapping(position);
+        let status = self.before.mapping(position).status;
         let owner = mapping.app_id.and_then(Owner::of);
         if status == MappingStatus::Reserved {
             self.refuse(format!(
@@ -124,7 +124,7 @@ impl Planner<'_> {
 /// The mappings an https binding with this bindingInformation expects with any sslFlags:
 /// its IP mapping, its SNI mapping (when it has a host name) and the CCS mapping of its port.
 fn possible_keys(protocol: &str, information: &str) -> Vec<MappingKey> {
-    [0, SslFlags::SNI, SslFlags::SNI | SslFlags::CENTRAL_CERT_STORE]
+    [SslFlags::empty(), SslFlags::SNI, SslFlags::SNI | SslFlags::CENTRAL_CERT_STORE]
         .into_iter()
         .filter_map(|flags| crate::analysis::expected_mapping(&planned_binding(protocol, information, flags)))
         .collect()

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::model::flags::SslFlags;
 use crate::model::machine::{ConfigFile, Machine};
 use crate::plan::ops::{UrlAclOp, reservation_url};
 
@@ -71,8 +72,9 @@ impl Planner<'_> {
                     .any(|candidate| candidate.name.eq_ignore_ascii_case(site))
                     .then_some(config.flavor)
             });
-            let url =
-                flavor.and_then(|flavor| reservation_url(flavor, &planned_binding(protocol, information, 0)));
+            let url = flavor.and_then(|flavor| {
+                reservation_url(flavor, &planned_binding(protocol, information, SslFlags::empty()))
+            });
             gone.extend(url.filter(|url| !now.contains(url)));
         }
         for url in &gone {

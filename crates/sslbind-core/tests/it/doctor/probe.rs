@@ -32,12 +32,10 @@ fn shape(machine: &Machine, requests: &[ProbeRequest]) -> String {
         .map(|request| {
             let expected = match &request.expected {
                 None => "-".to_owned(),
-                Some(expected) => {
-                    match expected.mapping.and_then(|position| machine.mappings.get(position)) {
-                        Some(mapping) => mapping.key.to_string(),
-                        None => "reset".to_owned(),
-                    }
-                }
+                Some(expected) => match expected.mapping.map(|id| machine.mapping(id)) {
+                    Some(mapping) => mapping.key.to_string(),
+                    None => "reset".to_owned(),
+                },
             };
             format!(
                 "{} sni={} to={} {} expected={} binding={}\n",

@@ -155,7 +155,7 @@ pub fn decode_record(kind: MappingKind, buffer: &[u8], base: usize) -> Result<De
         reader.wide_string(p + param::CTL_IDENTIFIER, "pDefaultSslCtlIdentifier", &mut warnings)?;
     mapping.params.ctl_store_name =
         reader.wide_string(p + param::CTL_STORE, "pDefaultSslCtlStoreName", &mut warnings)?;
-    mapping.flags = DefaultFlags(reader.u32(p + param::FLAGS)?);
+    mapping.flags = DefaultFlags::from_bits_retain(reader.u32(p + param::FLAGS)?);
     Ok(DecodedRecord { mapping, warnings })
 }
 

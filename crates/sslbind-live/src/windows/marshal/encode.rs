@@ -104,7 +104,7 @@ pub fn encode_set(mapping: &Mapping) -> Result<EncodedRecord, EncodeError> {
     image.put(p + param::TIMEOUT, &params.url_retrieval_timeout.unwrap_or(0).to_le_bytes());
     image.string(p + param::CTL_IDENTIFIER, params.ctl_identifier.as_deref(), "CTL identifier")?;
     image.string(p + param::CTL_STORE, params.ctl_store_name.as_deref(), "CTL store name")?;
-    image.put(p + param::FLAGS, &mapping.flags.0.to_le_bytes());
+    image.put(p + param::FLAGS, &mapping.flags.bits().to_le_bytes());
     Ok(image.finish(config_id(kind)))
 }
 

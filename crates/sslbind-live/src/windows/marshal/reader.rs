@@ -207,8 +207,8 @@ impl<'b> Reader<'b> {
         Ok(match (kind, host) {
             (MappingKind::Ip, _) => MappingKey::Ip(address),
             (MappingKind::Ccs, _) => MappingKey::Ccs { port },
-            (MappingKind::Sni, Some(host)) => MappingKey::Sni { host, port },
-            (MappingKind::ScopedCcs, Some(host)) => MappingKey::ScopedCcs { host, port },
+            (MappingKind::Sni, Some(host)) => MappingKey::Sni { host: host.into(), port },
+            (MappingKind::ScopedCcs, Some(host)) => MappingKey::ScopedCcs { host: host.into(), port },
             (MappingKind::Sni | MappingKind::ScopedCcs, None) => {
                 return Err(DecodeError::NullPointer { field: "Host" });
             }
