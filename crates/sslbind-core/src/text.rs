@@ -236,17 +236,8 @@ mod tests {
 
     /// The standard library's decoder, as the reference for `encoding_rs`'s with our odd byte.
     fn reference_utf16(bytes: &[u8]) -> (String, bool) {
-        let units = bytes.chunks_exact(2).map(|pair| u16::from_le_bytes([pair[0], pair[1]]));
-        let mut lossy = bytes.len() % 2 == 1;
-        let text: String = char::decode_utf16(units)
-            .map(|decoded| {
-                decoded.unwrap_or_else(|_| {
-                    lossy = true;
-                    char::REPLACEMENT_CHARACTER
-                })
-            })
-            .collect();
-        (text, lossy)
+        let (text, lossy) = decode_utf16_units(&utf16le_code_units(bytes));
+        (text, lossy || bytes.len() % 2 == 1)
     }
 
     proptest::proptest! {

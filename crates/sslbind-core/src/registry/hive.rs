@@ -70,24 +70,24 @@ pub fn read_hive(path: &Arc<str>, hive_name: &str, bytes: &[u8]) -> Result<HiveR
 /// The base block's signature.
 const REGF: &[u8] = b"regf";
 /// Size of the base block; cell offsets count from its end.
-const BASE_BLOCK_LEN: usize = 4096;
+pub(super) const BASE_BLOCK_LEN: usize = 4096;
 /// The "no cell" offset (no subkeys, no values, no class name).
-const NO_CELL: u32 = u32::MAX;
+pub(super) const NO_CELL: u32 = u32::MAX;
 /// Windows refuses to create keys nested deeper than this; a hive that has them is damaged.
 const MAX_DEPTH: usize = 512;
 /// Data longer than this is split into `db` segments of this size in hives of version 1.4+.
 const BIG_DATA_SEGMENT: usize = 16344;
 /// Value data of this size or less is stored in the value's own data-offset field when the
 /// top bit of the size is set.
-const INLINE_FLAG: u32 = 0x8000_0000;
+pub(super) const INLINE_FLAG: u32 = 0x8000_0000;
 /// Fixed part of a key node (`nk`) before its name.
-const NK_LEN: usize = 0x4C;
+pub(super) const NK_LEN: usize = 0x4C;
 /// Fixed part of a value (`vk`) before its name.
-const VK_LEN: usize = 0x14;
+pub(super) const VK_LEN: usize = 0x14;
 /// Key name stored as Latin-1 (`KEY_COMP_NAME`), else UTF-16LE.
-const KEY_COMP_NAME: u16 = 0x0020;
+pub(super) const KEY_COMP_NAME: u16 = 0x0020;
 /// Value name stored as Latin-1 (`VALUE_COMP_NAME`), else UTF-16LE.
-const VALUE_COMP_NAME: u16 = 0x0001;
+pub(super) const VALUE_COMP_NAME: u16 = 0x0001;
 
 /// Registry value types (winnt.h) that map onto [`RegistryData`] variants.
 const REG_SZ: u32 = 1;

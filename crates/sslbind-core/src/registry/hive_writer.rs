@@ -11,26 +11,15 @@
 //! written: readers of offline hives, sslbind's included, do not need them. The external test
 //! suite checks that sslbind reads these hives exactly as it reads the ones hivex writes.
 
+use super::hive::{BASE_BLOCK_LEN, INLINE_FLAG, KEY_COMP_NAME, NK_LEN, NO_CELL, VALUE_COMP_NAME, VK_LEN};
 use super::{RegistryData, RegistryTree};
 
-/// Size of the base block; cell offsets count from its end.
-const BASE_BLOCK_LEN: usize = 4096;
 /// Size of a hive bin's header.
 const BIN_HEADER_LEN: usize = 0x20;
-/// The "no cell" offset.
-const NO_CELL: u32 = u32::MAX;
-/// Fixed part of a key node before its name.
-const NK_LEN: usize = 0x4C;
-/// Fixed part of a value before its name.
-const VK_LEN: usize = 0x14;
-/// Key flags: the root key, which cannot be deleted; names stored as Latin-1.
+/// Key flags: the root key, which cannot be deleted (names stored as Latin-1 is the reader's
+/// `KEY_COMP_NAME`).
 const KEY_HIVE_ENTRY: u16 = 0x0004;
 const KEY_NO_DELETE: u16 = 0x0008;
-const KEY_COMP_NAME: u16 = 0x0020;
-/// Value flag: name stored as Latin-1.
-const VALUE_COMP_NAME: u16 = 0x0001;
-/// Data of this size or less lives in the value's data-offset field.
-const INLINE_FLAG: u32 = 0x8000_0000;
 /// Subkeys per `lf` list before an `ri` index root splits them.
 const LEAF_CAPACITY: usize = 500;
 
