@@ -6,7 +6,6 @@ use crate::doctor::fix::Fix;
 use crate::doctor::rules::{appcmd_binding_selector, appcmd_set_site};
 use crate::doctor::{Code, Context, Finding};
 use crate::model::binding::{Binding, Site};
-use crate::model::host::HostName;
 
 /// The explanation `sslbind explain duplicate-binding` prints.
 pub const EXPLANATION: &str = "\
@@ -23,7 +22,7 @@ or sites cloned from a template. Remove the repeat from the site that should not
 /// Reports every later occurrence of a protocol and bindingInformation within one config.
 pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for config in &context.machine.configs {
-        let mut first_seen: HashMap<(String, String, HostName), (&Site, &Binding)> = HashMap::new();
+        let mut first_seen: HashMap<(String, String), (&Site, &Binding)> = HashMap::new();
         for site in &config.sites {
             for binding in &site.bindings {
                 let key = identity(binding);
@@ -85,14 +84,13 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     }
 }
 
-/// What IIS tells bindings apart by: the protocol and `bindingInformation` without regard to
-/// case, the host of an `IP:port:host` binding compared as a host name (so a trailing dot, or
-/// the Unicode and punycode spellings of one name, do not make another binding).
-fn identity(binding: &Binding) -> (String, String, HostName) {
-    let information = binding.information.as_str();
-    let (address_and_port, host) = match binding.http_endpoint() {
-        Some(_) => information.rsplit_once(':').unwrap_or((information, "")),
-        None => (information, ""),
-    };
-    (binding.protocol.to_lowercase(), address_and_port.to_lowercase(), HostName::new(host))
+/// What IIS's configuration system tells binding entries apart by: the protocol and the
+/// `bindingInformation` text without regard to case. Deliberately not [`HostName`]'s identity,
+/// which is HTTP.sys's for mapping keys: IIS stores `www.example.com.` and `www.example.com`
+/// as two entries and routes them as two host headers, so folding a trailing dot or an IDN
+/// spelling here would report repeats that IIS does not have.
+///
+/// [`HostName`]: crate::model::host::HostName
+fn identity(binding: &Binding) -> (String, String) {
+    (binding.protocol.to_lowercase(), binding.information.to_lowercase())
 }

@@ -53,7 +53,10 @@ fn near_misses_other_protocols_other_text_and_other_configs() {
         .binding("b", "https", "*:443:b.example.com", 1)
         .binding("b", "https", "10.0.0.5:443:a.example.com", 1)
         .binding("c", "net.pipe", "*", 0)
-        .binding("c", "net.tcp", "808:*", 0);
+        .binding("c", "net.tcp", "808:*", 0)
+        // Two entries and two host headers to IIS, though HTTP.sys keys fold the dot.
+        .binding("d", "https", "*:443:shop.example.com", 1)
+        .binding("e", "https", "*:443:shop.example.com.", 1);
     assert_eq!(report(&findings(builder), Code::DuplicateBinding), "");
 
     // IIS and IIS Express are different servers, each with its own config.
