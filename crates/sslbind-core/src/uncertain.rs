@@ -40,18 +40,18 @@ impl Default for SelectionAssumptions {
 /// UNCERTAIN: the IIS Express installer pre-creates `0.0.0.0:44300` to `0.0.0.0:44399` with
 /// its AppId (docs/httpsys.md#iis-express-reserved-range; whether newer versions use
 /// `localhost:443xx` SNI records instead is unknown). Such mappings are idle by design.
-pub const IIS_EXPRESS_RESERVED_PORTS: std::ops::RangeInclusive<u16> = 44300..=44399;
+pub(crate) const IIS_EXPRESS_RESERVED_PORTS: std::ops::RangeInclusive<u16> = 44300..=44399;
 
 /// UNCERTAIN: the `DefaultFlags` bit IIS writes for each `sslFlags` bit from 4 to 64
 /// (docs/httpsys.md#sslflags-to-defaultflags: inferred from the names, never observed): the `default_flag` column of
 /// [`SSL_FLAGS`], as pairs in `sslFlags` bit order.
-pub fn ssl_flags_to_default_flags() -> impl Iterator<Item = (SslFlags, DefaultFlags)> {
+pub(crate) fn ssl_flags_to_default_flags() -> impl Iterator<Item = (SslFlags, DefaultFlags)> {
     SSL_FLAGS.iter().filter_map(|info| Some((info.flag, info.default_flag?)))
 }
 
 /// The `DefaultFlags` bits IIS would write for a binding's `sslFlags`, by
 /// [`ssl_flags_to_default_flags`].
-pub fn default_flags_for_ssl_flags(ssl_flags: SslFlags) -> DefaultFlags {
+pub(crate) fn default_flags_for_ssl_flags(ssl_flags: SslFlags) -> DefaultFlags {
     ssl_flags_to_default_flags()
         .filter(|(ssl_bit, _)| ssl_flags.contains(*ssl_bit))
         .fold(DefaultFlags::empty(), |flags, (_, default_bit)| flags | default_bit)

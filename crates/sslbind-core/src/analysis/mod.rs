@@ -205,7 +205,7 @@ pub fn expected_mapping(binding: &Binding) -> Option<MappingKey> {
 /// The connection a client of `endpoint` makes: to the binding's address (any unassigned
 /// IPv4 address for `*`), sending the binding's host as SNI unless the host is empty, the
 /// lone `*`, or an IP literal (clients never send an IP address as SNI, RFC 6066 §3).
-pub fn connection_for(endpoint: &HttpEndpoint) -> Connection {
+pub(crate) fn connection_for(endpoint: &HttpEndpoint) -> Connection {
     let local = match endpoint.address {
         BindingAddress::Ip(ip) => LocalAddress::Ip(ip),
         BindingAddress::AllUnassigned | BindingAddress::Empty => LocalAddress::Unassigned(IpFamily::V4),

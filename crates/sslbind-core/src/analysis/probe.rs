@@ -24,7 +24,7 @@ use crate::uncertain::SelectionAssumptions;
 
 /// The host probed for a binding that names no host and no address (`*:443:`) when no
 /// `--connect` address is given: the machine the probe runs on.
-pub const LOCAL_HOST: &str = "localhost";
+pub(crate) const LOCAL_HOST: &str = "localhost";
 
 /// An explicit `https://host:port/` target given on the command line.
 #[derive(Clone, Debug, PartialEq, Eq)]

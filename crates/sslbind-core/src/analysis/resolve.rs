@@ -261,7 +261,7 @@ pub fn resolve(
 /// wildcard that matches it ([`uncertain::wildcard_host_matches`]), or be empty or `*`.
 /// The best match by [`uncertain::routing_rank`] wins; between equals, the first in document
 /// order, and the others are noted.
-pub fn route(machine: &Machine, host: &str, port: u16, local: LocalAddress) -> Routing {
+pub(crate) fn route(machine: &Machine, host: &str, port: u16, local: LocalAddress) -> Routing {
     let local_ip = match local {
         LocalAddress::Ip(ip) if !ip.is_unspecified() => Some(ip.to_canonical()),
         LocalAddress::Ip(_) | LocalAddress::Unassigned(_) => None,

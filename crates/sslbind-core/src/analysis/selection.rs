@@ -268,7 +268,7 @@ fn try_ccs(
 /// The files the CCS provider looks for, in order: `<host>.pfx`, then `_.<parent>.pfx`
 /// (docs/httpsys.md#ccs-file-names). A wildcard host `*.example.com` maps straight to
 /// `_.example.com.pfx`.
-pub fn ccs_file_names(host: &str) -> Vec<String> {
+pub(crate) fn ccs_file_names(host: &str) -> Vec<String> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     if let Some(parent) = host.strip_prefix("*.") {
         return vec![format!("_.{parent}.pfx")];

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-pub use crate::httpsys::command::{netsh_add, netsh_delete, netsh_key, netsh_show};
+pub(crate) use crate::httpsys::command::{netsh_add, netsh_delete, netsh_show};
 
 /// A way to fix a finding.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,9 +7,9 @@
 //! the default, which users override per run ([`Overrides`]).
 
 pub mod codes;
-pub mod fix;
+mod fix;
 pub mod probe;
-pub mod rules;
+mod rules;
 
 use time::OffsetDateTime;
 
@@ -23,7 +23,7 @@ use crate::model::mapping::{Mapping, MappingKey};
 use crate::model::source::Origin;
 pub use codes::{Code, Repair, Rule, Severity};
 pub use fix::Fix;
-pub use rules::RuleHalf;
+pub use rules::{RuleHalf, run_all};
 
 /// What a rule found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,7 +143,7 @@ pub struct Context<'a> {
 
 /// One https binding with a parsed end point, ready for rules.
 #[derive(Clone, Copy)]
-pub struct HttpsBinding<'a> {
+pub(crate) struct HttpsBinding<'a> {
     /// The analysis of it.
     pub analysis: &'a BindingAnalysis,
     /// Its config.
@@ -165,7 +165,7 @@ impl<'a> Context<'a> {
     }
 
     /// Every https binding whose `bindingInformation` parsed, in document order.
-    pub fn https_bindings(&self) -> impl Iterator<Item = HttpsBinding<'a>> + '_ {
+    pub(crate) fn https_bindings(&self) -> impl Iterator<Item = HttpsBinding<'a>> + '_ {
         self.analysis.bindings.iter().filter_map(move |analysis| {
             let (config, site, binding) = self.binding(analysis.binding);
             let endpoint = binding.http_endpoint().filter(|_| binding.is_https())?;

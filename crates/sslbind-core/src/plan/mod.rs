@@ -7,7 +7,7 @@
 pub mod changes;
 pub mod ops;
 pub mod script;
-pub mod validate;
+pub(crate) mod validate;
 
 pub use changes::{Change, ConfigChange, Plan, PlanError, PlanInput, Refusal, apply_ops, plan};
 pub use ops::{MappingOp, UrlAclOp};
