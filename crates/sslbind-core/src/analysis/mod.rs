@@ -33,6 +33,7 @@ pub struct BindingRef {
 
 /// What sslbind concluded about one binding.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BindingAnalysis {
     /// Which binding.
     pub binding: BindingRef,
@@ -55,6 +56,8 @@ impl BindingAnalysis {
 }
 
 /// A mapping's role on the machine (docs/contract.md#mapping-statuses).
+// Not `#[non_exhaustive]`: the binary shows each status in its own way, and its match must
+// fail to compile when a status is added.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MappingStatus {
     /// Some binding expects it or is served by it.
@@ -85,6 +88,7 @@ impl MappingStatus {
 
 /// What sslbind concluded about one mapping.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MappingAnalysis {
     /// Which mapping.
     pub mapping: MappingId,
@@ -100,6 +104,7 @@ pub struct MappingAnalysis {
 
 /// The analysis of a whole machine.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Analysis {
     /// One entry per binding of every site, in document order (all protocols).
     pub bindings: Vec<BindingAnalysis>,

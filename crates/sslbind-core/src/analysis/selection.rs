@@ -17,6 +17,7 @@ use crate::uncertain::SelectionAssumptions;
 
 /// The local side of a connection and what the client said in its ClientHello.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Connection {
     /// The local address the client reached.
     pub local: LocalAddress,
@@ -57,6 +58,7 @@ pub enum IpFamily {
 
 /// One key the selection tried.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Step {
     /// The key looked up.
     pub tried: MappingKey,
@@ -68,6 +70,7 @@ pub struct Step {
 
 /// The outcome of [`select`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Selection {
     /// The chosen mapping, of the slice given to [`MappingIndex::new`].
     pub chosen: Option<MappingId>,
@@ -94,6 +97,7 @@ impl CcsFiles for UnknownCcsFolder {
 
 /// The `.pfx` file names of a Central Certificate Store folder, as listed by the caller.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct CcsFolder {
     names: std::collections::HashSet<String>,
 }
@@ -113,6 +117,7 @@ impl CcsFiles for CcsFolder {
 
 /// Mappings by key, for lookups in constant time whatever the number of mappings.
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct MappingIndex {
     /// Keys compare as HTTP.sys compares them (hosts by [`HostName`]'s normalised form).
     ///

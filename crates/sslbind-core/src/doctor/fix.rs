@@ -7,6 +7,7 @@ pub(crate) use crate::httpsys::command::{netsh_add, netsh_delete, netsh_show};
 
 /// A way to fix a finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Fix {
     /// What the fix does, as an imperative sentence fragment.
     pub title: String,

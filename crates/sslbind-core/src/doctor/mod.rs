@@ -27,6 +27,7 @@ pub use rules::{RuleHalf, run_all};
 
 /// What a rule found.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Finding {
     /// The kind of problem.
     pub code: Code,
@@ -196,6 +197,7 @@ pub struct Overrides {
 /// How [`diagnose`] runs the static rules. sslbind-core starts no thread of its own: the
 /// caller chooses, and the findings are the same, in the same order, either way.
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub enum Parallelism {
     /// Every rule in turn, on the calling thread.
     Sequential,
