@@ -59,7 +59,7 @@ pub struct Decoded {
 /// Decodes `bytes`, detecting a UTF-8 or UTF-16 byte order mark.
 ///
 /// Without a BOM the bytes are taken as UTF-8, unless they look like BOM-less UTF-16 (see
-/// [`bomless_utf16`]), which some tools write. Invalid sequences are
+/// `bomless_utf16`), which some tools write. Invalid sequences are
 /// replaced rather than refused: callers report `lossy` as a warning, because a stray byte
 /// in a comment must not stop the whole file from being read.
 pub fn decode(bytes: &[u8]) -> Decoded {
@@ -144,7 +144,7 @@ pub(crate) fn to_u32(n: usize) -> u32 {
 }
 
 /// The longest piece of source text a message quotes, in characters.
-pub(crate) const QUOTE_LENGTH: usize = 60;
+pub const QUOTE_LENGTH: usize = 60;
 
 /// `text` as a message quotes it: cut to [`QUOTE_LENGTH`] characters, ending in `…` when cut,
 /// so that a warning about one endless line stays one short line.

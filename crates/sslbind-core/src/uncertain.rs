@@ -45,13 +45,13 @@ pub(crate) const IIS_EXPRESS_RESERVED_PORTS: std::ops::RangeInclusive<u16> = 443
 /// UNCERTAIN: the `DefaultFlags` bit IIS writes for each `sslFlags` bit from 4 to 64
 /// (docs/httpsys.md#sslflags-to-defaultflags: inferred from the names, never observed): the `default_flag` column of
 /// [`SSL_FLAGS`], as pairs in `sslFlags` bit order.
-pub(crate) fn ssl_flags_to_default_flags() -> impl Iterator<Item = (SslFlags, DefaultFlags)> {
+pub fn ssl_flags_to_default_flags() -> impl Iterator<Item = (SslFlags, DefaultFlags)> {
     SSL_FLAGS.iter().filter_map(|info| Some((info.flag, info.default_flag?)))
 }
 
 /// The `DefaultFlags` bits IIS would write for a binding's `sslFlags`, by
 /// [`ssl_flags_to_default_flags`].
-pub(crate) fn default_flags_for_ssl_flags(ssl_flags: SslFlags) -> DefaultFlags {
+pub fn default_flags_for_ssl_flags(ssl_flags: SslFlags) -> DefaultFlags {
     ssl_flags_to_default_flags()
         .filter(|(ssl_bit, _)| ssl_flags.contains(*ssl_bit))
         .fold(DefaultFlags::empty(), |flags, (_, default_bit)| flags | default_bit)

@@ -5,7 +5,7 @@
 //! The two halves are independent, as on Windows: HTTP.sys picks the certificate before it
 //! sees the `Host` header (by [`selection::select`], the one documented selection order), and
 //! IIS picks the site from the `Host` header after the handshake (by the routing order in
-//! [`uncertain::ROUTING_ORDER`](crate::uncertain::ROUTING_ORDER),
+//! [`uncertain::ROUTING_ORDER`],
 //! docs/httpsys.md#site-routing). Both orders are unconfirmed on a Windows host, so every
 //! step of both is recorded and shown.
 
@@ -198,7 +198,7 @@ impl Resolution {
 
 /// Resolves `request` on `machine`: the mapping HTTP.sys selects (by
 /// [`selection::select`]), its certificate and whether it covers the host, the IIS binding
-/// that takes the request ([`route`]), and the [`Verdict`], judging the certificate's dates
+/// that takes the request (`route`), and the [`Verdict`], judging the certificate's dates
 /// at `now` (which the caller reads from the clock or takes from `--now`).
 ///
 /// Callers check first that the mappings are known (`Machine::mappings_known`): with none

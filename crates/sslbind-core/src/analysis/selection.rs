@@ -4,7 +4,7 @@
 //!
 //! The order is the part of sslbind most likely to be wrong: no source settles it and it was
 //! never observed on a Windows host by us. The disputed choices are switches in
-//! [`SelectionAssumptions`](crate::uncertain::SelectionAssumptions); every step records what
+//! [`SelectionAssumptions`]; every step records what
 //! it tried so that users see the reasoning, not only the answer.
 
 use std::collections::HashMap;

@@ -16,5 +16,8 @@ mod read;
 pub use der::{CertificateError, certificate_from_der};
 pub use hostname::{covers_host, dns_identities, dns_name_matches};
 pub use index::CertificateIndex;
-pub use query::{Candidate, CertificateQuery, QueryError, ResolveError, resolve_certificate};
+pub use query::{
+    Candidate, CertificateQuery, MAX_CANDIDATES, MIN_PREFIX_DIGITS, QueryError, ResolveError,
+    resolve_certificate,
+};
 pub use read::{CertificatesRead, read_certificates};

@@ -21,10 +21,10 @@ use crate::model::{Certificate, Machine, Thumbprint};
 
 /// The fewest hex digits a prefix may have: the tables show eight, and fewer would often
 /// match several certificates on a hosting server.
-pub(crate) const MIN_PREFIX_DIGITS: usize = 8;
+pub const MIN_PREFIX_DIGITS: usize = 8;
 
 /// How many candidates an error lists; a hosting server may hold thousands.
-pub(crate) const MAX_CANDIDATES: usize = 10;
+pub const MAX_CANDIDATES: usize = 10;
 
 /// A certificate as named on the command line.
 #[derive(Clone, PartialEq, Eq, Hash)]
