@@ -6,7 +6,7 @@
 //! [`Context`] and push [`Finding`]s; they never print and never decide severities beyond
 //! the default, which users override per run ([`Overrides`]).
 
-pub mod codes;
+mod codes;
 mod fix;
 pub mod probe;
 mod rules;
@@ -21,7 +21,7 @@ use crate::model::ids::Thumbprint;
 use crate::model::machine::{CertificateId, ConfigFile, Machine, MappingId};
 use crate::model::mapping::{Mapping, MappingKey};
 use crate::model::source::Origin;
-pub use codes::{Code, Repair, Rule, Severity};
+pub use codes::{Check, Code, Repair, Rule, Severity};
 pub use fix::Fix;
 pub use rules::{RuleHalf, run_all};
 

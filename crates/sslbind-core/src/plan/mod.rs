@@ -4,7 +4,7 @@
 //! and `script` renders them as netsh or PowerShell scripts to run on the server; `validate`
 //! checks the values a change would write before anything is planned.
 
-pub mod changes;
+mod changes;
 pub mod ops;
 pub mod script;
 pub(crate) mod validate;
