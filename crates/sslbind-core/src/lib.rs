@@ -63,7 +63,7 @@
 //! ```
 
 #![forbid(unsafe_code)]
-#![warn(missing_docs, clippy::print_stdout, clippy::print_stderr)]
+#![warn(missing_docs, unreachable_pub, clippy::print_stdout, clippy::print_stderr)]
 
 pub mod analysis;
 pub mod authority;

@@ -24,7 +24,7 @@ pub enum Owner {
 }
 
 /// Every known owner with its AppId.
-pub const KNOWN_OWNERS: [(Owner, u128); 6] = [
+pub(crate) const KNOWN_OWNERS: [(Owner, u128); 6] = [
     (Owner::Iis, 0x4dc3e181_e14b_4a21_b022_59fc669b0914),
     (Owner::IisExpress, 0x214124cd_d05b_4309_9af9_9caa44b2b74a),
     (Owner::AdfsWap, 0x5d89a20c_beab_4389_9447_324788eb944a),
@@ -59,7 +59,7 @@ impl Owner {
     }
 
     /// Whether IIS or IIS Express owns the mapping, so that IIS bindings account for it.
-    pub fn is_iis_family(self) -> bool {
+    pub(crate) fn is_iis_family(self) -> bool {
         matches!(self, Owner::Iis | Owner::IisExpress)
     }
 }

@@ -24,7 +24,7 @@ use crate::model::source::{Location, Origin, Position, SourceError, SourceWarnin
 use crate::text::Encoding;
 
 /// The value of `schema` in every snapshot.
-pub const SCHEMA: &str = "sslbind-snapshot";
+pub(crate) const SCHEMA: &str = "sslbind-snapshot";
 /// The newest `schema_version` this build writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -376,14 +376,6 @@ fn mapping_document(mapping: &Mapping) -> MappingDocument {
         truncated: mapping.truncated,
         source: OriginDocument::of(&mapping.origin),
     }
-}
-
-/// Whether `bytes` look like a snapshot (a JSON object naming the snapshot schema), so that
-/// a machine argument can be a snapshot file.
-pub fn is_snapshot(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(512)];
-    head.trim_ascii_start().starts_with(b"{")
-        && head.windows(SCHEMA.len()).any(|window| window == SCHEMA.as_bytes())
 }
 
 /// Reads a snapshot written by [`write_snapshot`] (or by a tool that follows the schema).

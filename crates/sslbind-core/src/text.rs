@@ -59,7 +59,7 @@ pub struct Decoded {
 /// Decodes `bytes`, detecting a UTF-8 or UTF-16 byte order mark.
 ///
 /// Without a BOM the bytes are taken as UTF-8, unless they look like BOM-less UTF-16 (see
-/// [`bomless_utf16`]), which some tools write. Invalid sequences are
+/// `bomless_utf16`), which some tools write. Invalid sequences are
 /// replaced rather than refused: callers report `lossy` as a warning, because a stray byte
 /// in a comment must not stop the whole file from being read.
 pub fn decode(bytes: &[u8]) -> Decoded {
@@ -114,7 +114,7 @@ fn utf16_bytes(bom: &[u8], text: &str, unit: fn(u16) -> [u8; 2]) -> Vec<u8> {
 /// UTF-8 with or without its BOM (which is left out). `None` for UTF-16 and for bytes that
 /// need replacement characters; call [`decode`] then. A 100 MB config is then held once, not
 /// twice, while it is parsed.
-pub fn as_utf8(bytes: &[u8]) -> Option<(&str, Encoding)> {
+pub(crate) fn as_utf8(bytes: &[u8]) -> Option<(&str, Encoding)> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return None;
     }
@@ -139,7 +139,7 @@ pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
 
 /// `n` as a `u32` for a line or column number, saturating: positions past 4 G only occur in
 /// hostile input, where "very far" is the honest answer.
-pub fn to_u32(n: usize) -> u32 {
+pub(crate) fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 

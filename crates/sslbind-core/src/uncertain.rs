@@ -40,7 +40,7 @@ impl Default for SelectionAssumptions {
 /// UNCERTAIN: the IIS Express installer pre-creates `0.0.0.0:44300` to `0.0.0.0:44399` with
 /// its AppId (docs/httpsys.md#iis-express-reserved-range; whether newer versions use
 /// `localhost:443xx` SNI records instead is unknown). Such mappings are idle by design.
-pub const IIS_EXPRESS_RESERVED_PORTS: std::ops::RangeInclusive<u16> = 44300..=44399;
+pub(crate) const IIS_EXPRESS_RESERVED_PORTS: std::ops::RangeInclusive<u16> = 44300..=44399;
 
 /// UNCERTAIN: the `DefaultFlags` bit IIS writes for each `sslFlags` bit from 4 to 64
 /// (docs/httpsys.md#sslflags-to-defaultflags: inferred from the names, never observed): the `default_flag` column of

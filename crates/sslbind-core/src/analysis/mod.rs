@@ -33,6 +33,7 @@ pub struct BindingRef {
 
 /// What sslbind concluded about one binding.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BindingAnalysis {
     /// Which binding.
     pub binding: BindingRef,
@@ -55,6 +56,8 @@ impl BindingAnalysis {
 }
 
 /// A mapping's role on the machine (docs/contract.md#mapping-statuses).
+// Not `#[non_exhaustive]`: the binary shows each status in its own way, and its match must
+// fail to compile when a status is added.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MappingStatus {
     /// Some binding expects it or is served by it.
@@ -85,6 +88,7 @@ impl MappingStatus {
 
 /// What sslbind concluded about one mapping.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MappingAnalysis {
     /// Which mapping.
     pub mapping: MappingId,
@@ -100,6 +104,7 @@ pub struct MappingAnalysis {
 
 /// The analysis of a whole machine.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Analysis {
     /// One entry per binding of every site, in document order (all protocols).
     pub bindings: Vec<BindingAnalysis>,
@@ -205,7 +210,7 @@ pub fn expected_mapping(binding: &Binding) -> Option<MappingKey> {
 /// The connection a client of `endpoint` makes: to the binding's address (any unassigned
 /// IPv4 address for `*`), sending the binding's host as SNI unless the host is empty, the
 /// lone `*`, or an IP literal (clients never send an IP address as SNI, RFC 6066 §3).
-pub fn connection_for(endpoint: &HttpEndpoint) -> Connection {
+pub(crate) fn connection_for(endpoint: &HttpEndpoint) -> Connection {
     let local = match endpoint.address {
         BindingAddress::Ip(ip) => LocalAddress::Ip(ip),
         BindingAddress::AllUnassigned | BindingAddress::Empty => LocalAddress::Unassigned(IpFamily::V4),

@@ -24,10 +24,11 @@ use crate::uncertain::SelectionAssumptions;
 
 /// The host probed for a binding that names no host and no address (`*:443:`) when no
 /// `--connect` address is given: the machine the probe runs on.
-pub const LOCAL_HOST: &str = "localhost";
+pub(crate) const LOCAL_HOST: &str = "localhost";
 
 /// An explicit `https://host:port/` target given on the command line.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ProbeTarget {
     /// The host: a name lowercased without one trailing dot, or an address (IPv6 without
     /// brackets, in canonical form).
@@ -46,6 +47,7 @@ impl ProbeTarget {
 /// Why a target is not an `https://host[:port][/path]` URL.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("`{text}` is not a probe target: {error} (expected https://host[:port]/)")]
+#[non_exhaustive]
 pub struct TargetError {
     /// The text given.
     pub text: String,
@@ -63,6 +65,7 @@ pub fn parse_target(text: &str) -> Result<ProbeTarget, TargetError> {
 
 /// The binding a handshake stands for.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ProbeBinding {
     /// Where it sits in the machine.
     pub position: BindingRef,
@@ -116,6 +119,8 @@ impl ProbeRequest {
 }
 
 /// How a handshake ended (the contract's `outcome`).
+// Not `#[non_exhaustive]`: the binary shows each outcome in its own way, and its match must
+// fail to compile when an outcome is added.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProbeOutcome {
     /// A certificate was served, and it is the expected one (or nothing was expected).

@@ -5,7 +5,7 @@
 //! The two halves are independent, as on Windows: HTTP.sys picks the certificate before it
 //! sees the `Host` header (by [`selection::select`], the one documented selection order), and
 //! IIS picks the site from the `Host` header after the handshake (by the routing order in
-//! [`uncertain::ROUTING_ORDER`](crate::uncertain::ROUTING_ORDER),
+//! [`uncertain::ROUTING_ORDER`],
 //! docs/httpsys.md#site-routing). Both orders are unconfirmed on a Windows host, so every
 //! step of both is recorded and shown.
 
@@ -29,6 +29,7 @@ use crate::uncertain::{self, SelectionAssumptions};
 /// What a client does for `https://host:port/`: which local address it reaches, and whether
 /// it sends the host as SNI.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Request {
     /// The host of the URL: lowercase, without a trailing dot, an IPv6 literal without its
     /// brackets. It is also the `Host` header IIS routes by.
@@ -92,6 +93,7 @@ pub fn parse_url(url: &str) -> Result<(String, u16), String> {
 
 /// One https binding on the request's port that the routing considered.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RoutingStep {
     /// The binding.
     pub binding: BindingRef,
@@ -105,6 +107,7 @@ pub struct RoutingStep {
 
 /// Which site and binding IIS routes the request to after the handshake.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Routing {
     /// The winning binding, if any binding accepts the request.
     pub chosen: Option<BindingRef>,
@@ -120,6 +123,8 @@ pub struct Routing {
 /// `Host` header) > `certificate-expired` and `certificate-not-yet-valid` (everything is in
 /// place but the certificate's dates, which a renewal fixes without touching the
 /// configuration) > `served`.
+// Not `#[non_exhaustive]`: the binary explains each verdict in its own words, and its match
+// must fail to compile when a verdict is added.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Verdict {
     /// A mapping answers, its certificate covers the host (or is not known), and a site takes
@@ -156,6 +161,7 @@ impl Verdict {
 
 /// Everything [`resolve`] concluded.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Resolution {
     /// The request resolved.
     pub request: Request,
@@ -192,7 +198,7 @@ impl Resolution {
 
 /// Resolves `request` on `machine`: the mapping HTTP.sys selects (by
 /// [`selection::select`]), its certificate and whether it covers the host, the IIS binding
-/// that takes the request ([`route`]), and the [`Verdict`], judging the certificate's dates
+/// that takes the request (`route`), and the [`Verdict`], judging the certificate's dates
 /// at `now` (which the caller reads from the clock or takes from `--now`).
 ///
 /// Callers check first that the mappings are known (`Machine::mappings_known`): with none
@@ -261,7 +267,7 @@ pub fn resolve(
 /// wildcard that matches it ([`uncertain::wildcard_host_matches`]), or be empty or `*`.
 /// The best match by [`uncertain::routing_rank`] wins; between equals, the first in document
 /// order, and the others are noted.
-pub fn route(machine: &Machine, host: &str, port: u16, local: LocalAddress) -> Routing {
+pub(crate) fn route(machine: &Machine, host: &str, port: u16, local: LocalAddress) -> Routing {
     let local_ip = match local {
         LocalAddress::Ip(ip) if !ip.is_unspecified() => Some(ip.to_canonical()),
         LocalAddress::Ip(_) | LocalAddress::Unassigned(_) => None,

@@ -4,7 +4,7 @@
 //!
 //! The order is the part of sslbind most likely to be wrong: no source settles it and it was
 //! never observed on a Windows host by us. The disputed choices are switches in
-//! [`SelectionAssumptions`](crate::uncertain::SelectionAssumptions); every step records what
+//! [`SelectionAssumptions`]; every step records what
 //! it tried so that users see the reasoning, not only the answer.
 
 use std::collections::HashMap;
@@ -17,6 +17,7 @@ use crate::uncertain::SelectionAssumptions;
 
 /// The local side of a connection and what the client said in its ClientHello.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Connection {
     /// The local address the client reached.
     pub local: LocalAddress,
@@ -57,6 +58,7 @@ pub enum IpFamily {
 
 /// One key the selection tried.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Step {
     /// The key looked up.
     pub tried: MappingKey,
@@ -68,6 +70,7 @@ pub struct Step {
 
 /// The outcome of [`select`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Selection {
     /// The chosen mapping, of the slice given to [`MappingIndex::new`].
     pub chosen: Option<MappingId>,
@@ -94,6 +97,7 @@ impl CcsFiles for UnknownCcsFolder {
 
 /// The `.pfx` file names of a Central Certificate Store folder, as listed by the caller.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct CcsFolder {
     names: std::collections::HashSet<String>,
 }
@@ -113,6 +117,7 @@ impl CcsFiles for CcsFolder {
 
 /// Mappings by key, for lookups in constant time whatever the number of mappings.
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct MappingIndex {
     /// Keys compare as HTTP.sys compares them (hosts by [`HostName`]'s normalised form).
     ///
@@ -268,7 +273,7 @@ fn try_ccs(
 /// The files the CCS provider looks for, in order: `<host>.pfx`, then `_.<parent>.pfx`
 /// (docs/httpsys.md#ccs-file-names). A wildcard host `*.example.com` maps straight to
 /// `_.example.com.pfx`.
-pub fn ccs_file_names(host: &str) -> Vec<String> {
+pub(crate) fn ccs_file_names(host: &str) -> Vec<String> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     if let Some(parent) = host.strip_prefix("*.") {
         return vec![format!("_.{parent}.pfx")];

@@ -13,6 +13,8 @@ pub use crate::doctor::rules::Code;
 use crate::doctor::{Context, Finding};
 
 /// How serious a finding is.
+// Not `#[non_exhaustive]`: the binary maps each severity to a colour and a SARIF level, and
+// those matches must fail to compile when a severity is added.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {
     /// Worth knowing; nothing is broken.
@@ -56,6 +58,8 @@ impl fmt::Display for Severity {
 ///
 /// Whatever a code's repair, a fix whose commands hold a placeholder (`<THUMBPRINT>`,
 /// `<PASSWORD>`, `<FILE>`, `<IP>`) needs a person, and is never carried out as it is.
+// Not `#[non_exhaustive]`: the rule tests check what each repair promises of the fixes, and
+// must fail to compile when a repair is added.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Repair {
     /// The commands make the machine do what its configuration already says, with the same
@@ -92,6 +96,7 @@ pub type Check = fn(&Context<'_>, &mut Vec<Finding>);
 
 /// One row of the registry: everything about one code.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Rule {
     /// The code the row is about.
     pub code: Code,

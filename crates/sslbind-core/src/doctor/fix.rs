@@ -3,10 +3,11 @@
 
 use std::fmt;
 
-pub use crate::httpsys::command::{netsh_add, netsh_delete, netsh_key, netsh_show};
+pub(crate) use crate::httpsys::command::{netsh_add, netsh_delete, netsh_show};
 
 /// A way to fix a finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Fix {
     /// What the fix does, as an imperative sentence fragment.
     pub title: String,

@@ -6,10 +6,10 @@
 //! [`Context`] and push [`Finding`]s; they never print and never decide severities beyond
 //! the default, which users override per run ([`Overrides`]).
 
-pub mod codes;
-pub mod fix;
+mod codes;
+mod fix;
 pub mod probe;
-pub mod rules;
+mod rules;
 
 use time::OffsetDateTime;
 
@@ -21,12 +21,13 @@ use crate::model::ids::Thumbprint;
 use crate::model::machine::{CertificateId, ConfigFile, Machine, MappingId};
 use crate::model::mapping::{Mapping, MappingKey};
 use crate::model::source::Origin;
-pub use codes::{Code, Repair, Rule, Severity};
+pub use codes::{Check, Code, Repair, Rule, Severity};
 pub use fix::Fix;
-pub use rules::RuleHalf;
+pub use rules::{RuleHalf, run_all};
 
 /// What a rule found.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Finding {
     /// The kind of problem.
     pub code: Code,
@@ -143,7 +144,7 @@ pub struct Context<'a> {
 
 /// One https binding with a parsed end point, ready for rules.
 #[derive(Clone, Copy)]
-pub struct HttpsBinding<'a> {
+pub(crate) struct HttpsBinding<'a> {
     /// The analysis of it.
     pub analysis: &'a BindingAnalysis,
     /// Its config.
@@ -165,7 +166,7 @@ impl<'a> Context<'a> {
     }
 
     /// Every https binding whose `bindingInformation` parsed, in document order.
-    pub fn https_bindings(&self) -> impl Iterator<Item = HttpsBinding<'a>> + '_ {
+    pub(crate) fn https_bindings(&self) -> impl Iterator<Item = HttpsBinding<'a>> + '_ {
         self.analysis.bindings.iter().filter_map(move |analysis| {
             let (config, site, binding) = self.binding(analysis.binding);
             let endpoint = binding.http_endpoint().filter(|_| binding.is_https())?;
@@ -196,6 +197,7 @@ pub struct Overrides {
 /// How [`diagnose`] runs the static rules. sslbind-core starts no thread of its own: the
 /// caller chooses, and the findings are the same, in the same order, either way.
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub enum Parallelism {
     /// Every rule in turn, on the calling thread.
     Sequential,

@@ -10,7 +10,7 @@ use crate::model::ids::{AppId, Thumbprint};
 use crate::model::mapping::MappingKey;
 
 /// The netsh key parameter of `key`: `ipport=…`, `hostnameport=…`, `ccs=…`, `scopedccs=…`.
-pub fn netsh_key(key: &MappingKey) -> String {
+pub(crate) fn netsh_key(key: &MappingKey) -> String {
     match key {
         MappingKey::Ip(address) => format!("ipport={address}"),
         MappingKey::Sni { host, port } => format!("hostnameport={host}:{port}"),
@@ -20,7 +20,7 @@ pub fn netsh_key(key: &MappingKey) -> String {
 }
 
 /// `netsh http add sslcert …` for `key`. A CCS record takes no hash or store.
-pub fn netsh_add(key: &MappingKey, hash: Option<&Thumbprint>, store: &str, app_id: AppId) -> String {
+pub(crate) fn netsh_add(key: &MappingKey, hash: Option<&Thumbprint>, store: &str, app_id: AppId) -> String {
     let mut command = format!("netsh http add sslcert {}", netsh_key(key));
     if !matches!(key, MappingKey::Ccs { .. } | MappingKey::ScopedCcs { .. }) {
         match hash {
@@ -34,22 +34,22 @@ pub fn netsh_add(key: &MappingKey, hash: Option<&Thumbprint>, store: &str, app_i
 }
 
 /// `netsh http delete sslcert …` for `key`.
-pub fn netsh_delete(key: &MappingKey) -> String {
+pub(crate) fn netsh_delete(key: &MappingKey) -> String {
     format!("netsh http delete sslcert {}", netsh_key(key))
 }
 
 /// `netsh http show sslcert …` for `key`, to check a change.
-pub fn netsh_show(key: &MappingKey) -> String {
+pub(crate) fn netsh_show(key: &MappingKey) -> String {
     format!("netsh http show sslcert {}", netsh_key(key))
 }
 
 /// `netsh http add urlacl …`: reserve `url` for `user`.
-pub fn netsh_urlacl_add(url: &str, user: &str) -> String {
+pub(crate) fn netsh_urlacl_add(url: &str, user: &str) -> String {
     format!("netsh http add urlacl url={url} user={user}")
 }
 
 /// `netsh http delete urlacl …`: delete the reservation of `url`.
-pub fn netsh_urlacl_delete(url: &str) -> String {
+pub(crate) fn netsh_urlacl_delete(url: &str) -> String {
     format!("netsh http delete urlacl url={url}")
 }
 

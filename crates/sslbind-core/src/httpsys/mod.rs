@@ -6,7 +6,7 @@
 //! collection into model values with warnings beside them, and keeps the origin of every
 //! record so that findings can point at the line to look at.
 
-pub mod command;
+pub(crate) mod command;
 pub mod excluded_ports;
 mod netsh;
 pub mod urlacl;

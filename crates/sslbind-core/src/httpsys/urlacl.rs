@@ -340,7 +340,7 @@ pub fn users_from_sddl(sddl: &str) -> Vec<ReservationUser> {
 /// The URL an IIS Express http or https binding registers and needs a reservation for
 /// (`https://lextudio.com:4431/`, `http://*:8080/` for any host); `None` for IIS, other
 /// protocols, unparsed end points and `localhost`, which needs none.
-pub fn reservation_url(
+pub(crate) fn reservation_url(
     flavor: crate::model::machine::ServerFlavor,
     binding: &crate::model::binding::Binding,
 ) -> Option<String> {
@@ -356,7 +356,7 @@ pub fn reservation_url(
 
 /// The URL an http or https binding registers with HTTP.sys: `PROTOCOL://HOST:PORT/`, with `*`
 /// for a binding that takes any host; `None` for other protocols or an unparsed binding.
-pub fn listen_url(binding: &crate::model::binding::Binding) -> Option<String> {
+pub(crate) fn listen_url(binding: &crate::model::binding::Binding) -> Option<String> {
     if !binding.is_http_family() {
         return None;
     }

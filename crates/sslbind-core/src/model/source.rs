@@ -175,6 +175,7 @@ impl SourceError {
 /// garbage must not become a million warnings. Every reader collects its warnings here, so
 /// that the limits and the closing warning that counts the rest are the same everywhere.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Warnings {
     listed: Vec<SourceWarning>,
     /// How many warnings of any kind are listed.
@@ -189,6 +190,7 @@ pub struct Warnings {
 
 /// How a list of warnings that hit its limit ends.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Closing {
     /// Listed in the order of the file, then `N more warnings from here on are not listed` at
     /// the first one not listed: for text sources whose warnings of every kind are limited.

@@ -4,10 +4,10 @@
 //! and `script` renders them as netsh or PowerShell scripts to run on the server; `validate`
 //! checks the values a change would write before anything is planned.
 
-pub mod changes;
+mod changes;
 pub mod ops;
 pub mod script;
-pub mod validate;
+pub(crate) mod validate;
 
 pub use changes::{Change, ConfigChange, Plan, PlanError, PlanInput, Refusal, apply_ops, plan};
 pub use ops::{MappingOp, UrlAclOp};

@@ -1,7 +1,7 @@
 //! Mapping operations: what a plan does to HTTP.sys, one record at a time.
 
 use crate::httpsys::command::{netsh_urlacl_add, netsh_urlacl_delete};
-pub use crate::httpsys::urlacl::{listen_url, reservation_url};
+pub(crate) use crate::httpsys::urlacl::reservation_url;
 use crate::model::mapping::{Mapping, MappingKey};
 
 /// One change to HTTP.sys.

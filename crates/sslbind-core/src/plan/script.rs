@@ -179,7 +179,7 @@ pub fn netsh_commands(op: &MappingOp) -> Vec<String> {
 
 /// What netsh cannot do for `op`, one sentence each: settings of the new record it has no
 /// parameter for, and missing values it needs. Empty for a delete.
-pub fn netsh_limits(op: &MappingOp) -> Vec<String> {
+pub(crate) fn netsh_limits(op: &MappingOp) -> Vec<String> {
     let (mapping, replacing) = match op {
         MappingOp::Add(mapping) => (mapping, false),
         MappingOp::Replace { after, .. } => (after, true),

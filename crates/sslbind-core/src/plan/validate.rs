@@ -16,6 +16,7 @@ use crate::plan::changes::Change;
 
 /// A value given for a change that cannot be written, with the option it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InvalidValue {
     /// The command-line option, e.g. `--binding`.
     pub option: &'static str,

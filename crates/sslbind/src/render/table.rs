@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use sslbind_core::analysis::{Analysis, BindingRef, MappingAnalysis, MappingStatus};
+use sslbind_core::analysis::resolve::describe_binding;
+use sslbind_core::analysis::{Analysis, MappingAnalysis, MappingStatus};
 use sslbind_core::model::{CertificateId, CertificateStatus, Machine, MappingKey, SSL_FLAGS, Thumbprint};
 
 use crate::render::text::{self, fit};
@@ -274,11 +275,6 @@ fn reserved_run(machine: &Machine, rest: &[MappingAnalysis]) -> usize {
         run += 1;
     }
     run
-}
-
-fn describe_binding(machine: &Machine, binding_ref: BindingRef) -> String {
-    let site = &machine.configs[binding_ref.config].sites[binding_ref.site];
-    format!("{} {}", site.name, site.bindings[binding_ref.binding].information)
 }
 
 /// The certificate's name, its validity in words (`to 2027-01-01`, `expired 2026-01-10`,

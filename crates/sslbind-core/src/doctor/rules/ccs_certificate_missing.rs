@@ -8,7 +8,7 @@ use crate::doctor::{Code, Context, Finding};
 use crate::model::mapping::MappingKey;
 
 /// The explanation `sslbind explain ccs-certificate-missing` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 A binding with the Central Certificate Store flag (sslFlags 2) takes its certificate from a \
 file on the CCS share named after the host the client asks for: `www.example.com.pfx`, or \
 the wildcard file `_.example.com.pfx`. IIS never checks that the file exists when the binding \
@@ -21,7 +21,7 @@ CCS folder, protected with the password the CCS configuration uses.";
 
 /// Reports every CCS binding with a specific host whose `.pfx` files are all absent, when the
 /// CCS folder is known.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     if !context.options.ccs_folder_known {
         return;
     }

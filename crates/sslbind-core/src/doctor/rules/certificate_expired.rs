@@ -9,7 +9,7 @@ use crate::doctor::{Code, Context, Finding};
 use crate::model::certificate::Certificate;
 
 /// The explanation `sslbind explain certificate-expired` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 HTTP.sys serves whatever certificate a mapping names, whether or not it is valid: an expired \
 certificate (or one whose validity has not started yet, usually a clock or time-zone mistake) \
 is still presented, and every browser and HTTP client then refuses the connection with a \
@@ -22,7 +22,7 @@ the certificate, import it into the LocalMachine store, and re-point the mapping
 thumbprint.";
 
 /// Reports every mapping whose certificate is expired or not yet valid.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for mapped in mapped_certificates(context) {
         let Some(certificate) = mapped.certificate else { continue };
         let Some(lapse @ (Lapse::Expired | Lapse::NotYetValid)) = Lapse::of(context, certificate) else {

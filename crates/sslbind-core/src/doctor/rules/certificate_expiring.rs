@@ -7,7 +7,7 @@ use crate::doctor::rules::{Lapse, mapped_certificates, replacement_certificate};
 use crate::doctor::{Code, Context, Finding};
 
 /// The explanation `sslbind explain certificate-expiring` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 A mapped certificate is valid today but its end date falls within the expiry window \
 (--expiry-days, 30 by default). Nothing is broken yet, but on that date every client of the \
 mappings that name it starts refusing the connection, and HTTP.sys keeps serving the old \
@@ -19,7 +19,7 @@ that names the old thumbprint; when a later certificate for the same names was g
 shows the netsh commands that do so.";
 
 /// Reports every mapping whose certificate is valid now but expires within the window.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for mapped in mapped_certificates(context) {
         let Some(certificate) = mapped.certificate else { continue };
         if Lapse::of(context, certificate) != Some(Lapse::Expiring) {

@@ -10,7 +10,7 @@ use crate::model::machine::MappingId;
 use crate::model::mapping::MappingKey;
 
 /// The explanation `sslbind explain certificate-name-mismatch` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 The certificate HTTP.sys presents is chosen before the Host header is seen, from the mapping \
 the connection matches, so a binding for `www.example.com` can be answered with a \
 certificate issued for other names: a wildcard `0.0.0.0:443` mapping shared by several host \
@@ -22,7 +22,7 @@ binding needs a certificate with that very wildcard. The fix maps a given certif
 covers the host to the binding's own mapping, or asks for one.";
 
 /// Reports every binding with a specific host whose served certificate does not cover it.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for https in context.https_bindings() {
         let Some(host) = https.endpoint.specific_host() else { continue };
         let Some(effective) = https.analysis.effective() else { continue };

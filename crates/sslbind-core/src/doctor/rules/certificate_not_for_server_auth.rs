@@ -6,7 +6,7 @@ use crate::doctor::rules::mapped_certificates;
 use crate::doctor::{Code, Context, Finding};
 
 /// The explanation `sslbind explain certificate-not-for-server-auth` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 A certificate's extended key usage extension, when present, lists what the certificate may be \
 used for, and TLS clients accept a server certificate only if the list includes Server \
 Authentication (serverAuth, 1.3.6.1.5.5.7.3.1) or anyExtendedKeyUsage. netsh maps any \
@@ -18,7 +18,7 @@ store, and re-point the mapping to it.";
 
 /// Reports every mapping whose certificate's extended key usage excludes server
 /// authentication.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for mapped in mapped_certificates(context) {
         let Some(certificate) = mapped.certificate else { continue };
         let usages = &certificate.extended_key_usage;

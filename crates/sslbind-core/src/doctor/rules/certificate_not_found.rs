@@ -6,7 +6,7 @@ use crate::doctor::rules::mapped_certificates;
 use crate::doctor::{Code, Context, Finding};
 
 /// The explanation `sslbind explain certificate-not-found` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 An HTTP.sys mapping holds only a certificate thumbprint and a store name; the certificate \
 itself must be in that LocalMachine store (MY unless the mapping names another) when a client \
 connects. This code fires when certificates were given (a store, a registry hive or certificate \
@@ -19,7 +19,7 @@ certificate with its private key from where it lives and import it into the Loca
 the mapping names, or re-point the mapping to a certificate that is there.";
 
 /// Reports every mapping whose certificate is not among the given ones, when some were given.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     if !context.machine.certificates_known {
         return;
     }

@@ -8,7 +8,7 @@ use crate::doctor::{Code, Context, Finding};
 use crate::model::binding::{Binding, Site};
 
 /// The explanation `sslbind explain duplicate-binding` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 IIS identifies a binding by its protocol and bindingInformation together, and host headers \
 compare without regard to case. Written twice in one site, the pair makes the configuration \
 system refuse the collection (\"Cannot add duplicate collection entry\"); written in two \
@@ -20,7 +20,7 @@ Such repeats come from copied configs, scripts that add a binding without checki
 or sites cloned from a template. Remove the repeat from the site that should not answer.";
 
 /// Reports every later occurrence of a protocol and bindingInformation within one config.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for config in &context.machine.configs {
         let mut first_seen: HashMap<(String, String), (&Site, &Binding)> = HashMap::new();
         for site in &config.sites {

@@ -9,7 +9,7 @@ use crate::model::flags::SslFlags;
 use crate::uncertain::{default_flags_for_ssl_flags, ssl_flags_to_default_flags};
 
 /// The explanation `sslbind explain flags-mismatch` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 Since IIS 10 version 1809 a binding's sslFlags can also disable HTTP/2 (4), OCSP stapling (8), \
 QUIC (16), TLS 1.3 over TCP (32) and legacy TLS (64). IIS does not enforce these itself: it \
 writes them into the HTTP.sys mapping as DefaultFlags bits, and HTTP.sys acts only on the \
@@ -22,7 +22,7 @@ netsh output. Fix the mapping with netsh http update sslcert, or change sslFlags
 
 /// Reports every https binding whose serving mapping shows flags that disagree with its
 /// `sslFlags`.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let default_mask = ssl_flags_to_default_flags().fold(DefaultFlags::empty(), |mask, (_, bit)| mask | bit);
     let ssl_mask = ssl_flags_to_default_flags().fold(SslFlags::empty(), |mask, (bit, _)| mask | bit);
     for https in context.https_bindings() {

@@ -10,7 +10,7 @@ use crate::model::machine::MappingId;
 use crate::model::mapping::{Mapping, MappingKey};
 
 /// The explanation `sslbind explain foreign-mapping-in-use` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 Every HTTP.sys mapping carries an AppId naming the program that created it. IIS writes \
 {4dc3e181-…}, IIS Express {214124cd-…}; AD FS and Web Application Proxy, WinRM, SSTP VPN, \
 the IIS Administration API and others write their own, and all of them share the one \
@@ -23,7 +23,7 @@ point before touching it: if it does, give the site a mapping of its own; if not
 the mapping under the IIS AppId.";
 
 /// Reports every https binding whose effective mapping is not owned by IIS or IIS Express.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for https in context.https_bindings() {
         let Some(effective) = https.analysis.effective() else { continue };
         let mapping_analysis = context.analysis.mapping(effective);

@@ -8,7 +8,7 @@ use crate::model::machine::ServerFlavor;
 use crate::owners::Owner;
 
 /// The explanation `sslbind explain idle-mapping` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 IIS Manager creates an HTTP.sys mapping when an https binding is added, but nothing removes \
 it when the binding or its site goes away by other means (appcmd, scripts, deployment tools, \
 a restored config), so mappings owned by IIS or IIS Express outlive their bindings. An idle \
@@ -21,7 +21,7 @@ owner was given and none of its bindings expects or is served by it; IIS Express
 other config still needs it.";
 
 /// Reports every idle IIS or IIS Express mapping, when a config of its server was given.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let configs = &context.machine.configs;
     if configs.is_empty() {
         return;

@@ -6,7 +6,7 @@ use crate::doctor::{Code, Context, Finding};
 use crate::model::binding::BindingEndpoint;
 
 /// The explanation `sslbind explain invalid-binding` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 An http or https binding's bindingInformation must be `IP:port:host`: `*` or an address \
 (IPv6 in brackets), a port from 1 to 65535, and a host header that may be empty or start \
 with one `*.` label, as in `*:443:www.example.com` or `[2001:db8::1]:443:`. IIS cannot \
@@ -18,7 +18,7 @@ keeping the parts that were meant; other protocols (net.tcp, net.pipe, msmq) hav
 own grammar and are never reported.";
 
 /// Reports every http or https binding whose bindingInformation did not parse.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for config in &context.machine.configs {
         for site in &config.sites {
             for binding in &site.bindings {

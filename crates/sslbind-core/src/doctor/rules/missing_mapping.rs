@@ -6,7 +6,7 @@ use crate::doctor::{Code, Context, Finding};
 use crate::model::mapping::MappingKey;
 
 /// The explanation `sslbind explain missing-mapping` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 An https binding in applicationHost.config names no certificate: IIS expects HTTP.sys to hold \
 a mapping for it. A binding with the SNI flag (sslFlags 1) needs a `host:port` mapping, one \
 with the Central Certificate Store flag (sslFlags 2) needs the `ccs` mapping of its port, and \
@@ -18,7 +18,7 @@ certificate, which breaks as soon as that mapping changes. The fix adds the mapp
 netsh (run elevated), using a given certificate that covers the host when there is one.";
 
 /// Reports every https binding whose expected mapping is absent.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     if !context.machine.mappings_known {
         return;
     }

@@ -8,7 +8,7 @@ use crate::model::binding::{Binding, HttpEndpoint, Site};
 use crate::model::machine::{ConfigFile, ServerFlavor};
 
 /// The explanation `sslbind explain missing-url-reservation` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 IIS Express runs as the signed-in user, not as a service, and HTTP.sys lets a user who is not \
 an administrator listen only on URLs a reservation (`netsh http show urlacl`) grants them, \
 with one exception: `localhost`. A binding with any other host (`*:4431:lextudio.com`), and \
@@ -35,22 +35,22 @@ pub(super) struct ExpressBinding<'a> {
 
 impl ExpressBinding<'_> {
     /// The scheme, lowercase.
-    pub fn scheme(&self) -> String {
+    pub(super) fn scheme(&self) -> String {
         self.binding.protocol.to_ascii_lowercase()
     }
 
     /// The host IIS Express registers: the host header, or `*` for any host.
-    pub fn host(&self) -> &str {
+    pub(super) fn host(&self) -> &str {
         self.endpoint.specific_host().unwrap_or("*")
     }
 
     /// Whether the host is `localhost`, which needs no reservation.
-    pub fn is_localhost(&self) -> bool {
+    pub(super) fn is_localhost(&self) -> bool {
         self.host().eq_ignore_ascii_case("localhost")
     }
 
     /// The URL IIS Express registers: `https://lextudio.com:4431/`.
-    pub fn url(&self) -> String {
+    pub(super) fn url(&self) -> String {
         crate::httpsys::urlacl::listen_url(self.binding).unwrap_or_default()
     }
 }
@@ -78,7 +78,7 @@ pub(super) fn netsh_add_urlacl(url: &str) -> String {
 }
 
 /// Reports every IIS Express binding off `localhost` whose URL no reservation covers.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     if !context.machine.url_reservations_known {
         return;
     }

@@ -149,7 +149,7 @@ impl RuleHalf<'_, '_> {
 }
 
 /// The AppId the server of `config` writes: IIS or IIS Express.
-pub fn app_id_for(config: &ConfigFile) -> AppId {
+pub(crate) fn app_id_for(config: &ConfigFile) -> AppId {
     match config.flavor {
         ServerFlavor::Iis => Owner::Iis.app_id(),
         ServerFlavor::IisExpress => Owner::IisExpress.app_id(),
@@ -158,7 +158,7 @@ pub fn app_id_for(config: &ConfigFile) -> AppId {
 
 /// A short human name for a certificate: its first DNS name or common name, and its
 /// thumbprint.
-pub fn certificate_name(certificate: &Certificate) -> String {
+pub(crate) fn certificate_name(certificate: &Certificate) -> String {
     let name = certificate
         .dns_names
         .first()
@@ -169,7 +169,7 @@ pub fn certificate_name(certificate: &Certificate) -> String {
 
 /// What a client of the binding gets today, as the end of a sentence: "HTTP.sys serves it
 /// with `0.0.0.0:443` instead" or "clients get a connection reset".
-pub fn describe_served(context: &Context<'_>, analysis: &BindingAnalysis) -> String {
+pub(crate) fn describe_served(context: &Context<'_>, analysis: &BindingAnalysis) -> String {
     match analysis.effective() {
         Some(id) => {
             let mapping = context.mapping(id);
@@ -181,7 +181,7 @@ pub fn describe_served(context: &Context<'_>, analysis: &BindingAnalysis) -> Str
 
 /// The given certificate a fix should map for `host`: one that covers it and is valid now,
 /// the one valid longest; `None` when no given certificate fits.
-pub fn replacement_certificate<'a>(context: &Context<'a>, host: &str) -> Option<&'a Certificate> {
+pub(crate) fn replacement_certificate<'a>(context: &Context<'a>, host: &str) -> Option<&'a Certificate> {
     let certificates = &context.machine.certificates;
     context
         .analysis
@@ -196,7 +196,7 @@ pub fn replacement_certificate<'a>(context: &Context<'a>, host: &str) -> Option<
 /// How appcmd names one binding of a site's collection:
 /// `bindings.[protocol='https',bindingInformation='*:443:a.example.com']`; `None` when the
 /// text holds a quote that would end the selector early.
-pub fn appcmd_binding_selector(binding: &crate::model::binding::Binding) -> Option<String> {
+pub(crate) fn appcmd_binding_selector(binding: &crate::model::binding::Binding) -> Option<String> {
     let quoted = |text: &str| text.contains(['\'', '"']);
     if quoted(&binding.protocol) || quoted(&binding.information) {
         return None;
@@ -208,7 +208,11 @@ pub fn appcmd_binding_selector(binding: &crate::model::binding::Binding) -> Opti
 /// `/bindings.[…].sslFlags:1`. The argument is written in double quotes so that its commas,
 /// brackets and single quotes reach appcmd whole. IIS uses its own appcmd; IIS Express its
 /// appcmd with `/apphostconfig:` naming the config read.
-pub fn appcmd_set_site(config: &ConfigFile, site: &crate::model::binding::Site, argument: &str) -> String {
+pub(crate) fn appcmd_set_site(
+    config: &ConfigFile,
+    site: &crate::model::binding::Site,
+    argument: &str,
+) -> String {
     match config.flavor {
         ServerFlavor::Iis => format!(
             "%windir%\\system32\\inetsrv\\appcmd.exe set site /site.name:\"{}\" \"{argument}\"",
@@ -223,19 +227,19 @@ pub fn appcmd_set_site(config: &ConfigFile, site: &crate::model::binding::Site, 
 }
 
 /// The most items [`word_list`] names one by one.
-pub const LISTED_ITEMS: usize = 10;
+pub(crate) const LISTED_ITEMS: usize = 10;
 
 /// `a`, `a and b`, `a, b and c` (with `conjunction` in place of "and"). Past
 /// [`LISTED_ITEMS`] the rest are counted, `a, b, …, i and 991 more`, so that a finding about
 /// one mapping on a server with thousands of sites stays a readable paragraph instead of
 /// growing with the server.
-pub fn word_list(items: &[String], conjunction: &str) -> String {
+pub(crate) fn word_list(items: &[String], conjunction: &str) -> String {
     counted_list(items, items.len(), conjunction)
 }
 
 /// [`word_list`] of `total` items of which only the first ones were formatted (`shown`: all of
 /// them, or at least [`LISTED_ITEMS`]), for callers that do not format the rest.
-pub fn counted_list(shown: &[String], total: usize, conjunction: &str) -> String {
+pub(crate) fn counted_list(shown: &[String], total: usize, conjunction: &str) -> String {
     match shown {
         [] => String::new(),
         _ if total > shown.len() || total > LISTED_ITEMS => {
@@ -250,7 +254,7 @@ pub fn counted_list(shown: &[String], total: usize, conjunction: &str) -> String
 /// How a message names the certificate of the mapping `id`: its [`certificate_name`] when it
 /// was given, `certificate HASH` when only the hash is known, `None` when the mapping has no
 /// hash (CCS).
-pub fn mapping_certificate_name(context: &Context<'_>, id: MappingId) -> Option<String> {
+pub(crate) fn mapping_certificate_name(context: &Context<'_>, id: MappingId) -> Option<String> {
     match context.analysis.mapping(id).certificate {
         Some(certificate) => Some(certificate_name(context.certificate(certificate))),
         None => context.mapping(id).certificate_hash.map(|hash| format!("certificate {hash}")),
@@ -259,7 +263,7 @@ pub fn mapping_certificate_name(context: &Context<'_>, id: MappingId) -> Option<
 
 /// `finding` naming the certificate of the mapping `id`: with the certificate's origin as a
 /// source when it was given, by hash alone otherwise.
-pub fn with_mapping_certificate(finding: Finding, context: &Context<'_>, id: MappingId) -> Finding {
+pub(crate) fn with_mapping_certificate(finding: Finding, context: &Context<'_>, id: MappingId) -> Finding {
     match context.analysis.mapping(id).certificate {
         Some(certificate) => finding.with_certificate(context.certificate(certificate)),
         None => finding.with_certificate_hash(context.mapping(id).certificate_hash),
@@ -277,7 +281,7 @@ pub fn with_mapping_certificate(finding: Finding, context: &Context<'_>, id: Map
 /// certificate, so that one expired certificate is one finding, not a hundred.
 /// [`certificates_by_hash`] gives one per thumbprint with every mapping that names it.
 #[derive(Clone, Debug)]
-pub struct MappedCertificate<'a> {
+pub(crate) struct MappedCertificate<'a> {
     /// The thumbprint the mappings name.
     pub hash: crate::model::ids::Thumbprint,
     /// The certificate, when it was given (the first one with that thumbprint).
@@ -288,12 +292,12 @@ pub struct MappedCertificate<'a> {
 
 /// Every certificate-bearing mapping (not CCS, with a hash): one entry per mapping, but the
 /// reserved mappings that share a certificate as one entry at the first of them.
-pub fn mapped_certificates<'a>(context: &Context<'a>) -> Vec<MappedCertificate<'a>> {
+pub(crate) fn mapped_certificates<'a>(context: &Context<'a>) -> Vec<MappedCertificate<'a>> {
     group_mappings(context, |status| status == crate::analysis::MappingStatus::Reserved)
 }
 
 /// Every mapped thumbprint once, with every mapping that names it, in order of first use.
-pub fn certificates_by_hash<'a>(context: &Context<'a>) -> Vec<MappedCertificate<'a>> {
+pub(crate) fn certificates_by_hash<'a>(context: &Context<'a>) -> Vec<MappedCertificate<'a>> {
     group_mappings(context, |_| true)
 }
 
@@ -329,12 +333,12 @@ fn group_mappings<'a>(
 
 impl<'a> MappedCertificate<'a> {
     /// The first mapping, the one findings name.
-    pub fn first_mapping(&self, context: &Context<'a>) -> Option<&'a crate::model::mapping::Mapping> {
+    pub(super) fn first_mapping(&self, context: &Context<'a>) -> Option<&'a crate::model::mapping::Mapping> {
         self.mappings.first().map(|&id| context.mapping(id))
     }
 
     /// The same certificate with only the mappings `keep` accepts; `None` when none is left.
-    pub fn only(
+    pub(super) fn only(
         &self,
         context: &Context<'a>,
         keep: impl Fn(&crate::model::mapping::Mapping) -> bool,
@@ -346,7 +350,7 @@ impl<'a> MappedCertificate<'a> {
 
     /// Every given certificate with this thumbprint (the same certificate found in several
     /// sources or stores).
-    pub fn copies(&self, context: &Context<'a>) -> impl Iterator<Item = &'a Certificate> + use<'a> {
+    pub(super) fn copies(&self, context: &Context<'a>) -> impl Iterator<Item = &'a Certificate> + use<'a> {
         let machine = context.machine;
         context
             .analysis
@@ -357,7 +361,7 @@ impl<'a> MappedCertificate<'a> {
     }
 
     /// The bindings that use any of the mappings, in document order, each once.
-    pub fn users(&self, context: &Context<'a>) -> Vec<crate::analysis::BindingRef> {
+    pub(super) fn users(&self, context: &Context<'a>) -> Vec<crate::analysis::BindingRef> {
         let mut users: Vec<crate::analysis::BindingRef> = self
             .mappings
             .iter()
@@ -373,7 +377,7 @@ impl<'a> MappedCertificate<'a> {
     /// e.g. "ip mapping `0.0.0.0:443` (used by site `a`, binding `*:443:`) maps certificate
     /// `a.example.com` (5226…)" or "100 reserved IIS Express mappings on ports 44300-44399
     /// share certificate `localhost` (…)".
-    pub fn describe(&self, context: &Context<'a>) -> String {
+    pub(super) fn describe(&self, context: &Context<'a>) -> String {
         let mut parts = Vec::new();
         let mut reserved = Vec::new();
         for &id in &self.mappings {
@@ -415,7 +419,7 @@ impl<'a> MappedCertificate<'a> {
     }
 
     /// "the mapping" or "the 3 mappings", for fix titles.
-    pub fn the_mappings(&self) -> String {
+    pub(super) fn the_mappings(&self) -> String {
         match self.mappings.len() {
             1 => "the mapping".to_owned(),
             count => format!("the {count} mappings"),
@@ -425,7 +429,7 @@ impl<'a> MappedCertificate<'a> {
     /// A finding of `code` about these mappings: it names the first mapping and the
     /// certificate (hash), and the site and binding when one binding (the site when one site)
     /// uses them; its sources are the mapping, the certificate and the users' bindings.
-    pub fn finding(&self, context: &Context<'a>, code: Code, message: String) -> Finding {
+    pub(super) fn finding(&self, context: &Context<'a>, code: Code, message: String) -> Finding {
         let mut finding = Finding::new(code, message);
         if let Some(mapping) = self.first_mapping(context) {
             finding = finding.with_mapping(mapping);
@@ -454,7 +458,7 @@ impl<'a> MappedCertificate<'a> {
     /// `netsh http delete` and `add` for every mapping, re-pointing each to `target` (the
     /// `<THUMBPRINT>` placeholder when `None`) with the same key and AppId. The store is
     /// `store` when given, else the one each mapping names.
-    pub fn repoint_commands(
+    pub(super) fn repoint_commands(
         &self,
         context: &Context<'a>,
         target: Option<&crate::model::ids::Thumbprint>,
@@ -474,7 +478,7 @@ impl<'a> MappedCertificate<'a> {
 
 /// Who uses a mapping: "site `a`, binding `x`", "site `a`, bindings `x` and `y`; site `b`,
 /// binding `z`".
-pub fn describe_users(context: &Context<'_>, users: &[crate::analysis::BindingRef]) -> String {
+pub(crate) fn describe_users(context: &Context<'_>, users: &[crate::analysis::BindingRef]) -> String {
     let mut sites: Vec<((usize, usize), String, Vec<String>)> = Vec::new();
     for &user in users {
         let (_, site, binding) = context.binding(user);
@@ -495,13 +499,13 @@ pub fn describe_users(context: &Context<'_>, users: &[crate::analysis::BindingRe
 }
 
 /// A date as `2026-06-01` (UTC).
-pub fn date(moment: time::OffsetDateTime) -> String {
+pub(crate) fn date(moment: time::OffsetDateTime) -> String {
     moment.to_offset(time::UtcOffset::UTC).date().to_string()
 }
 
 /// Why a certificate is not (or soon not) acceptable at `options.now`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lapse {
+pub(crate) enum Lapse {
     /// Before its `not_before`.
     NotYetValid,
     /// After its `not_after`.
@@ -512,7 +516,7 @@ pub enum Lapse {
 
 impl Lapse {
     /// The lapse of `certificate` at `context.options.now`, if any.
-    pub fn of(context: &Context<'_>, certificate: &Certificate) -> Option<Lapse> {
+    pub(super) fn of(context: &Context<'_>, certificate: &Certificate) -> Option<Lapse> {
         match certificate.status(context.options.now, context.options.expiry_days) {
             CertificateStatus::NotYetValid => Some(Lapse::NotYetValid),
             CertificateStatus::Expired => Some(Lapse::Expired),
@@ -523,7 +527,7 @@ impl Lapse {
 
     /// The end of a sentence about `certificate`: "expired on 2026-01-01", "is not valid
     /// until 2026-09-01", "expires on 2026-06-15, in 14 days".
-    pub fn describe(self, context: &Context<'_>, certificate: &Certificate) -> String {
+    pub(super) fn describe(self, context: &Context<'_>, certificate: &Certificate) -> String {
         match self {
             Lapse::NotYetValid => format!("is not valid until {}", date(certificate.not_before)),
             Lapse::Expired => format!("expired on {}", date(certificate.not_after)),

@@ -11,7 +11,7 @@ use crate::model::binding::BindingAddress;
 use crate::model::mapping::MappingKey;
 
 /// The explanation `sslbind explain no-fallback-certificate` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 SNI and CCS bindings are found by the host name the client puts in its TLS ClientHello. A \
 client that sends none (old browsers and operating systems, load-balancer health probes, \
 monitoring scripts connecting by IP address, some WebDAV and ActiveSync clients) can only be \
@@ -23,7 +23,7 @@ To serve such clients, add a wildcard mapping for the port with a certificate th
 them, usually the main site's; it never changes what SNI clients get.";
 
 /// Reports each port with SNI or CCS bindings and neither wildcard mapping.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     if !context.machine.mappings_known {
         return;
     }

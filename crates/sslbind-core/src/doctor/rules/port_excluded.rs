@@ -5,7 +5,7 @@ use crate::doctor::{Code, Context, Finding};
 use crate::model::machine::ServerFlavor;
 
 /// The explanation `sslbind explain port-excluded` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 Windows keeps the TCP port ranges that `netsh int ipv4 show excludedportrange protocol=tcp` \
 lists from every program, HTTP.sys included: neither IIS nor IIS Express can listen on a port \
 inside one, and the site fails to start, IIS Express typically saying the port is in use. \
@@ -21,7 +21,7 @@ works, and is the only way when another program owns the range. The code fires f
 http and https binding of IIS and IIS Express, only when excluded port ranges were given.";
 
 /// Reports every http or https binding whose port lies in an excluded range.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     if !context.machine.excluded_ports_known {
         return;
     }

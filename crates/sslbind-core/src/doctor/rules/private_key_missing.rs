@@ -5,7 +5,7 @@ use crate::doctor::rules::mapped_certificates;
 use crate::doctor::{Code, Context, Finding};
 
 /// The explanation `sslbind explain private-key-missing` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 To serve TLS, HTTP.sys needs the certificate's private key, readable by the system, in the \
 LocalMachine store. A certificate imported from a .cer or .crt file, exported without its key, \
 or imported into a user's store and copied over has none. Creating the mapping then fails in \
@@ -17,7 +17,7 @@ from a PFX that includes the private key, into the LocalMachine store the mappin
 (certutil -importpfx, or Import-PfxCertificate with Cert:\\LocalMachine\\My).";
 
 /// Reports every mapping whose certificate is known to lack its private key.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for mapped in mapped_certificates(context) {
         let copies: Vec<Option<bool>> = mapped.copies(context).map(|copy| copy.has_private_key).collect();
         if !copies.contains(&Some(false)) || copies.contains(&Some(true)) {

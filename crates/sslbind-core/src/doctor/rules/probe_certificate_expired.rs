@@ -3,7 +3,7 @@
 //! file holds the explanation and no static check.
 
 /// The explanation `sslbind explain probe-certificate-expired` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 `sslbind probe` made a TLS handshake with the live server and the leaf certificate it presented \
 is past its end date (or its validity has not started yet) at the time of the probe (`--now`, \
 or the clock). Clients refuse such a certificate. Unlike `certificate-expired`, which judges the \

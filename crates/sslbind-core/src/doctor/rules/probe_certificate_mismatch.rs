@@ -3,7 +3,7 @@
 //! file holds the explanation and no static check.
 
 /// The explanation `sslbind explain probe-certificate-mismatch` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 `sslbind probe` made a TLS handshake with the live server and compared the certificate it \
 presented with the one the saved state says HTTP.sys should serve for that connection: the \
 mapping the selection order picks (the binding's SNI mapping, a specific IP:port mapping, the \

@@ -3,7 +3,7 @@
 //! holds the explanation and no static check.
 
 /// The explanation `sslbind explain probe-connection-reset` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 `sslbind probe` connected to the server, sent a TLS ClientHello, and the server closed or reset \
 the connection, or answered with a fatal TLS alert, instead of presenting a certificate. \
 HTTP.sys does this when no certificate mapping applies to the connection: no SNI mapping for \

@@ -8,7 +8,7 @@ use crate::doctor::{Code, Context, Finding};
 use crate::model::certificate::Certificate;
 
 /// The explanation `sslbind explain renewal-available` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 A certificate that mappings still name is expired, not yet valid, or about to expire, and \
 another certificate that was given covers every name of the old one, is valid now and lasts \
 longer: the renewal has happened, but the mappings were not moved to it. HTTP.sys mappings \
@@ -20,7 +20,7 @@ successor, keeping each mapping's key and AppId, with netsh delete and add (run 
 
 /// Reports every expired or expiring mapped certificate that has a successor, once per
 /// certificate.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for mapped in certificates_by_hash(context) {
         let Some(certificate) = mapped.certificate else { continue };
         let Some(lapse) = Lapse::of(context, certificate) else { continue };

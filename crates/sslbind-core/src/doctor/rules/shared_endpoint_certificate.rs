@@ -16,7 +16,7 @@ use crate::model::flags::SslFlags;
 use crate::model::mapping::MappingKey;
 
 /// The explanation `sslbind explain shared-endpoint-certificate` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 An https binding without the SNI or CCS flag gets its certificate from the `IP:port` mapping \
 of its end point (`0.0.0.0:443` for `*:443:`), and HTTP.sys holds one certificate per end \
 point. When several such bindings carry different host names, every one of them is served \
@@ -41,7 +41,7 @@ struct Host<'a> {
 }
 
 /// Reports one finding per IP end point whose non-SNI bindings name two or more hosts.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let mut groups: Vec<Group<'_>> = Vec::new();
     let mut positions: HashMap<(usize, SocketAddr), usize> = HashMap::new();
     for https in context.https_bindings() {

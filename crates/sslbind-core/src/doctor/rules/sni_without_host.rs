@@ -7,7 +7,7 @@ use crate::doctor::{Code, Context, Finding};
 use crate::model::flags::SslFlags;
 
 /// The explanation `sslbind explain sni-without-host` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 With the SNI flag (sslFlags 1) a binding's certificate comes from the HTTP.sys mapping for \
 its host name and port, `host:443`. A binding whose host is empty, or the lone `*` meaning \
 any host, has no name to key that mapping by, so IIS cannot create one: IIS Manager asks for \
@@ -18,7 +18,7 @@ tools that mirror bindings into mappings fail on it. Either give the binding the
 its clients use, or clear the SNI flag so that it becomes the port's ordinary IP binding.";
 
 /// Reports every https binding with the SNI flag and an empty or `*` host.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for https in context.https_bindings() {
         let flags = https.binding.ssl_flags;
         if !flags.sni() || https.endpoint.specific_host().is_some() {

@@ -16,7 +16,7 @@ use crate::model::machine::MappingId;
 use crate::model::mapping::{Mapping, MappingKey};
 
 /// The explanation `sslbind explain specific-ip-shadows-sni` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 HTTP.sys looks for a mapping of the exact local address and port (`10.0.0.5:443`) before it \
 looks at the host name the client sent (SNI) or at the Central Certificate Store. This order \
 is sslbind's assumption (`specific_ip_before_sni` in uncertain.rs), taken from Microsoft's \
@@ -29,7 +29,7 @@ addresses are fine, which makes the fault look random. Delete the mapping when n
 needs it, or make the bindings that use it SNI first.";
 
 /// Reports each specific-address mapping on a port with SNI or CCS bindings it can shadow.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     // A hosting server has thousands of SNI bindings on 443 and may have hundreds of IP
     // mappings there: the bindings are grouped once, by port for those on all addresses and
     // by address and port for the others, instead of being scanned once per mapping.

@@ -6,7 +6,7 @@ use crate::doctor::rules::mapped_certificates;
 use crate::doctor::{Code, Context, Finding};
 
 /// The explanation `sslbind explain store-mismatch` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 An HTTP.sys mapping names a certificate by thumbprint and a LocalMachine store by name, and \
 HTTP.sys looks for the certificate in that store only: MY (Personal) when the mapping names \
 none, which netsh shows as (null). IIS Manager puts SNI certificates in WebHosting when asked, \
@@ -18,7 +18,7 @@ regard to case. Re-create the mapping with certstorename set to the store that h
 certificate (or move the certificate into the store the mapping names).";
 
 /// Reports every mapping whose certificate was found only in stores other than its own.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for mapped in mapped_certificates(context) {
         if mapped.certificate.is_none() {
             continue;

@@ -8,7 +8,7 @@ use crate::httpsys::urlacl::best_reservation;
 use crate::model::reservation::{PrefixHost, ReservationUser, UrlReservation};
 
 /// The explanation `sslbind explain url-reservation-conflict` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 HTTP.sys lets a user who is not an administrator listen on a URL only when the reservation \
 that matches it (`netsh http show urlacl`: a `+` reservation first, then one naming the host, \
 then a `*` one, the longest path) grants that user `Listen: Yes`. The reservation matching an \
@@ -50,7 +50,7 @@ fn blocks(reservation: &UrlReservation) -> Option<String> {
 }
 
 /// Reports every IIS Express binding whose matching reservation keeps it out.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     if !context.machine.url_reservations_known {
         return;
     }

@@ -7,7 +7,7 @@ use crate::doctor::{Code, Context, Finding};
 use crate::model::certificate::Certificate;
 
 /// The explanation `sslbind explain weak-certificate` prints.
-pub const EXPLANATION: &str = "\
+pub(super) const EXPLANATION: &str = "\
 Current clients refuse certificates that were acceptable years ago, and old servers and \
 development machines keep serving them. RSA keys under 2048 bits and signatures made with \
 SHA-1 or MD5 are rejected by browsers and by the .NET, Java and OpenSSL defaults. A certificate \
@@ -18,7 +18,7 @@ least 2048 bits (or an ECDSA key), a SHA-256 or stronger signature and every hos
 DNS name, import it into the LocalMachine store, and re-point the mappings to it.";
 
 /// Reports every mapping whose certificate has a weakness, listing all of them.
-pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for mapped in mapped_certificates(context) {
         let Some(certificate) = mapped.certificate else { continue };
         let (weaknesses, needs) = weaknesses(certificate);

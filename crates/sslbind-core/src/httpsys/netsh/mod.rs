@@ -35,6 +35,7 @@ use reader::Reader;
 /// The mappings found in saved `netsh http show sslcert` output, with everything that was
 /// skipped or could not be understood on the way.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct NetshRead {
     /// One mapping per record, in the order of the file.
     pub mappings: Vec<Mapping>,

@@ -35,6 +35,7 @@ mod urlacls;
 
 /// One change a user asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Change {
     /// `sslbind binding add`.
     AddBinding {
@@ -116,6 +117,7 @@ pub enum Change {
 
 /// A config file's text before and after the change.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ConfigChange {
     /// Position in `Machine::configs`.
     pub config: usize,
@@ -129,6 +131,7 @@ pub struct ConfigChange {
 
 /// Something the plan would do that needs `--force`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Refusal {
     /// Why, as a sentence.
     pub reason: String,
@@ -136,6 +139,7 @@ pub struct Refusal {
 
 /// What a change does.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Plan {
     /// The config files that change.
     pub configs: Vec<ConfigChange>,

@@ -5,7 +5,7 @@
 
 use sslbind_core::analysis::analyze;
 use sslbind_core::analysis::selection::UnknownCcsFolder;
-use sslbind_core::doctor::{Code, Context, Finding, Options, Parallelism, diagnostics_markdown, rules};
+use sslbind_core::doctor::{Code, Context, Finding, Options, Parallelism, diagnostics_markdown, run_all};
 use sslbind_core::uncertain::SelectionAssumptions;
 
 use crate::doctor::NOW;
@@ -50,7 +50,7 @@ fn the_rules_find_the_same_in_the_same_order_in_one_pass_or_in_two_halves() {
     // What `run_all` appends, before `diagnose` sorts it.
     let found = |parallelism: Parallelism| {
         let mut findings: Vec<Finding> = Vec::new();
-        rules::run_all(&context, parallelism, &mut findings);
+        run_all(&context, parallelism, &mut findings);
         findings
     };
     let one_pass = found(Parallelism::Sequential);
