@@ -5,8 +5,8 @@
 //! Each is a thin adapter over the grammar that already exists where the value is used
 //! (thumbprints and certificate names, netsh's mapping keys and IP addresses in
 //! `sslbind-core`, passwords in `sslbind-live`), so that what the command line accepts and
-//! what the readers accept cannot drift apart. clap prints "invalid value 'TEXT' for
-//! '--option <NAME>': MESSAGE", so a message here names neither the value nor the option.
+//! what the readers accept cannot drift apart. clap prints
+//! `invalid value 'TEXT' for '--option <NAME>': MESSAGE`, so a message here names neither the value nor the option.
 
 use std::ffi::OsStr;
 use std::net::IpAddr;
