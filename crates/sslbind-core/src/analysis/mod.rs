@@ -4,6 +4,7 @@
 //! [`analyze`] is the one entry point; it reads a [`Machine`] and returns ids into it, so
 //! renderers and rules can reach every original fact and its origin.
 
+pub mod choice;
 pub mod probe;
 pub mod resolve;
 pub mod selection;

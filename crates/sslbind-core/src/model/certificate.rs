@@ -52,6 +52,15 @@ impl Certificate {
         self.not_before <= now && now <= self.not_after
     }
 
+    /// Whether TLS clients accept it for a server: its extended key usage, when it has one,
+    /// includes serverAuth or anyExtendedKeyUsage (a certificate without the extension is not
+    /// restricted).
+    pub fn allows_server_auth(&self) -> bool {
+        let usages = &self.extended_key_usage;
+        usages.is_empty()
+            || usages.iter().any(|usage| usage == "serverAuth" || usage == "anyExtendedKeyUsage")
+    }
+
     /// Where `now` falls in the validity period, `Expiring` when at most `expiry_days` days
     /// are left. Every command that judges dates (doctor, resolve, the listings) asks here, so
     /// that they agree on each certificate.
