@@ -8,6 +8,7 @@
 mod analysis;
 mod authority;
 mod certs;
+mod choice;
 mod doctor;
 mod edit;
 mod fuzz;
