@@ -176,18 +176,17 @@ fn covering_certificates(
     index: &CertificateIndex,
     hosts: &[&str],
 ) -> (Vec<CertificateId>, Vec<Thumbprint>) {
-    let Some((first, rest)) = hosts.split_first() else {
+    if hosts.is_empty() {
         let all = (0..machine.certificates.len()).map(CertificateId::from_index).collect();
         return (all, Vec::new());
-    };
+    }
     let certificates = &machine.certificates;
     let mut some: Vec<CertificateId> =
         hosts.iter().flat_map(|host| index.covering(certificates, host)).collect();
     some.sort_unstable();
     some.dedup();
-    let covers_all = |id: &CertificateId| {
-        rest.iter().chain([first]).all(|host| covers_host(machine.certificate(*id), host))
-    };
+    let covers_all =
+        |id: &CertificateId| hosts.iter().all(|host| covers_host(machine.certificate(*id), host));
     let (all, partial): (Vec<CertificateId>, Vec<CertificateId>) = some.into_iter().partition(covers_all);
     let mut partial: Vec<Thumbprint> =
         partial.into_iter().map(|id| machine.certificate(id).thumbprint).collect();
@@ -309,39 +308,12 @@ fn no_candidate_reason(
         let verdicts: Vec<String> = judged
             .iter()
             .map(|&(exclusion, count)| {
-                let one = count == 1;
-                let text = match exclusion {
-                    Exclusion::Expired => {
-                        if one {
-                            "is expired"
-                        } else {
-                            "are expired"
-                        }
-                    }
-                    Exclusion::NotYetValid => {
-                        if one {
-                            "is not yet valid"
-                        } else {
-                            "are not yet valid"
-                        }
-                    }
-                    Exclusion::NotForServerAuth => {
-                        if one {
-                            "is not for server authentication"
-                        } else {
-                            "are not for server authentication"
-                        }
-                    }
-                    Exclusion::NoPrivateKey => {
-                        if one {
-                            "has no private key"
-                        } else {
-                            "have no private key"
-                        }
-                    }
-                    Exclusion::PartialCoverage => "",
-                };
-                if total == 1 { text.to_owned() } else { format!("{count} {text}") }
+                let (one, many) = verdict(exclusion);
+                match (total, count) {
+                    (1, _) => one.to_owned(),
+                    (_, 1) => format!("1 {one}"),
+                    _ => format!("{count} {many}"),
+                }
             })
             .collect();
         let verdicts: Vec<&str> = verdicts.iter().map(String::as_str).collect();
@@ -351,9 +323,9 @@ fn no_candidate_reason(
             parts.push(format!("{which}, {}", and_list(&verdicts)));
         }
     }
-    if let Some(&(_, count)) = partial {
-        let verb = if count == 1 { "covers" } else { "cover" };
-        parts.push(format!("{count} {verb} only some of the names"));
+    if let Some(&(exclusion, count)) = partial {
+        let (one, many) = verdict(exclusion);
+        parts.push(if count == 1 { format!("1 {one}") } else { format!("{count} {many}") });
     }
     if parts.is_empty() {
         let none = if hosts.len() == 1 {
@@ -366,6 +338,19 @@ fn no_candidate_reason(
     reason.push_str("; ");
     reason.push_str(&parts.join("; "));
     reason
+}
+
+/// What an exclusion says of one certificate, and of several.
+fn verdict(exclusion: Exclusion) -> (&'static str, &'static str) {
+    match exclusion {
+        Exclusion::PartialCoverage => ("covers only some of the names", "cover only some of the names"),
+        Exclusion::Expired => ("is expired", "are expired"),
+        Exclusion::NotYetValid => ("is not yet valid", "are not yet valid"),
+        Exclusion::NotForServerAuth => {
+            ("is not for server authentication", "are not for server authentication")
+        }
+        Exclusion::NoPrivateKey => ("has no private key", "have no private key"),
+    }
 }
 
 /// The subject as written, or the thumbprint's place-holder when it is empty.
