@@ -21,12 +21,10 @@ store, and re-point the mapping to it.";
 pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for mapped in mapped_certificates(context) {
         let Some(certificate) = mapped.certificate else { continue };
-        let usages = &certificate.extended_key_usage;
-        if usages.is_empty()
-            || usages.iter().any(|usage| usage == "serverAuth" || usage == "anyExtendedKeyUsage")
-        {
+        if certificate.allows_server_auth() {
             continue;
         }
+        let usages = &certificate.extended_key_usage;
         let message = format!(
             "{}, whose extended key usage ({}) does not include serverAuth, so clients refuse it for a TLS server",
             mapped.describe(context),
