@@ -67,6 +67,7 @@
 
 pub mod analysis;
 pub mod authority;
+mod command;
 pub mod certs;
 pub mod diff;
 pub mod doctor;
