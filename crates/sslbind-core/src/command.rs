@@ -57,7 +57,8 @@ impl Command {
 
     /// The command with the words of `words` (split at spaces) appended, e.g. `"http add sslcert"`.
     pub(crate) fn words(mut self, words: &str) -> Command {
-        self.args.extend(words.split(' ').filter(|word| !word.is_empty()).map(|word| Arg::Word(word.to_owned())));
+        self.args
+            .extend(words.split(' ').filter(|word| !word.is_empty()).map(|word| Arg::Word(word.to_owned())));
         self
     }
 
@@ -98,7 +99,10 @@ pub(crate) enum Cmd {
 /// Whether `value` passes through cmd.exe, MSVCRT and PowerShell unchanged without quotes.
 fn is_plain(value: &str) -> bool {
     !value.is_empty()
-        && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':' | '/' | '\\' | '+' | '*' | '[' | ']'))
+        && value.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '.' | '_' | '-' | ':' | '/' | '\\' | '+' | '*' | '[' | ']')
+        })
 }
 
 /// `command` as one cmd.exe line read in `context`.
@@ -177,18 +181,19 @@ fn msvcrt_quote(value: &str) -> String {
 
 /// `command` as one PowerShell line.
 pub(crate) fn powershell(command: &Command) -> String {
-    let mut line = if is_plain(&command.program) && command.program.starts_with(|c: char| c.is_ascii_alphanumeric())
-    {
-        command.program.clone()
-    } else {
-        // A quoted program name is a string, which PowerShell runs only after `&`.
-        format!("& {}", powershell_quote(&command.program))
-    };
+    let mut line =
+        if is_plain(&command.program) && command.program.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            command.program.clone()
+        } else {
+            // A quoted program name is a string, which PowerShell runs only after `&`.
+            format!("& {}", powershell_quote(&command.program))
+        };
     for arg in &command.args {
         line.push(' ');
         match arg {
             Arg::Word(word) => {
-                let bare = is_plain(word) && word.starts_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '/'));
+                let bare = is_plain(word)
+                    && word.starts_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '/'));
                 line.push_str(&if bare { word.clone() } else { powershell_quote(word) });
             }
             Arg::Param { name, value } => line.push_str(&format!("{name}={}", powershell_value(value))),
@@ -252,7 +257,9 @@ mod tests {
                     passed.push(c);
                 }
                 '^' if !quoted => passed.push(chars.next().ok_or("a caret ends the line")?),
-                '&' | '|' | '<' | '>' | '(' | ')' if !quoted => return Err(format!("`{c}` is syntax in {line:?}")),
+                '&' | '|' | '<' | '>' | '(' | ')' if !quoted => {
+                    return Err(format!("`{c}` is syntax in {line:?}"));
+                }
                 '\r' | '\n' => return Err("a line break".to_owned()),
                 _ => passed.push(c),
             }
@@ -337,7 +344,9 @@ mod tests {
                 if is_single_quote(c) {
                     i += 1;
                     loop {
-                        let Some(&inner) = chars.get(i) else { return Err("an open single quote".to_owned()) };
+                        let Some(&inner) = chars.get(i) else {
+                            return Err("an open single quote".to_owned());
+                        };
                         i += 1;
                         if is_single_quote(inner) {
                             match chars.get(i) {
@@ -353,8 +362,10 @@ mod tests {
                     }
                     continue;
                 }
-                if matches!(c, '{' | '}' | '(' | ')' | '$' | '@' | ';' | ',' | '&' | '|' | '<' | '>' | '#' | '`' | '"')
-                    || matches!(c, '\u{201C}' | '\u{201D}' | '\u{201E}' | '\t' | '\r' | '\n')
+                if matches!(
+                    c,
+                    '{' | '}' | '(' | ')' | '$' | '@' | ';' | ',' | '&' | '|' | '<' | '>' | '#' | '`' | '"'
+                ) || matches!(c, '\u{201C}' | '\u{201D}' | '\u{201E}' | '\t' | '\r' | '\n')
                 {
                     return Err(format!("`{c}` is syntax in {line:?}"));
                 }

@@ -67,8 +67,8 @@
 
 pub mod analysis;
 pub mod authority;
-mod command;
 pub mod certs;
+mod command;
 pub mod diff;
 pub mod doctor;
 #[cfg(feature = "fuzzing")]
