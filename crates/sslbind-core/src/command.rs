@@ -240,10 +240,8 @@ mod tests {
         let mut expanded = String::new();
         let mut chars = line.chars().peekable();
         while let Some(c) = chars.next() {
-            if c == '%' && context == Cmd::Batch {
-                if chars.next_if_eq(&'%').is_none() {
-                    return Err(format!("a lone % in {line:?}"));
-                }
+            if c == '%' && context == Cmd::Batch && chars.next_if_eq(&'%').is_none() {
+                return Err(format!("a lone % in {line:?}"));
             }
             expanded.push(c);
         }
