@@ -68,6 +68,7 @@
 pub mod analysis;
 pub mod authority;
 pub mod certs;
+mod command;
 pub mod diff;
 pub mod doctor;
 #[cfg(feature = "fuzzing")]

@@ -1,9 +1,33 @@
-//! Fixes as users run them: a title and the exact commands, built by `httpsys::command` (which
-//! change plans share) and re-exported here for the rules.
+//! Fixes as users run them: a title and the exact command lines, built as typed commands by
+//! `httpsys::command` (which change plans share) and rendered here for a cmd.exe prompt, the
+//! one quoting every fix uses.
 
 use std::fmt;
 
-pub(crate) use crate::httpsys::command::{netsh_add, netsh_delete, netsh_show};
+use crate::command::{Cmd, Command, cmd};
+use crate::model::ids::{AppId, Thumbprint};
+use crate::model::mapping::MappingKey;
+
+/// `command` as a fix writes it: a line for a cmd.exe prompt (which also pastes into
+/// PowerShell while its only quoted value is the AppId).
+pub(crate) fn line(command: &Command) -> String {
+    cmd(command, Cmd::Prompt)
+}
+
+/// `netsh http add sslcert …` as a fix line; see [`crate::httpsys::command::netsh_set`].
+pub(crate) fn netsh_add(key: &MappingKey, hash: Option<&Thumbprint>, store: &str, app_id: AppId) -> String {
+    line(&crate::httpsys::command::netsh_add(key, hash, store, app_id))
+}
+
+/// `netsh http delete sslcert …` as a fix line.
+pub(crate) fn netsh_delete(key: &MappingKey) -> String {
+    line(&crate::httpsys::command::netsh_delete(key))
+}
+
+/// `netsh http show sslcert …` as a fix line.
+pub(crate) fn netsh_show(key: &MappingKey) -> String {
+    line(&crate::httpsys::command::netsh_show(key))
+}
 
 /// A way to fix a finding.
 #[derive(Clone, Debug, PartialEq, Eq)]

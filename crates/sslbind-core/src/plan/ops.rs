@@ -1,5 +1,6 @@
 //! Mapping operations: what a plan does to HTTP.sys, one record at a time.
 
+use crate::command::{Cmd, cmd};
 use crate::httpsys::command::{netsh_urlacl_add, netsh_urlacl_delete};
 pub(crate) use crate::httpsys::urlacl::reservation_url;
 use crate::model::mapping::{Mapping, MappingKey};
@@ -62,11 +63,11 @@ impl UrlAclOp {
         }
     }
 
-    /// The netsh command, for a person to read or paste into cmd.exe or PowerShell.
+    /// The netsh command, for a person to read or paste into cmd.exe (quoted for its prompt).
     pub fn netsh_command(&self) -> String {
         match self {
-            UrlAclOp::Add { url, user } => netsh_urlacl_add(url, user),
-            UrlAclOp::Delete { url } => netsh_urlacl_delete(url),
+            UrlAclOp::Add { url, user } => cmd(&netsh_urlacl_add(url, user), Cmd::Prompt),
+            UrlAclOp::Delete { url } => cmd(&netsh_urlacl_delete(url), Cmd::Prompt),
         }
     }
 }

@@ -3,11 +3,11 @@
 //! first failure, so that a user can read every change before running it elevated. URL
 //! reservation changes (`netsh http add|delete urlacl`) follow the mapping operations.
 //!
-//! Quoting differs between the shells. PowerShell parses a bare `{…}` as a script block, so
-//! there the AppId is written `appid='{…}'` (netsh answers "The parameter is incorrect"
-//! otherwise); the batch file writes `appid="{…}"` and netsh strips the quotes. Other values
-//! that are not plain words (store and CTL names with spaces) are double-quoted in cmd (with
-//! `%` doubled in a batch file) and single-quoted in PowerShell.
+//! The commands are typed (`httpsys::command`) and quoted by `crate::command`, one function
+//! per shell: the AppId is `appid="{…}"` in the batch file and `appid='{…}'` in PowerShell
+//! (where a bare `{…}` is a script block); other values that are not plain words (store and
+//! CTL names with spaces, odd URLs) are double-quoted in cmd (with `%` doubled in a batch file)
+//! and single-quoted in PowerShell.
 //!
 //! The batch file ends each command with `|| exit /b 1`: cmd runs the right-hand side when
 //! the program's exit code is not zero, which is how netsh reports a failure, and unlike
@@ -19,7 +19,10 @@
 //! whatever an update leaves out to its default. Settings netsh has no parameter for (some
 //! `DefaultFlags` bits, extended properties) are named in a comment above the command.
 
-use crate::httpsys::command::{netsh_delete, netsh_key};
+use crate::command::{Cmd, Command, cmd, powershell};
+use crate::httpsys::command::{
+    certhash, netsh_delete, netsh_key, netsh_urlacl_add, netsh_urlacl_delete, with_key,
+};
 use crate::model::flags::{DEFAULT_FLAGS, DefaultFlags};
 use crate::model::mapping::{Mapping, MappingKey};
 use crate::plan::ops::{MappingOp, UrlAclOp};
@@ -34,15 +37,24 @@ pub enum Shell {
     PowerShell,
 }
 
-/// How values are quoted on a command line.
+/// Where a command line is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Quoting {
-    /// For a person to read or paste into cmd.exe or PowerShell: double quotes.
+    /// For a person to read or paste into cmd.exe.
     Display,
-    /// Inside a batch file: double quotes, `%` doubled.
+    /// Inside a batch file.
     Batch,
-    /// Inside a PowerShell script: single quotes.
+    /// Inside a PowerShell script.
     PowerShell,
+}
+
+/// `command` as one line written for `quoting`.
+fn render(command: &Command, quoting: Quoting) -> String {
+    match quoting {
+        Quoting::Display => cmd(command, Cmd::Prompt),
+        Quoting::Batch => cmd(command, Cmd::Batch),
+        Quoting::PowerShell => powershell(command),
+    }
 }
 
 /// The `DefaultFlags` bits netsh can set with their parameters, in netsh's usage order (the
@@ -146,12 +158,13 @@ pub fn script_with_urlacls(ops: &[MappingOp], urlacl_ops: &[UrlAclOp], shell: Sh
         });
         lines.push(String::new());
         lines.push(format!("{comment}{}/{total}: {description}", ops.len() + index + 1));
-        let command = match op {
-            UrlAclOp::Add { url, user } => {
-                format!("netsh http add urlacl url={} user={}", quote(url, quoting), quote(user, quoting))
-            }
-            UrlAclOp::Delete { url } => format!("netsh http delete urlacl url={}", quote(url, quoting)),
-        };
+        let command = render(
+            &match op {
+                UrlAclOp::Add { url, user } => netsh_urlacl_add(url, user),
+                UrlAclOp::Delete { url } => netsh_urlacl_delete(url),
+            },
+            quoting,
+        );
         match shell {
             Shell::Netsh => lines.push(format!("{command} || exit /b 1")),
             Shell::PowerShell => {
@@ -168,7 +181,7 @@ pub fn script_with_urlacls(ops: &[MappingOp], urlacl_ops: &[UrlAclOp], shell: Sh
 }
 
 /// The single netsh command line for one op, quoted for a person to read or paste into
-/// cmd.exe or PowerShell (`appid="{…}"` works in both).
+/// cmd.exe (`appid="{…}"` also works pasted into PowerShell).
 ///
 /// An add writes every known setting of the new record; a replace is `netsh http update
 /// sslcert` with all settings of `after`, so that nothing is reset to its default; a delete
@@ -213,29 +226,27 @@ pub(crate) fn netsh_limits(op: &MappingOp) -> Vec<String> {
     limits
 }
 
-/// The commands of `op` with values quoted by `quoting`.
+/// The command lines of `op` written for `quoting`.
 fn commands(op: &MappingOp, quoting: Quoting) -> Vec<String> {
-    match op {
-        MappingOp::Add(mapping) => vec![add_or_update("add", mapping, quoting)],
-        MappingOp::Replace { after, .. } => vec![add_or_update("update", after, quoting)],
-        MappingOp::Delete(mapping) => vec![netsh_delete(&mapping.key)],
-    }
+    let command = match op {
+        MappingOp::Add(mapping) => add_or_update("add", mapping),
+        MappingOp::Replace { after, .. } => add_or_update("update", after),
+        MappingOp::Delete(mapping) => netsh_delete(&mapping.key),
+    };
+    vec![render(&command, quoting)]
 }
 
 /// `netsh http <verb> sslcert` with every known setting of `mapping`.
-fn add_or_update(verb: &str, mapping: &Mapping, quoting: Quoting) -> String {
-    let mut parts = vec![format!("netsh http {verb} sslcert"), netsh_key(&mapping.key)];
+fn add_or_update(verb: &str, mapping: &Mapping) -> Command {
+    let mut command = with_key(Command::new("netsh").words(&format!("http {verb} sslcert")), &mapping.key);
     if let (false, Some(hash)) = (is_ccs(&mapping.key), &mapping.certificate_hash) {
-        parts.push(format!("certhash={}", hash.to_string().to_ascii_lowercase()));
+        command = command.param("certhash", certhash(hash));
     }
     if let Some(app_id) = &mapping.app_id {
-        parts.push(match quoting {
-            Quoting::Display | Quoting::Batch => format!("appid=\"{app_id}\""),
-            Quoting::PowerShell => format!("appid='{app_id}'"),
-        });
+        command = command.param("appid", app_id.to_string());
     }
     if let Some(store) = &mapping.certificate_store {
-        parts.push(format!("certstorename={}", quote(store, quoting)));
+        command = command.param("certstorename", store.as_str());
     }
     let params = &mapping.params;
     let switches = [
@@ -245,7 +256,7 @@ fn add_or_update(verb: &str, mapping: &Mapping, quoting: Quoting) -> String {
     ];
     for (name, value) in switches {
         if let Some(on) = value {
-            parts.push(format!("{name}={}", switch(on)));
+            command = command.param(name, switch(on));
         }
     }
     let numbers = [
@@ -254,29 +265,28 @@ fn add_or_update(verb: &str, mapping: &Mapping, quoting: Quoting) -> String {
     ];
     for (name, value) in numbers {
         if let Some(number) = value {
-            parts.push(format!("{name}={number}"));
+            command = command.param(name, number.to_string());
         }
     }
     let texts = [("sslctlidentifier", &params.ctl_identifier), ("sslctlstorename", &params.ctl_store_name)];
     for (name, value) in texts {
         if let Some(text) = value {
-            parts.push(format!("{name}={}", quote(text, quoting)));
+            command = command.param(name, text.as_str());
         }
     }
-    parts.extend(flag_params(mapping));
-    parts.join(" ")
+    flag_params(mapping).into_iter().fold(command, |command, (name, value)| command.param(name, value))
 }
 
 /// The flag parameters of `mapping`: every bit netsh can set when the source showed the
 /// flags, otherwise only the set ones (a clear bit may only mean "not shown", and leaving a
 /// parameter out leaves the bit clear anyway). `disablesessionid` is written only when set,
 /// because builds that do not know it would refuse the whole command.
-fn flag_params(mapping: &Mapping) -> Vec<String> {
+fn flag_params(mapping: &Mapping) -> Vec<(&'static str, &'static str)> {
     netsh_flag_params()
         .filter_map(|(bit, name)| {
             let on = mapping.flags.contains(bit);
             let write = on || (mapping.flags_known && bit != DefaultFlags::DISABLE_SESSION_ID);
-            write.then(|| format!("{name}={}", switch(on)))
+            write.then(|| (name, switch(on)))
         })
         .collect()
 }
@@ -289,31 +299,6 @@ fn is_ccs(key: &MappingKey) -> bool {
 /// netsh's word for a switch.
 fn switch(on: bool) -> &'static str {
     if on { "enable" } else { "disable" }
-}
-
-/// `value` as one command-line word: bare when it is a plain word, else quoted for the shell.
-fn quote(value: &str, quoting: Quoting) -> String {
-    let plain =
-        !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if plain {
-        return value.to_owned();
-    }
-    match quoting {
-        Quoting::Display => format!("\"{}\"", value.replace('"', "\\\"")),
-        Quoting::Batch => format!("\"{}\"", value.replace('%', "%%").replace('"', "\\\"")),
-        Quoting::PowerShell => {
-            // PowerShell also reads the typographic single quotes as quotes.
-            let mut quoted = String::from("'");
-            for c in value.chars() {
-                if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
-                    quoted.push(c);
-                }
-                quoted.push(c);
-            }
-            quoted.push('\'');
-            quoted
-        }
-    }
 }
 
 /// A short description of `op` that is safe inside a `rem` line and a PowerShell
@@ -369,14 +354,14 @@ mod tests {
     fn unknown_flags_write_only_the_set_bits_and_session_id_only_when_set() {
         let mut mapping = sni("a.example.com");
         mapping.flags = DefaultFlags::DISABLE_HTTP2 | DefaultFlags::NO_RAW_FILTER;
-        assert_eq!(flag_params(&mapping), ["disablehttp2=enable"]);
+        assert_eq!(flag_params(&mapping), [("disablehttp2", "enable")]);
         mapping.flags_known = true;
         let params = flag_params(&mapping);
         assert_eq!(params.len(), 12);
-        assert!(params.contains(&"disablehttp2=enable".to_owned()));
-        assert!(!params.iter().any(|p| p.starts_with("disablesessionid")));
+        assert!(params.contains(&("disablehttp2", "enable")));
+        assert!(!params.iter().any(|(name, _)| *name == "disablesessionid"));
         mapping.flags |= DefaultFlags::DISABLE_SESSION_ID;
-        assert_eq!(flag_params(&mapping).last().map(String::as_str), Some("disablesessionid=enable"));
+        assert_eq!(flag_params(&mapping).last(), Some(&("disablesessionid", "enable")));
         assert_eq!(
             netsh_limits(&MappingOp::Add(mapping)),
             ["netsh cannot set the DefaultFlags bits no-raw-filter; the record will not have them"]
@@ -385,12 +370,15 @@ mod tests {
 
     #[test]
     fn quoting_follows_the_shell() {
-        assert_eq!(quote("WebHosting", Quoting::PowerShell), "WebHosting");
-        assert_eq!(quote("My Store", Quoting::Display), "\"My Store\"");
-        assert_eq!(quote("100% it's", Quoting::Batch), "\"100%% it's\"");
-        assert_eq!(quote("100% it's", Quoting::Display), "\"100% it's\"");
-        assert_eq!(quote("it's", Quoting::PowerShell), "'it''s'");
-        assert_eq!(quote("", Quoting::PowerShell), "''");
+        let mut mapping = sni("a.example.com");
+        mapping.certificate_store = Some("100% it's".to_owned());
+        let op = MappingOp::Add(mapping);
+        let store = |quoting| {
+            commands(&op, quoting).concat().split_once("certstorename=").map(|(_, rest)| rest.to_owned())
+        };
+        assert_eq!(store(Quoting::Display).as_deref(), Some("\"100% it's\""));
+        assert_eq!(store(Quoting::Batch).as_deref(), Some("\"100%% it's\""));
+        assert_eq!(store(Quoting::PowerShell).as_deref(), Some("'100% it''s'"));
     }
 
     #[test]

@@ -541,7 +541,7 @@ fn adding_an_express_binding_off_localhost_reserves_its_url() {
     assert!(
         script.contains(
             "rem 1/1: reserve https://lextudio.com:4431/ for Everyone\r\n\
-             netsh http add urlacl url=\"https://lextudio.com:4431/\" user=Everyone || exit /b 1\r\n"
+             netsh http add urlacl url=https://lextudio.com:4431/ user=Everyone || exit /b 1\r\n"
         ),
         "{script}"
     );
@@ -600,7 +600,7 @@ fn removing_the_last_express_binding_of_a_url_deletes_its_reservation() {
         &last.urlacl_ops,
         sslbind_core::plan::script::Shell::PowerShell,
     );
-    assert!(script.contains("netsh http delete urlacl url='https://lextudio.com:4431/'\r\n"), "{script}");
+    assert!(script.contains("netsh http delete urlacl url=https://lextudio.com:4431/\r\n"), "{script}");
 
     let shared = urlacl_plan_of(
         MachineBuilder::new()

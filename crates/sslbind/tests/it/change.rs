@@ -500,7 +500,7 @@ fn removing_with_write_then_emitting_gives_the_script_emitting_first_gives() {
         first.stdout
     );
     assert!(
-        first.stdout.contains("netsh http delete urlacl url='https://lextudio.com:4431/'"),
+        first.stdout.contains("netsh http delete urlacl url=https://lextudio.com:4431/"),
         "{}",
         first.stdout
     );

@@ -1,7 +1,8 @@
 //! `flags-mismatch`: a binding's `sslFlags` protocol bits disagree with the `DefaultFlags` of
 //! the mapping that serves it.
 
-use crate::doctor::fix::{Fix, netsh_add};
+use crate::doctor::fix::{Fix, line};
+use crate::httpsys::command::netsh_set;
 use crate::doctor::rules::app_id_for;
 use crate::doctor::{Code, Context, Finding};
 use crate::model::flags::DefaultFlags;
@@ -55,12 +56,12 @@ pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                 (true, false) => {
                     disagreements
                         .push(format!("sslFlags asks for {setting}, the mapping does not have {flag}"));
-                    settings.push(format!("{parameter}=enable"));
+                    settings.push((parameter, "enable"));
                 }
                 (false, true) => {
                     disagreements
                         .push(format!("the mapping has {flag}, sslFlags does not ask for {setting}"));
-                    settings.push(format!("{parameter}=disable"));
+                    settings.push((parameter, "disable"));
                 }
                 _ => {}
             }
@@ -76,16 +77,17 @@ pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
             disagreements.join("; ")
         );
         let app_id = mapping.app_id.unwrap_or_else(|| app_id_for(https.config));
-        let add =
-            netsh_add(&mapping.key, mapping.certificate_hash.as_ref(), mapping.effective_store(), app_id);
-        let update = add.replacen("netsh http add sslcert", "netsh http update sslcert", 1);
+        let update = settings.into_iter().fold(
+            netsh_set("update", &mapping.key, mapping.certificate_hash.as_ref(), mapping.effective_store(), app_id),
+            |command, (parameter, value)| command.param(parameter, value),
+        );
         let title = format!(
             "set the mapping's flags to what sslFlags asks (elevated), or change the binding's sslFlags from \
              {} to {}",
             ssl_flags.bits(),
             matching_ssl_flags.bits()
         );
-        let fix = Fix::new(title, vec![format!("{update} {}", settings.join(" "))]);
+        let fix = Fix::new(title, vec![line(&update)]);
         findings.push(
             Finding::new(Code::FlagsMismatch, message)
                 .with_binding(https.site, https.binding)

@@ -74,7 +74,7 @@ pub(super) fn express_bindings<'a>(context: &Context<'a>) -> Vec<ExpressBinding<
 
 /// `netsh http add urlacl` granting Everyone `url`.
 pub(super) fn netsh_add_urlacl(url: &str) -> String {
-    crate::httpsys::command::netsh_urlacl_add(url, "Everyone")
+    crate::doctor::fix::line(&crate::httpsys::command::netsh_urlacl_add(url, "Everyone"))
 }
 
 /// Reports every IIS Express binding off `localhost` whose URL no reservation covers.

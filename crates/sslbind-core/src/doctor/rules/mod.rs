@@ -3,6 +3,7 @@
 //! fix should use.
 
 use crate::analysis::BindingAnalysis;
+use crate::command::Command;
 use crate::doctor::codes::{Check, Repair, Rule, Severity};
 use crate::doctor::{Context, Finding, Parallelism};
 use crate::model::certificate::{Certificate, CertificateStatus};
@@ -205,25 +206,26 @@ pub(crate) fn appcmd_binding_selector(binding: &crate::model::binding::Binding) 
 }
 
 /// `appcmd set site` for `site` of `config` with one `argument` such as
-/// `/bindings.[…].sslFlags:1`. The argument is written in double quotes so that its commas,
-/// brackets and single quotes reach appcmd whole. IIS uses its own appcmd; IIS Express its
-/// appcmd with `/apphostconfig:` naming the config read.
+/// `/bindings.[…].sslFlags:1`, as a fix line; `crate::command` double-quotes the argument,
+/// whose commas, brackets and single quotes must reach appcmd whole. IIS uses its own appcmd;
+/// IIS Express its appcmd with `/apphostconfig:` naming the config read.
 pub(crate) fn appcmd_set_site(
     config: &ConfigFile,
     site: &crate::model::binding::Site,
     argument: &str,
 ) -> String {
-    match config.flavor {
-        ServerFlavor::Iis => format!(
-            "%windir%\\system32\\inetsrv\\appcmd.exe set site /site.name:\"{}\" \"{argument}\"",
-            site.name
-        ),
-        ServerFlavor::IisExpress => format!(
-            "\"%ProgramFiles%\\IIS Express\\appcmd.exe\" set site /site.name:\"{}\" \"{argument}\" \
-             /apphostconfig:\"{}\"",
-            site.name, config.path
-        ),
-    }
+    let command = match config.flavor {
+        ServerFlavor::Iis => Command::new("%windir%\\system32\\inetsrv\\appcmd.exe")
+            .words("set site")
+            .switch("site.name", site.name.as_str())
+            .word(argument),
+        ServerFlavor::IisExpress => Command::new("%ProgramFiles%\\IIS Express\\appcmd.exe")
+            .words("set site")
+            .switch("site.name", site.name.as_str())
+            .word(argument)
+            .switch("apphostconfig", config.path.to_string()),
+    };
+    crate::doctor::fix::line(&command)
 }
 
 /// The most items [`word_list`] names one by one.

@@ -1,6 +1,7 @@
 //! `port-excluded`: an http or https binding on a port Windows has excluded.
 
-use crate::doctor::fix::Fix;
+use crate::command::Command;
+use crate::doctor::fix::{Fix, line};
 use crate::doctor::{Code, Context, Finding};
 use crate::model::machine::ServerFlavor;
 
@@ -50,9 +51,12 @@ pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
             let fix = if range.administered {
                 Fix::new(
                     "delete the administered exclusion (elevated), or choose another port for the binding",
-                    vec![format!(
-                        "netsh int ipv4 delete excludedportrange protocol=tcp startport={} numberofports={count}",
-                        range.start
+                    vec![line(
+                        &Command::new("netsh")
+                            .words("int ipv4 delete excludedportrange")
+                            .param("protocol", "tcp")
+                            .param("startport", range.start.to_string())
+                            .param("numberofports", count.to_string()),
                     )],
                 )
             } else {
@@ -61,11 +65,15 @@ pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                      `net stop winnat`), exclude the port for yourself while WinNAT is stopped, so that they leave it \
                      alone (elevated; container and WSL networking stop meanwhile)",
                     vec![
-                        "net stop winnat".to_owned(),
-                        format!(
-                            "netsh int ipv4 add excludedportrange protocol=tcp startport={port} numberofports=1"
+                        line(&Command::new("net").words("stop winnat")),
+                        line(
+                            &Command::new("netsh")
+                                .words("int ipv4 add excludedportrange")
+                                .param("protocol", "tcp")
+                                .param("startport", port.to_string())
+                                .param("numberofports", "1"),
                         ),
-                        "net start winnat".to_owned(),
+                        line(&Command::new("net").words("start winnat")),
                     ],
                 )
             };

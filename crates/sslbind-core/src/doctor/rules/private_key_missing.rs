@@ -1,6 +1,7 @@
 //! `private-key-missing`: a mapped certificate is known to have no private key.
 
-use crate::doctor::fix::Fix;
+use crate::command::Command;
+use crate::doctor::fix::{Fix, line};
 use crate::doctor::rules::mapped_certificates;
 use crate::doctor::{Code, Context, Finding};
 
@@ -34,7 +35,14 @@ pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
              store (elevated; or `Import-PfxCertificate -FilePath <FILE>.pfx -CertStoreLocation \
              Cert:\\LocalMachine\\{store}`)"
         );
-        let fix = Fix::new(title, vec![format!("certutil -f -p <PASSWORD> -importpfx {store} <FILE>.pfx")]);
+        let fix = Fix::new(title, vec![line(
+            &Command::new("certutil")
+                .words("-f -p")
+                .placeholder("<PASSWORD>")
+                .word("-importpfx")
+                .word(store)
+                .placeholder("<FILE>.pfx"),
+        )]);
         findings.push(mapped.finding(context, Code::PrivateKeyMissing, message).with_fix(fix));
     }
 }

@@ -79,7 +79,7 @@ pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         } else {
             Fix::new(
                 "replace the reservation with one for every user (elevated; whatever holds it loses it)",
-                vec![format!("netsh http delete urlacl url={}", reservation.url), netsh_add_urlacl(&url)],
+                vec![crate::doctor::fix::line(&crate::httpsys::command::netsh_urlacl_delete(&reservation.url)), netsh_add_urlacl(&url)],
             )
         };
         findings.push(

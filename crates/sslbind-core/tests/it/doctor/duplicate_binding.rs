@@ -21,10 +21,10 @@ error site=a binding=*:443:A.Example.com mapping=- cert=-: site `a`, HTTPS bindi
 fix: delete the repeated <binding> element at test.config:9 from the config (appcmd cannot tell the two apart)
 error site=b binding=*:80: mapping=- cert=-: site `b`, http binding `*:80:` is also a binding of site `a` at test.config:7; only one of the two sites can start with it
 fix: remove the binding from site `b` (or from site `a`, if this one should keep it)
-  %windir%\\system32\\inetsrv\\appcmd.exe set site /site.name:\"b\" \"/-bindings.[protocol='http',bindingInformation='*:80:']\"
+  %windir%\\system32\\inetsrv\\appcmd.exe set site /site.name:b \"/-bindings.[protocol='http',bindingInformation='*:80:']\"
 error site=b binding=808:* mapping=- cert=-: site `b`, net.tcp binding `808:*` is also a binding of site `a` at test.config:8; only one of the two sites can start with it
 fix: remove the binding from site `b` (or from site `a`, if this one should keep it)
-  %windir%\\system32\\inetsrv\\appcmd.exe set site /site.name:\"b\" \"/-bindings.[protocol='net.tcp',bindingInformation='808:*']\"
+  %windir%\\system32\\inetsrv\\appcmd.exe set site /site.name:b \"/-bindings.[protocol='net.tcp',bindingInformation='808:*']\"
 "
     );
     let found =

@@ -17,13 +17,13 @@ fn http_and_https_texts_that_are_not_ip_port_host_fire_with_their_reason_and_pla
         "\
 error site=a binding=*:443 mapping=- cert=-: site `a`, https binding `*:443` at test.config:6 is not `IP:port:host`: expected IP:port:host, found one colon
 fix: correct the bindingInformation to `IP:port:host`, for example `*:443:www.example.com`
-  \"%ProgramFiles%\\IIS Express\\appcmd.exe\" set site /site.name:\"a\" \"/bindings.[protocol='https',bindingInformation='*:443'].bindingInformation:<IP>:<PORT>:<HOST>\" /apphostconfig:\"test.config\"
+  \"%ProgramFiles%\\IIS Express\\appcmd.exe\" set site /site.name:a \"/bindings.[protocol='https',bindingInformation='*:443'].bindingInformation:<IP>:<PORT>:<HOST>\" /apphostconfig:test.config
 error site=a binding=www.example.com:80: mapping=- cert=-: site `a`, http binding `www.example.com:80:` at test.config:7 is not `IP:port:host`: address `www.example.com` is not `*`, an IPv4 address or a bracketed IPv6 address
 fix: correct the bindingInformation to `IP:port:host`, for example `*:80:www.example.com`
-  \"%ProgramFiles%\\IIS Express\\appcmd.exe\" set site /site.name:\"a\" \"/bindings.[protocol='http',bindingInformation='www.example.com:80:'].bindingInformation:<IP>:<PORT>:<HOST>\" /apphostconfig:\"test.config\"
+  \"%ProgramFiles%\\IIS Express\\appcmd.exe\" set site /site.name:a \"/bindings.[protocol='http',bindingInformation='www.example.com:80:'].bindingInformation:<IP>:<PORT>:<HOST>\" /apphostconfig:test.config
 error site=b binding=*:99999:b.example.com mapping=- cert=-: site `b`, HTTPS binding `*:99999:b.example.com` at test.config:12 is not `IP:port:host`: port 99999 is out of range 1-65535
 fix: correct the bindingInformation to `IP:port:host`, for example `*:443:www.example.com`
-  \"%ProgramFiles%\\IIS Express\\appcmd.exe\" set site /site.name:\"b\" \"/bindings.[protocol='HTTPS',bindingInformation='*:99999:b.example.com'].bindingInformation:<IP>:<PORT>:<HOST>\" /apphostconfig:\"test.config\"
+  \"%ProgramFiles%\\IIS Express\\appcmd.exe\" set site /site.name:b \"/bindings.[protocol='HTTPS',bindingInformation='*:99999:b.example.com'].bindingInformation:<IP>:<PORT>:<HOST>\" /apphostconfig:test.config
 "
     );
 }

@@ -16,10 +16,10 @@ fn sni_bindings_without_a_host_fire_with_what_serves_them_and_the_flag_cleared()
         "\
 error site=a binding=*:443: mapping=0.0.0.0:443 cert=-: site `a`, binding `*:443:` requires SNI (sslFlags 1) but has no host name, so there is no `host:port` mapping it could use; HTTP.sys serves it with ip mapping `0.0.0.0:443` instead
 fix: clear the SNI flag so that the binding uses ip mapping `0.0.0.0:443`, or give it a host name instead (`/bindings.[protocol='https',bindingInformation='*:443:'].bindingInformation:*:443:<HOST>`)
-  %windir%\\system32\\inetsrv\\appcmd.exe set site /site.name:\"a\" \"/bindings.[protocol='https',bindingInformation='*:443:'].sslFlags:0\"
+  %windir%\\system32\\inetsrv\\appcmd.exe set site /site.name:a \"/bindings.[protocol='https',bindingInformation='*:443:'].sslFlags:0\"
 error site=b binding=*:8443:* mapping=- cert=-: site `b`, binding `*:8443:*` requires SNI (sslFlags 5) but has only the any-host `*`, so there is no `host:port` mapping it could use; clients get a connection reset
 fix: clear the SNI flag so that the binding uses ip mapping `0.0.0.0:8443`, or give it a host name instead (`/bindings.[protocol='https',bindingInformation='*:8443:*'].bindingInformation:*:8443:<HOST>`)
-  %windir%\\system32\\inetsrv\\appcmd.exe set site /site.name:\"b\" \"/bindings.[protocol='https',bindingInformation='*:8443:*'].sslFlags:4\"
+  %windir%\\system32\\inetsrv\\appcmd.exe set site /site.name:b \"/bindings.[protocol='https',bindingInformation='*:8443:*'].sslFlags:4\"
 "
     );
 }
@@ -32,7 +32,7 @@ fn without_mappings_the_message_claims_nothing_about_what_serves_it() {
         "\
 error site=a binding=10.0.0.5:443: mapping=- cert=-: site `a`, binding `10.0.0.5:443:` requires SNI (sslFlags 3) but has no host name, so there is no `host:port` mapping it could use
 fix: clear the SNI flag so that the binding uses ccs mapping `443`, or give it a host name instead (`/bindings.[protocol='https',bindingInformation='10.0.0.5:443:'].bindingInformation:10.0.0.5:443:<HOST>`)
-  %windir%\\system32\\inetsrv\\appcmd.exe set site /site.name:\"a\" \"/bindings.[protocol='https',bindingInformation='10.0.0.5:443:'].sslFlags:2\"
+  %windir%\\system32\\inetsrv\\appcmd.exe set site /site.name:a \"/bindings.[protocol='https',bindingInformation='10.0.0.5:443:'].sslFlags:2\"
 "
     );
 }
