@@ -124,6 +124,7 @@ pub fn usage(machine: &Machine, analysis: &Analysis, thumbprint: Thumbprint) -> 
 
     let mut reasons = Vec::new();
     let mut notes = Vec::new();
+    let mut reserved = Vec::new();
     for mapping_use in &mappings {
         let mapping = machine.mapping(mapping_use.mapping);
         let key = &mapping.key;
@@ -133,10 +134,8 @@ pub fn usage(machine: &Machine, analysis: &Analysis, thumbprint: Thumbprint) -> 
                 "mapping {key} is the fallback for clients without SNI on port {}",
                 key.port()
             )),
-            MappingStatus::Reserved => reasons.push(format!(
-                "mapping {key} is IIS Express's reserved mapping for port {}",
-                key.port()
-            )),
+            // One reason for all of them: IIS Express pre-creates a hundred.
+            MappingStatus::Reserved => reserved.push(key.port()),
             MappingStatus::Foreign => {}
             MappingStatus::Idle => notes.push(format!(
                 "mapping {key} is idle and would be left without its certificate (`sslbind mapping prune` removes it)"
@@ -150,6 +149,12 @@ pub fn usage(machine: &Machine, analysis: &Analysis, thumbprint: Thumbprint) -> 
                 None => format!("mapping {key} is owned by an unknown program (no AppId)"),
             }),
         }
+    }
+    match reserved.as_slice() {
+        [] => {}
+        [port] => reasons.push(format!("IIS Express's reserved mapping for port {port}")),
+        [first, .., last] => reasons
+            .push(format!("IIS Express's {} reserved mappings for ports {first}-{last}", reserved.len())),
     }
     for binding_use in &bindings {
         let described = describe_site_binding(machine, binding_use.binding);

@@ -60,7 +60,6 @@ pub fn certificates(args: &CertificatesArgs) -> anyhow::Result<ExitCode> {
         Format::Table => {
             render::table::usage::certificates(
                 &mut out,
-                &machine,
                 &rows,
                 now,
                 args.expiring_within,

@@ -33,8 +33,18 @@ pub fn usage(out: &mut impl Write, machine: &Machine, usage: &Usage, style: &Sty
     writeln!(out)?;
 
     let mut mappings = Table::new(&["KIND", "KEY", "OWNER", "STATUS"], &[1]);
-    for mapping_use in &usage.mappings {
+    let mut reserved_run = 0;
+    for (position, mapping_use) in usage.mappings.iter().enumerate() {
         let mapping = machine.mapping(mapping_use.mapping);
+        // IIS Express's hundred reserved mappings show as one row, as in `sslbind mappings`.
+        let next_reserved = usage
+            .mappings
+            .get(position + 1)
+            .is_some_and(|next| next.status == MappingStatus::Reserved && next.owner == mapping_use.owner);
+        if mapping_use.status == MappingStatus::Reserved && next_reserved {
+            reserved_run += 1;
+            continue;
+        }
         let owner = match (mapping_use.owner, mapping.app_id) {
             (Some(owner), _) => owner.name().to_owned(),
             (None, Some(app_id)) => app_id.to_string(),
@@ -46,12 +56,22 @@ pub fn usage(out: &mut impl Write, machine: &Machine, usage: &Usage, style: &Sty
             MappingStatus::Idle => Colour::Yellow,
             MappingStatus::Foreign => Colour::Cyan,
         };
+        let key = if reserved_run > 0 && mapping_use.status == MappingStatus::Reserved {
+            let first = machine.mapping(usage.mappings[position - reserved_run].mapping);
+            format!("{}-{}", first.key, mapping.key.port())
+        } else {
+            mapping.key.to_string()
+        };
+        let run = std::mem::take(&mut reserved_run) + 1;
         let mut row = Row::new(vec![
             Cell::plain(mapping.key.kind().to_string()),
-            Cell::plain(mapping.key.to_string()),
+            Cell::plain(key),
             Cell::plain(owner),
             Cell::new(mapping_use.status.as_str().to_owned(), colour),
         ]);
+        if run > 1 {
+            row.notes.push(Cell::new(format!("{run} reserved mappings, one per port"), Colour::Dim));
+        }
         row.notes.extend(
             mapping_use
                 .used_by
@@ -105,7 +125,6 @@ pub fn usage(out: &mut impl Write, machine: &Machine, usage: &Usage, style: &Sty
 /// it; `rows` come sorted.
 pub fn certificates(
     out: &mut impl Write,
-    machine: &Machine,
     rows: &[(&Certificate, Usage)],
     now: OffsetDateTime,
     expiring_within: Option<u32>,
@@ -145,10 +164,6 @@ pub fn certificates(
             row.notes.push(Cell::new(format!("names: {}", certificate.dns_names.join(", ")), Colour::Dim));
         }
         row.notes.push(Cell::new(certificate.validity_note(now, expiring_within.unwrap_or(30)), colour));
-        row.notes.extend(usage.mappings.iter().map(|mapping_use| {
-            let mapping = machine.mapping(mapping_use.mapping);
-            Cell::plain(format!("mapping {} ({})", mapping.key, mapping_use.status.as_str()))
-        }));
         table.rows.push(row);
     }
     table.write(out, style)?;
