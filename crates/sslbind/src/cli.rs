@@ -135,13 +135,14 @@ pub enum Command {
     /// they serve, CCS files and IPv4/IPv6 twins, and whether deleting it is safe. Exit code 0,
     /// 2 on errors (a thumbprint the machine does not know included).
     #[command(after_help = "Examples:\n  \
-        sslbind usage 93F1ADE0B5A5E2A2C8E0F1C6D2B3A4958677E6F1 examples/hosting-server\n  \
-        sslbind usage \"93 f1 ad e0 b5 a5 e2 a2 c8 e0 f1 c6 d2 b3 a4 95 86 77 e6 f1\" examples/hosting-server --format json")]
+        sslbind usage 93F1ADE0962CE66BF7EE6C76E16A97838E36800B examples/iis-express-dev\n  \
+        sslbind usage \"93 f1 ad e0 96 2c e6 6b f7 ee 6c 76 e1 6a 97 83 8e 36 80 0b\" examples/iis-express-dev --format json\n  \
+        sslbind usage 252EEFA2 examples/iis-express-dev")]
     Usage(UsageArgs),
     /// List every certificate of the machine by end of validity, with its names, store,
     /// private key and the mappings and bindings that use it.
-    #[command(after_help = "Examples:\n  sslbind certificates examples/hosting-server\n  \
-        sslbind certificates examples/hosting-server --expiring-within 60 --now 2026-06-01 --format json")]
+    #[command(after_help = "Examples:\n  sslbind certificates examples/iis-express-dev\n  \
+        sslbind certificates examples/iis-express-dev --expiring-within 60 --now 2026-06-01 --format json")]
     Certificates(CertificatesArgs),
     /// Print a completion script for a shell, to install where the shell loads completions.
     #[command(after_help = "Examples:\n  sslbind completions bash > /etc/bash_completion.d/sslbind\n  \
