@@ -136,13 +136,15 @@ pub enum Command {
     /// 2 on errors (a thumbprint the machine does not know included).
     #[command(after_help = "Examples:\n  \
         sslbind usage 93F1ADE0962CE66BF7EE6C76E16A97838E36800B examples/iis-express-dev\n  \
-        sslbind usage \"93 f1 ad e0 96 2c e6 6b f7 ee 6c 76 e1 6a 97 83 8e 36 80 0b\" examples/iis-express-dev --format json\n  \
+        sslbind usage \"93 f1 ad e0 96 2c e6 6b f7 ee 6c 76 e1 6a 97 83 8e 36 80 0b\" \\\n      \
+        examples/iis-express-dev --format json\n  \
         sslbind usage 252EEFA2 examples/iis-express-dev")]
     Usage(UsageArgs),
     /// List every certificate of the machine by end of validity, with its names, store,
     /// private key and the mappings and bindings that use it.
     #[command(after_help = "Examples:\n  sslbind certificates examples/iis-express-dev\n  \
-        sslbind certificates examples/iis-express-dev --expiring-within 60 --now 2026-06-01 --format json")]
+        sslbind certificates examples/iis-express-dev --expiring-within 60 --now 2026-06-01 \\\n      \
+        --format json")]
     Certificates(CertificatesArgs),
     /// Print a completion script for a shell, to install where the shell loads completions.
     #[command(after_help = "Examples:\n  sslbind completions bash > /etc/bash_completion.d/sslbind\n  \
