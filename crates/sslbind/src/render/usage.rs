@@ -1,5 +1,5 @@
-//! The JSON of `sslbind usage` and `sslbind certificates` (docs/contract.md#usage and
-//! #certificates): the core's [`Usage`] with every id turned into the facts it names.
+//! The JSON of `sslbind usage` and `sslbind certificates` (docs/contract.md#json): the
+//! core's [`Usage`] with every id turned into the facts it names.
 
 use serde::Serialize;
 use sslbind_core::analysis::BindingRef;
