@@ -131,6 +131,21 @@ pub enum Command {
         sslbind reservations --urlacl examples/iis-express-dev/urlacl.txt \\\n      \
         --config examples/iis-express-dev/applicationhost.config --format json")]
     Reservations(ListArgs),
+    /// Every consumer of a certificate: the mappings of any owner that carry it, the bindings
+    /// they serve, CCS files and IPv4/IPv6 twins, and whether deleting it is safe. Exit code 0,
+    /// 2 on errors (a thumbprint the machine does not know included).
+    #[command(after_help = "Examples:\n  \
+        sslbind usage 93F1ADE0962CE66BF7EE6C76E16A97838E36800B examples/iis-express-dev\n  \
+        sslbind usage \"93 f1 ad e0 96 2c e6 6b f7 ee 6c 76 e1 6a 97 83 8e 36 80 0b\" \\\n      \
+        examples/iis-express-dev --format json\n  \
+        sslbind usage 252EEFA2 examples/iis-express-dev")]
+    Usage(UsageArgs),
+    /// List every certificate of the machine by end of validity, with its names, store,
+    /// private key and the mappings and bindings that use it.
+    #[command(after_help = "Examples:\n  sslbind certificates examples/iis-express-dev\n  \
+        sslbind certificates examples/iis-express-dev --expiring-within 60 --now 2026-06-01 \\\n      \
+        --format json")]
+    Certificates(CertificatesArgs),
     /// Print a completion script for a shell, to install where the shell loads completions.
     #[command(after_help = "Examples:\n  sslbind completions bash > /etc/bash_completion.d/sslbind\n  \
         sslbind completions zsh > ~/.zfunc/_sslbind\n  \
@@ -569,6 +584,39 @@ pub struct CertificateListArgs {
     /// Mark certificates that expire within this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub expiry_days: u32,
+    /// Judge certificates at this time instead of now, for reproducible listings: RFC 3339
+    /// (2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
+    #[arg(long, value_name = "TIME", value_parser = values::time)]
+    pub now: Option<OffsetDateTime>,
+}
+
+/// Arguments of `sslbind usage`.
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    /// The certificate: its thumbprint in any spelling (spaces, lower case, the invisible mark
+    /// Windows' certificate dialog copies), a prefix of 8 or more hex digits, or a name.
+    #[arg(value_name = "THUMBPRINT")]
+    pub certificate: CertificateQuery,
+    /// Where to read the machine from.
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `sslbind certificates`.
+#[derive(Debug, Args)]
+pub struct CertificatesArgs {
+    /// Where to read the machine from.
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// List only the certificates that end within this many days (expired ones included).
+    #[arg(long, value_name = "DAYS")]
+    pub expiring_within: Option<u32>,
     /// Judge certificates at this time instead of now, for reproducible listings: RFC 3339
     /// (2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
     #[arg(long, value_name = "TIME", value_parser = values::time)]

@@ -55,6 +55,8 @@ fn arrange(cli: &mut Cli) -> Result<(), clap::Error> {
         Command::Doctor(args) => machine_only(&["doctor"], args.sources.machine.as_deref()),
         Command::Reservations(args) => machine_only(&["reservations"], args.sources.machine.as_deref()),
         Command::Snapshot(args) => machine_only(&["snapshot"], args.sources.machine.as_deref()),
+        Command::Usage(args) => machine_only(&["usage"], args.sources.machine.as_deref()),
+        Command::Certificates(args) => machine_only(&["certificates"], args.sources.machine.as_deref()),
         Command::Diff(args) => {
             args.machines.iter().try_for_each(|machine| machine_only(&["diff"], Some(machine)))
         }

@@ -8,6 +8,7 @@ pub mod choice;
 pub mod probe;
 pub mod resolve;
 pub mod selection;
+pub mod usage;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

@@ -18,6 +18,6 @@ pub use hostname::{covers_host, dns_identities, dns_name_matches};
 pub use index::CertificateIndex;
 pub use query::{
     Candidate, CertificateQuery, MAX_CANDIDATES, MIN_PREFIX_DIGITS, QueryError, ResolveError,
-    resolve_certificate,
+    resolve_certificate, resolve_known_certificate,
 };
 pub use read::{CertificatesRead, read_certificates};

@@ -175,7 +175,8 @@ impl fmt::Display for ResolveError {
             ResolveError::NoMatch { query, candidates, more } => {
                 let what = match query {
                     CertificateQuery::Prefix(_) => "no certificate's thumbprint starts with it",
-                    _ => "no certificate has this name",
+                    CertificateQuery::Thumbprint(_) => "no certificate of the machine has this thumbprint",
+                    CertificateQuery::Name(_) => "no certificate has this name",
                 };
                 if candidates.is_empty() {
                     return write!(
@@ -245,19 +246,40 @@ pub fn resolve_certificate(query: &CertificateQuery, machine: &Machine) -> Resul
     };
     match matches.as_slice() {
         [only] => Ok(only.thumbprint),
-        [] => {
-            let mut nearest: Vec<&Known> = known.iter().collect();
-            nearest.sort_by_key(|known| std::cmp::Reverse(known.likeness(query)));
-            let more = nearest.len().saturating_sub(MAX_CANDIDATES);
-            let candidates = nearest.iter().take(MAX_CANDIDATES).map(|known| known.candidate()).collect();
-            Err(ResolveError::NoMatch { query: query.clone(), candidates, more })
-        }
+        [] => Err(no_match(query, &known)),
         several => {
             let more = several.len().saturating_sub(MAX_CANDIDATES);
             let candidates = several.iter().take(MAX_CANDIDATES).map(|known| known.candidate()).collect();
             Err(ResolveError::Ambiguous { query: query.clone(), candidates, more })
         }
     }
+}
+
+/// Like [`resolve_certificate`], but a full thumbprint too must be one the machine knows (a
+/// certificate read, or the hash of a mapping): for questions about what the machine does
+/// with a certificate, where one it does not know has no answer but a typo.
+pub fn resolve_known_certificate(
+    query: &CertificateQuery,
+    machine: &Machine,
+) -> Result<Thumbprint, ResolveError> {
+    let CertificateQuery::Thumbprint(thumbprint) = query else {
+        return resolve_certificate(query, machine);
+    };
+    let known = known_certificates(machine);
+    if known.iter().any(|known| known.thumbprint == *thumbprint) {
+        Ok(*thumbprint)
+    } else {
+        Err(no_match(query, &known))
+    }
+}
+
+/// The refusal for a query nothing matched, with the nearest certificates.
+fn no_match(query: &CertificateQuery, known: &[Known<'_>]) -> ResolveError {
+    let mut nearest: Vec<&Known> = known.iter().collect();
+    nearest.sort_by_key(|known| std::cmp::Reverse(known.likeness(query)));
+    let more = nearest.len().saturating_sub(MAX_CANDIDATES);
+    let candidates = nearest.iter().take(MAX_CANDIDATES).map(|known| known.candidate()).collect();
+    ResolveError::NoMatch { query: query.clone(), candidates, more }
 }
 
 /// One thumbprint the machine knows, with the first certificate read for it.

@@ -22,6 +22,7 @@ mod script;
 mod support;
 mod tidy;
 mod urlacl;
+mod usage;
 
 // Test support shared with sslbind's tests, in sslbind-live since it touches files and programs.
 #[cfg(feature = "corpus")]

@@ -45,7 +45,7 @@ pub fn mappings(args: &CertificateListArgs) -> anyhow::Result<ExitCode> {
 /// Invalid http/https bindings are errors for the listings: they are still listed (marked),
 /// so that one bad line does not hide the machine, but each is reported with its file, line
 /// and column, and the exit code is 2.
-fn invalid_bindings_exit(machine: &sslbind_core::model::Machine) -> anyhow::Result<ExitCode> {
+pub(crate) fn invalid_bindings_exit(machine: &sslbind_core::model::Machine) -> anyhow::Result<ExitCode> {
     let errors = sslbind_live::invalid_bindings(machine);
     let mut stderr = io::stderr().lock();
     for error in &errors {
@@ -54,7 +54,9 @@ fn invalid_bindings_exit(machine: &sslbind_core::model::Machine) -> anyhow::Resu
     Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }
 
-fn load_and_analyze(args: &SourceArgs) -> anyhow::Result<(sslbind_core::model::Machine, analysis::Analysis)> {
+pub(crate) fn load_and_analyze(
+    args: &SourceArgs,
+) -> anyhow::Result<(sslbind_core::model::Machine, analysis::Analysis)> {
     let machine = load(args)?.machine;
     render::warnings(&mut io::stderr().lock(), &machine.warnings)?;
     let analysis = analysis::analyze(&machine, &UnknownCcsFolder, &SelectionAssumptions::default());

@@ -10,6 +10,7 @@ mod probe;
 mod reservations;
 mod resolve;
 mod snapshot;
+mod usage;
 
 use std::process::ExitCode;
 
@@ -30,6 +31,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Resolve(args) => resolve::run(&args),
         Command::Probe(args) => probe::run(&args),
         Command::Reservations(args) => reservations::run(&args),
+        Command::Usage(args) => usage::usage(&args),
+        Command::Certificates(args) => usage::certificates(&args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
     }

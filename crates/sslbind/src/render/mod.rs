@@ -11,6 +11,7 @@ pub mod resolve;
 pub mod sarif;
 pub mod table;
 pub mod text;
+pub mod usage;
 
 use std::fmt::Display;
 use std::io::{self, Write};

@@ -12,6 +12,8 @@ use sslbind_core::model::{CertificateId, CertificateStatus, Machine, MappingKey,
 use crate::render::text::{self, fit};
 use crate::render::{Colour, Expiry, Style, plural};
 
+pub mod usage;
+
 /// Prints `sslbind bindings`.
 pub fn bindings(
     out: &mut impl Write,

@@ -25,6 +25,7 @@ mod resolve;
 mod shape;
 mod snapshot;
 mod tidy;
+mod usage;
 mod util;
 mod value_options;
 
