@@ -205,15 +205,7 @@ pub fn made_up_hash(key: &str) -> String {
 /// A certificate for `names` valid from `not_before` to `not_after` (year, month, day),
 /// made with a fresh P-256 key; the first name is also the common name.
 pub fn certificate(names: &[&str], not_before: (i32, u8, u8), not_after: (i32, u8, u8)) -> Certificate {
-    let mut params = CertificateParams::new(names.iter().map(|name| (*name).to_owned()).collect::<Vec<_>>())
-        .expect("valid names");
-    let mut subject = DistinguishedName::new();
-    subject.push(DnType::CommonName, names.first().copied().unwrap_or("test"));
-    params.distinguished_name = subject;
-    params.not_before = date_time_ymd(not_before.0, not_before.1, not_before.2);
-    params.not_after = date_time_ymd(not_after.0, not_after.1, not_after.2);
-    let key = KeyPair::generate().expect("a key");
-    let der = params.self_signed(&key).expect("a certificate").der().to_vec();
+    let der = sslbind_live::testing::tls_server::identity_valid(names, not_before, not_after).der;
     let origin = Origin::File(Location::new(
         &Arc::from(format!("certs/{}.cer", names.first().unwrap_or(&"test"))),
         1,

@@ -58,9 +58,11 @@ impl Planner<'_> {
                     ));
                     return Ok(());
                 }
-                let flags = u32::from(*sni) * SslFlags::SNI.bits()
-                    + u32::from(*ccs) * SslFlags::CENTRAL_CERT_STORE.bits();
-                let ssl_flags = (protocol.eq_ignore_ascii_case("https") && flags != 0).then_some(flags);
+                let mut flags = SslFlags::empty();
+                flags.set(SslFlags::SNI, *sni);
+                flags.set(SslFlags::CENTRAL_CERT_STORE, *ccs);
+                let ssl_flags =
+                    (protocol.eq_ignore_ascii_case("https") && !flags.is_empty()).then_some(flags.bits());
                 self.apply_edit(target.config, |text| {
                     edit::add_binding(text, site, protocol, information, ssl_flags)
                 })
@@ -88,33 +90,20 @@ impl Planner<'_> {
                 let target = self.find_site(site)?;
                 let current = self.binding_flags(target.config, site, protocol, information)?;
                 self.check_sni_host(protocol, current, *sni, information, to.as_deref())?;
+                let set_attribute = |planner: &mut Self, name: &str, value: &str| {
+                    planner.apply_edit(target.config, |text| {
+                        edit::set_binding_attribute(text, site, protocol, information, name, value)
+                    })
+                };
                 if let Some(sni) = sni {
-                    let flags =
-                        if *sni { current | SslFlags::SNI.bits() } else { current & !SslFlags::SNI.bits() };
+                    let mut flags = current;
+                    flags.set(SslFlags::SNI, *sni);
                     if flags != current {
-                        self.apply_edit(target.config, |text| {
-                            edit::set_binding_attribute(
-                                text,
-                                site,
-                                protocol,
-                                information,
-                                "sslFlags",
-                                &flags.to_string(),
-                            )
-                        })?;
+                        set_attribute(self, "sslFlags", &flags.bits().to_string())?;
                     }
                 }
                 if let Some(to) = to.as_deref().filter(|to| !to.eq_ignore_ascii_case(information)) {
-                    self.apply_edit(target.config, |text| {
-                        edit::set_binding_attribute(
-                            text,
-                            site,
-                            protocol,
-                            information,
-                            "bindingInformation",
-                            to,
-                        )
-                    })?;
+                    set_attribute(self, "bindingInformation", to)?;
                 }
                 Ok(())
             }
@@ -135,12 +124,12 @@ impl Planner<'_> {
     fn check_sni_host(
         &self,
         protocol: &str,
-        current: u32,
+        current: SslFlags,
         sni: Option<bool>,
         information: &str,
         to: Option<&str>,
     ) -> Result<(), PlanError> {
-        let sni_after = sni.unwrap_or(current & SslFlags::SNI.bits() != 0);
+        let sni_after = sni.unwrap_or(current.contains(SslFlags::SNI));
         if (sni != Some(true) && to.is_none()) || !sni_after || !protocol.eq_ignore_ascii_case("https") {
             return Ok(());
         }
@@ -162,7 +151,7 @@ impl Planner<'_> {
         site: &str,
         protocol: &str,
         information: &str,
-    ) -> Result<u32, PlanError> {
+    ) -> Result<SslFlags, PlanError> {
         self.machine().configs[config]
             .sites
             .iter()
@@ -172,7 +161,7 @@ impl Planner<'_> {
                 binding.protocol.eq_ignore_ascii_case(protocol)
                     && binding.information.eq_ignore_ascii_case(information)
             })
-            .map(|binding| binding.ssl_flags.bits())
+            .map(|binding| binding.ssl_flags)
             .ok_or_else(|| PlanError::Edit {
                 path: Arc::clone(&self.machine().configs[config].path),
                 error: EditError::BindingNotFound {
