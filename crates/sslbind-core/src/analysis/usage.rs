@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 use crate::analysis::selection::ccs_file_names;
 use crate::analysis::{Analysis, BindingRef, MappingStatus};
+use crate::model::certificate::Certificate;
 use crate::model::ids::Thumbprint;
 use crate::model::machine::{CertificateId, Machine, MappingId};
 use crate::model::mapping::MappingKey;
@@ -84,6 +85,26 @@ pub struct Usage {
     pub reasons: Vec<String>,
     /// What deleting it would leave behind without breaking anything (idle mappings).
     pub notes: Vec<String>,
+}
+
+/// The machine's certificates with their consumers, soonest end of validity first (ties by
+/// thumbprint, so the order is stable); with `until`, only those that end by then, expired
+/// ones included. `sslbind certificates` lists exactly this.
+pub fn certificate_list<'m>(
+    machine: &'m Machine,
+    analysis: &Analysis,
+    until: Option<time::OffsetDateTime>,
+) -> Vec<(&'m Certificate, Usage)> {
+    let mut listed: Vec<&Certificate> = machine
+        .certificates
+        .iter()
+        .filter(|certificate| until.is_none_or(|until| certificate.not_after <= until))
+        .collect();
+    listed.sort_by(|a, b| a.not_after.cmp(&b.not_after).then_with(|| a.thumbprint.cmp(&b.thumbprint)));
+    listed
+        .into_iter()
+        .map(|certificate| (certificate, usage(machine, analysis, certificate.thumbprint)))
+        .collect()
 }
 
 /// Every consumer of the certificate `thumbprint` on `machine`, as `analysis` (of that

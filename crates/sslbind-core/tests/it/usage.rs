@@ -200,3 +200,22 @@ fn ccs_files_named_for_a_binding_are_consumers() {
         }
     }
 }
+
+#[test]
+fn the_certificate_list_ends_soonest_first_and_keeps_what_ends_by_the_limit() {
+    let later = certificate(&["later.example.com"], (2025, 1, 1), (2027, 6, 1));
+    let expired = certificate(&["old.example.com"], (2024, 1, 1), (2025, 1, 1));
+    let sooner = certificate(&["sooner.example.com"], (2025, 1, 1), (2026, 7, 1));
+    let machine =
+        MachineBuilder::new().certificate(&later).certificate(&expired).certificate(&sooner).build();
+    let analysis = analyze(&machine, &UnknownCcsFolder, &SelectionAssumptions::default());
+    let names = |until| -> Vec<String> {
+        sslbind_core::analysis::usage::certificate_list(&machine, &analysis, until)
+            .iter()
+            .map(|(certificate, _)| certificate.dns_names[0].clone())
+            .collect()
+    };
+    assert_eq!(names(None), ["old.example.com", "sooner.example.com", "later.example.com"]);
+    let until = time::macros::datetime!(2026-12-31 0:00 UTC);
+    assert_eq!(names(Some(until)), ["old.example.com", "sooner.example.com"]);
+}

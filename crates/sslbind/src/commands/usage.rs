@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use sslbind_core::analysis::usage::usage as certificate_usage;
+use sslbind_core::analysis::usage::{certificate_list, usage as certificate_usage};
 use sslbind_core::certs::resolve_known_certificate;
 use time::{Duration, OffsetDateTime};
 
@@ -45,16 +45,7 @@ pub fn certificates(args: &CertificatesArgs) -> anyhow::Result<ExitCode> {
         )?;
     }
     let until = args.expiring_within.map(|days| now + Duration::days(i64::from(days)));
-    let mut listed: Vec<_> = machine
-        .certificates
-        .iter()
-        .filter(|certificate| until.is_none_or(|until| certificate.not_after <= until))
-        .collect();
-    listed.sort_by(|a, b| a.not_after.cmp(&b.not_after).then_with(|| a.thumbprint.cmp(&b.thumbprint)));
-    let rows: Vec<_> = listed
-        .into_iter()
-        .map(|certificate| (certificate, certificate_usage(&machine, &analysis, certificate.thumbprint)))
-        .collect();
+    let rows = certificate_list(&machine, &analysis, until);
     let mut out = render::stdout();
     match args.format {
         Format::Table => {
