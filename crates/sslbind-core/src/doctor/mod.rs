@@ -116,6 +116,41 @@ impl Finding {
     }
 }
 
+/// What makes two findings the same problem, on a machine before and after a change: the
+/// code and what it names (site, binding, mapping), not the message, whose wording (days
+/// left, the certificate named) may change while the problem stays.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub struct FindingIdentity {
+    /// The code.
+    pub code: Code,
+    /// The site, compared without case as IIS does.
+    pub site: Option<String>,
+    /// The binding's `bindingInformation`, compared without case.
+    pub binding: Option<String>,
+    /// The mapping.
+    pub mapping: Option<MappingKey>,
+}
+
+impl Finding {
+    /// What makes this finding the same problem as another on a changed machine.
+    pub fn identity(&self) -> FindingIdentity {
+        FindingIdentity {
+            code: self.code,
+            site: self.site.as_deref().map(str::to_lowercase),
+            binding: self.binding.as_deref().map(str::to_lowercase),
+            mapping: self.mapping.clone(),
+        }
+    }
+}
+
+/// The findings of `after` that `before` does not have (by [`Finding::identity`]), in
+/// `after`'s order: what a change brings.
+pub fn introduced<'a>(before: &[Finding], after: &'a [Finding]) -> Vec<&'a Finding> {
+    let known: std::collections::HashSet<FindingIdentity> = before.iter().map(Finding::identity).collect();
+    after.iter().filter(|finding| !known.contains(&finding.identity())).collect()
+}
+
 /// The most source locations [`Finding::with_source`] keeps.
 pub const MAX_SOURCES: usize = 20;
 

@@ -9,6 +9,9 @@ pub mod ops;
 pub mod script;
 pub(crate) mod validate;
 
-pub use changes::{Change, ConfigChange, Plan, PlanError, PlanInput, Refusal, apply_ops, plan};
+pub use changes::{
+    Change, ConfigChange, Plan, PlanError, PlanInput, Refusal, apply_ops, apply_urlacl_ops, plan,
+    planned_machine,
+};
 pub use ops::{MappingOp, UrlAclOp};
 pub use validate::{InvalidValue, check_change};

@@ -19,10 +19,12 @@ use std::sync::Arc;
 use crate::analysis::selection::UnknownCcsFolder;
 use crate::analysis::{Analysis, BindingRef, analyze};
 use crate::iis::edit::EditError;
+use crate::iis::read_config;
 use crate::model::flags::SslFlags;
 use crate::model::ids::{AppId, Thumbprint};
 use crate::model::machine::{ConfigFile, Machine};
 use crate::model::mapping::{Mapping, MappingKey};
+use crate::model::reservation::{ReservationUser, UrlReservation};
 use crate::model::source::{Origin, SourceError};
 use crate::plan::ops::{MappingOp, UrlAclOp};
 use crate::plan::validate::{InvalidValue, check_change};
@@ -252,6 +254,46 @@ fn normalise(change: &Change, notes: &mut Vec<String>) -> Change {
         }
     }
     change
+}
+
+/// `machine` as `plan` leaves it: the changed configs read back from their new text, the
+/// mapping operations applied to its mappings and the URL reservation operations to its
+/// reservations. What a change or a repair is verified against, and what a property test
+/// compares with a repair's `after`.
+pub fn planned_machine(machine: &Machine, plan: &Plan) -> Result<Machine, PlanError> {
+    let mut after = machine.clone();
+    for change in &plan.configs {
+        let config = &machine.configs[change.config];
+        let read = read_config(&config.path, change.after.as_bytes(), Some(config.flavor))
+            .map_err(PlanError::Reread)?;
+        after.configs[change.config] = read.config;
+    }
+    after.mappings = apply_ops(&machine.mappings, &plan.ops);
+    after.url_reservations = apply_urlacl_ops(&machine.url_reservations, &plan.urlacl_ops);
+    Ok(after)
+}
+
+/// The URL reservations after applying `ops` to `reservations`: an add reserves the URL for
+/// its user with listen rights, a delete removes every reservation of that URL.
+pub fn apply_urlacl_ops(reservations: &[UrlReservation], ops: &[UrlAclOp]) -> Vec<UrlReservation> {
+    let mut result = reservations.to_vec();
+    for op in ops {
+        match op {
+            UrlAclOp::Add { url, user } => result.push(UrlReservation {
+                url: url.clone(),
+                prefix: crate::httpsys::urlacl::parse_url_prefix(url).ok(),
+                users: vec![ReservationUser {
+                    name: user.clone(),
+                    listen: Some(true),
+                    delegate: Some(false),
+                }],
+                sddl: None,
+                origin: Origin::Planned,
+            }),
+            UrlAclOp::Delete { url } => result.retain(|reservation| reservation.url != *url),
+        }
+    }
+    result
 }
 
 /// The mappings after applying `ops` to `mappings`.
