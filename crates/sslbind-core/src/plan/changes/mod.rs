@@ -106,6 +106,36 @@ pub enum Change {
     },
     /// `sslbind mapping prune`: every idle mapping.
     PruneMappings,
+    /// A repair: an existing mapping re-pointed to another certificate or store, every other
+    /// setting kept (`netsh http update`).
+    SetMapping {
+        /// The record's key.
+        key: MappingKey,
+        /// The new certificate, when it changes.
+        certificate: Option<Thumbprint>,
+        /// The new store, when it changes.
+        store: Option<String>,
+    },
+    /// A repair: the `occurrence`-th (from 0) of a site's repeated bindings with this
+    /// protocol and bindingInformation removed from the config, the first kept.
+    RemoveRepeatedBinding {
+        /// The site.
+        site: String,
+        /// The protocol.
+        protocol: String,
+        /// The bindingInformation.
+        information: String,
+        /// Which of the repeats, counted from 0 in document order.
+        occurrence: usize,
+    },
+    /// A repair: a URL reserved for `user` with listen rights (`netsh http add urlacl`);
+    /// planned only when URL reservations were given.
+    ReserveUrl {
+        /// The URL prefix.
+        url: String,
+        /// The account.
+        user: String,
+    },
     /// `sslbind mapping rebind`: every mapping of one certificate moved to another.
     Rebind {
         /// The old certificate.
