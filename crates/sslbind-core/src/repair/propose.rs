@@ -119,11 +119,28 @@ fn mapping_hosts(state: &State, id: MappingId) -> Vec<String> {
 }
 
 /// A certificate chosen by the one rule for `hosts`: its thumbprint, its store (when it is in
-/// one) and the reason, with a reminder when it was read from a file.
+/// one), where it was read when that was a file, and the reason.
 struct Chosen {
     thumbprint: Thumbprint,
     store: Option<String>,
+    file: Option<String>,
     reason: String,
+}
+
+impl Chosen {
+    /// The store the mapping names (the certificate's own, else `fallback`) and the reason,
+    /// with a reminder to import a certificate read from a file into that store.
+    fn placed(self, fallback: &str) -> (Thumbprint, String, String) {
+        let store = self.store.unwrap_or_else(|| fallback.to_owned());
+        let reason = match self.file {
+            Some(file) => format!(
+                "{} (read from {file}: import it into the LocalMachine `{store}` store before running the plan)",
+                self.reason
+            ),
+            None => self.reason,
+        };
+        (self.thumbprint, store, reason)
+    }
 }
 
 fn choose(state: &State, hosts: &[String], store: Option<&str>, options: &Options) -> Result<Chosen, String> {
@@ -132,14 +149,12 @@ fn choose(state: &State, hosts: &[String], store: Option<&str>, options: &Option
     let choice = choose_certificate(&state.machine, &state.analysis.certificate_index, &request)
         .map_err(|none| none.reason)?;
     let certificate = state.machine.certificate(choice.certificate);
-    let mut reason = choice.reason;
-    if certificate.store.is_none() {
-        reason.push_str(&format!(
-            " (read from {}: import it into the LocalMachine `MY` store before the mapping can use it)",
-            certificate.origin
-        ));
-    }
-    Ok(Chosen { thumbprint: certificate.thumbprint, store: certificate.store.clone(), reason })
+    Ok(Chosen {
+        thumbprint: certificate.thumbprint,
+        store: certificate.store.clone(),
+        file: certificate.store.is_none().then(|| certificate.origin.to_string()),
+        reason: choice.reason,
+    })
 }
 
 fn app_id(config: &ConfigFile) -> crate::model::ids::AppId {
@@ -192,15 +207,15 @@ fn add_expected(
     }
     let hosts: Vec<String> =
         own.iter().filter_map(|&user| binding_host(state, user)).map(str::to_owned).collect();
-    let chosen = choose(state, &hosts, None, options)?;
+    let (thumbprint, store, reason) = choose(state, &hosts, None, options)?.placed("MY");
     Ok(Proposal {
         changes: vec![Change::AddMapping {
             key: key.clone(),
-            certificate: Some(chosen.thumbprint),
-            store: Some(chosen.store.unwrap_or_else(|| "MY".to_owned())),
+            certificate: Some(thumbprint),
+            store: Some(store),
             app_id: Some(app_id(config)),
         }],
-        summary: format!("add {} mapping `{key}` with {}", key.kind(), chosen.reason),
+        summary: format!("add {} mapping `{key}` with {reason}", key.kind()),
         own,
         sets_flags: false,
     })
@@ -238,11 +253,12 @@ fn replace_certificate(state: &State, finding: &Finding, options: &Options) -> R
             ));
         }
         own.extend(state.analysis.mapping(id).used_by.iter().copied());
-        reasons.push(format!("{} mapping `{}` to {}", mapping.key.kind(), mapping.key, chosen.reason));
+        let (thumbprint, store, reason) = chosen.placed(mapping.effective_store());
+        reasons.push(format!("{} mapping `{}` to {reason}", mapping.key.kind(), mapping.key));
         changes.push(Change::SetMapping {
             key: mapping.key.clone(),
-            certificate: Some(chosen.thumbprint),
-            store: Some(chosen.store.unwrap_or_else(|| mapping.effective_store().to_owned())),
+            certificate: Some(thumbprint),
+            store: Some(store),
         });
     }
     Ok(Proposal {
@@ -284,38 +300,39 @@ fn name_mismatch(state: &State, finding: &Finding, options: &Options) -> Result<
     let shared = users.iter().any(|user| *user != position);
     let (_, site, binding) = binding_at(state, position);
     if shared && matches!(expected, MappingKey::Ip(_)) && ip_literal(host).is_none() {
-        let chosen = choose(state, &[host.to_owned()], None, options)?;
+        let (thumbprint, store, reason) = choose(state, &[host.to_owned()], None, options)?.placed("MY");
         return Ok(Proposal {
             changes: vec![Change::SetBinding {
                 site: site.name.clone(),
                 protocol: binding.protocol.clone(),
                 information: binding.information.clone(),
                 sni: Some(true),
-                certificate: Some(chosen.thumbprint),
-                store: Some(chosen.store.unwrap_or_else(|| "MY".to_owned())),
+                certificate: Some(thumbprint),
+                store: Some(store),
                 to: None,
             }],
             summary: format!(
                 "move site `{}`, binding `{}` off the shared ip mapping `{expected}` onto an SNI mapping of its own \
-                 (sslFlags gains SNI) with {}",
-                site.name, binding.information, chosen.reason
+                 (sslFlags gains SNI) with {reason}",
+                site.name, binding.information
             ),
             own: vec![position],
             sets_flags: true,
         });
     }
     let mapping = state.machine.mapping(own_mapping);
-    let chosen = choose(state, &mapping_hosts(state, own_mapping), Some(mapping.effective_store()), options)?;
+    let (thumbprint, store, reason) =
+        choose(state, &mapping_hosts(state, own_mapping), Some(mapping.effective_store()), options)?
+            .placed(mapping.effective_store());
     Ok(Proposal {
         changes: vec![Change::SetMapping {
             key: expected.clone(),
-            certificate: Some(chosen.thumbprint),
-            store: Some(chosen.store.unwrap_or_else(|| mapping.effective_store().to_owned())),
+            certificate: Some(thumbprint),
+            store: Some(store),
         }],
         summary: format!(
-            "re-point {} mapping `{expected}` to {}, every other setting kept",
-            expected.kind(),
-            chosen.reason
+            "re-point {} mapping `{expected}` to {reason}, every other setting kept",
+            expected.kind()
         ),
         own: vec![position],
         sets_flags: false,
@@ -442,7 +459,8 @@ fn split_endpoint(state: &State, finding: &Finding, options: &Options) -> Result
                 let chosen = choose(state, &[host.to_owned()], None, options).map_err(|reason| {
                     format!("binding `{}` of site `{}`: {reason}", binding.information, site.name)
                 })?;
-                (chosen.thumbprint, Some(chosen.store.unwrap_or_else(|| "MY".to_owned())), chosen.reason)
+                let (thumbprint, store, reason) = chosen.placed("MY");
+                (thumbprint, Some(store), reason)
             }
         };
         moved.push(format!("site `{}`, binding `{}` with {}", site.name, binding.information, certificate.2));
