@@ -60,10 +60,11 @@ pub(crate) fn assess(before: &State, after: &State, proposal: &Proposal, plans: 
         }
     }
     let own: Vec<BindingName> = proposal.own.iter().map(|&position| name(before, position)).collect();
-    let served_after = served_bindings(after);
-    for (name, served) in served_bindings(before) {
+    let served_after: HashMap<BindingName, Served> =
+        served_bindings(after).map(|(name, _, served)| (name, served)).collect();
+    // In document order, so that the binding an unsafe fix names is always the same one.
+    for (name, (site, information), served) in served_bindings(before) {
         let now = served_after.get(&name);
-        let (site, information) = (&name.1, &name.3);
         if own.contains(&name) {
             if served.0.is_some() && now.is_some_and(|now| now.0.is_none()) {
                 return Applicability::Unsafe(format!(
@@ -116,14 +117,14 @@ fn name(state: &State, position: BindingRef) -> BindingName {
     )
 }
 
-fn served_bindings(state: &State) -> HashMap<BindingName, Served> {
-    state
-        .analysis
-        .bindings
-        .iter()
-        .map(|analysis| {
-            let key = analysis.effective().map(|id| state.machine.mapping(id).key.clone());
-            (name(state, analysis.binding), (key, analysis.certificate_hash))
-        })
-        .collect()
+/// Every binding of `state` in document order: its name, its site and bindingInformation as
+/// written, and what its clients get.
+fn served_bindings(state: &State) -> impl Iterator<Item = (BindingName, (&str, &str), Served)> + '_ {
+    state.analysis.bindings.iter().map(|analysis| {
+        let position = analysis.binding;
+        let site = &state.machine.configs[position.config].sites[position.site];
+        let written = (site.name.as_str(), site.bindings[position.binding].information.as_str());
+        let key = analysis.effective().map(|id| state.machine.mapping(id).key.clone());
+        (name(state, position), written, (key, analysis.certificate_hash))
+    })
 }

@@ -15,6 +15,7 @@
 //! intermediate state resets a connection that works now.
 
 mod assess;
+mod batch;
 mod net;
 mod propose;
 
@@ -91,48 +92,42 @@ pub struct RepairPlan {
 pub type RepairError = crate::plan::PlanError;
 
 /// Plans the repair of every finding of `input.machine` that has one.
+///
+/// Findings are proposed for in rounds: each round takes, in doctor's order, every finding not
+/// tried yet whose proposal touches no mapping, site or URL another proposal of the round
+/// touches, plans them together and verifies the result once (`batch.rs`). A round that does
+/// not verify is halved until each proposal is verified alone, so the outcome is that of
+/// verifying each fix by itself, at the cost of one analysis per round when all is well.
 pub fn repair(input: &RepairInput<'_>) -> Result<RepairPlan, RepairError> {
     let start = State::new(input.machine.clone(), input.config_texts.to_vec(), input);
     let before = start.findings.clone();
-    let mut state = start.clone();
-    let mut summaries: Vec<(FindingIdentity, Applicability, String)> = Vec::new();
-    let mut reasons: Vec<(FindingIdentity, String)> = Vec::new();
-    let mut steps: Vec<Plan> = Vec::new();
-    for finding in &before {
-        let identity = finding.identity();
-        if !state.has(&identity) {
-            continue;
+    let mut state = start;
+    let mut ledger = Ledger::default();
+    let mut tried: HashSet<FindingIdentity> = HashSet::new();
+    loop {
+        let round = batch::next_round(&state, &before, &mut tried, &mut ledger, input);
+        if round.is_empty() {
+            break;
         }
-        match attempt(&state, finding, input) {
-            Ok((next, applicability, summary, plans)) => {
-                for cleared in state.findings.iter().map(Finding::identity).filter(|id| !next.has(id)) {
-                    let summary = if cleared == identity {
-                        summary.clone()
-                    } else {
-                        format!("cleared by the fix of {}: {summary}", describe(finding))
-                    };
-                    summaries.push((cleared, applicability.clone(), summary));
-                }
-                steps.extend(plans);
-                state = next;
-            }
-            Err(reason) => reasons.push((identity, reason)),
-        }
+        state = batch::settle(state, round, input, &mut ledger);
     }
-    let plan = net::net_plan(input.machine, input.config_texts, &state, &steps);
+    let plan = net::net_plan(input.machine, input.config_texts, &state, &ledger.steps);
     let mut fixes = Vec::new();
     let mut unfixed = Vec::new();
     for finding in &before {
         let identity = finding.identity();
         if state.has(&identity) {
-            let reason = reasons
+            let reason = ledger
+                .reasons
                 .iter()
                 .rev()
                 .find(|(id, _)| *id == identity)
                 .map(|(_, reason)| reason.clone())
                 .unwrap_or_else(|| "a later fix brings it back".to_owned());
             unfixed.push(Unfixed { finding: finding.clone(), reason });
-        } else if let Some((_, applicability, summary)) = summaries.iter().find(|(id, ..)| *id == identity) {
+        } else if let Some((_, applicability, summary)) =
+            ledger.summaries.iter().find(|(id, ..)| *id == identity)
+        {
             fixes.push(AppliedFix {
                 finding: finding.clone(),
                 applicability: applicability.clone(),
@@ -141,6 +136,59 @@ pub fn repair(input: &RepairInput<'_>) -> Result<RepairPlan, RepairError> {
         }
     }
     Ok(RepairPlan { plan, fixes, unfixed, before, after: state.findings })
+}
+
+/// What the rounds decided: a summary for every finding a fix cleared, a reason for every
+/// fix refused, and the plans of the accepted fixes, in order.
+#[derive(Default)]
+pub(crate) struct Ledger {
+    summaries: Vec<(FindingIdentity, Applicability, String)>,
+    reasons: Vec<(FindingIdentity, String)>,
+    steps: Vec<Plan>,
+}
+
+impl Ledger {
+    pub(crate) fn reject(&mut self, finding: &Finding, reason: String) {
+        self.reasons.push((finding.identity(), reason));
+    }
+
+    /// Records the fixes that took `before` to `after`: each fix's own finding gets its
+    /// summary, and every other finding they cleared the summary of the fix that shares its
+    /// mapping or site (else the first).
+    pub(crate) fn accept(
+        &mut self,
+        before: &State,
+        after: &State,
+        fixed: &[(&Finding, &propose::Proposal, Applicability)],
+        plans: Vec<Plan>,
+    ) {
+        for cleared in before.findings.iter().filter(|finding| !after.has(&finding.identity())) {
+            let identity = cleared.identity();
+            let own = fixed.iter().find(|(finding, ..)| finding.identity() == identity);
+            let (finding, proposal, applicability) = match own {
+                Some(entry) => entry,
+                None => {
+                    match fixed.iter().find(|(finding, ..)| related(finding, cleared)).or(fixed.first()) {
+                        Some(entry) => entry,
+                        None => continue,
+                    }
+                }
+            };
+            let summary = if own.is_some() {
+                proposal.summary.clone()
+            } else {
+                format!("cleared by the fix of {}: {}", describe(finding), proposal.summary)
+            };
+            self.summaries.push((identity, applicability.clone(), summary));
+        }
+        self.steps.extend(plans);
+    }
+}
+
+/// Whether two findings are about the same mapping, or the same site and binding.
+fn related(one: &Finding, other: &Finding) -> bool {
+    (one.mapping.is_some() && one.mapping == other.mapping)
+        || (one.site.is_some() && one.site == other.site && one.binding == other.binding)
 }
 
 /// The machine at one point of the repair, with its analysis and findings.
@@ -154,7 +202,7 @@ pub(crate) struct State {
 }
 
 impl State {
-    fn new(machine: Machine, texts: Vec<String>, input: &RepairInput<'_>) -> State {
+    pub(crate) fn new(machine: Machine, texts: Vec<String>, input: &RepairInput<'_>) -> State {
         let analysis = analyze(&machine, input.ccs_files, &SelectionAssumptions::default());
         let context = Context {
             machine: &machine,
@@ -167,15 +215,28 @@ impl State {
         State { machine, texts, analysis: std::sync::Arc::new(analysis), findings, identities }
     }
 
-    fn has(&self, identity: &FindingIdentity) -> bool {
+    pub(crate) fn has(&self, identity: &FindingIdentity) -> bool {
         self.identities.contains(identity)
     }
 
     /// The state after planning `changes` one after the other, with the plan of each; the
     /// plan engine's refusals as the error.
     fn apply(&self, changes: &[Change], input: &RepairInput<'_>) -> Result<(State, Vec<Plan>), String> {
-        let mut machine = self.machine.clone();
-        let mut texts = self.texts.clone();
+        let (machine, texts, plans) = plan_changes(&self.machine, &self.texts, changes)?;
+        Ok((State::new(machine, texts, input), plans))
+    }
+}
+
+/// `machine` (with `texts`) after planning `changes` one after the other, with the plan of
+/// each; the plan engine's refusals as the error.
+pub(crate) fn plan_changes(
+    machine: &Machine,
+    texts: &[String],
+    changes: &[Change],
+) -> Result<(Machine, Vec<String>, Vec<Plan>), String> {
+    {
+        let mut machine = machine.clone();
+        let mut texts = texts.to_vec();
         let mut plans = Vec::new();
         for change in changes {
             let planned = plan(&PlanInput { machine: &machine, config_texts: &texts, force: false }, change)
@@ -192,18 +253,18 @@ impl State {
             }
             plans.push(planned);
         }
-        Ok((State::new(machine, texts, input), plans))
+        Ok((machine, texts, plans))
     }
 }
 
-/// Plans and verifies the fix of `finding` on `state`: the state after it, its applicability,
-/// its summary and the plans of its changes; or why it is not fixed.
-fn attempt(
+/// Plans and verifies `proposal`, the fix of `finding`, alone on `state`: the state after it,
+/// its applicability and the plans of its changes; or why it is not fixed.
+pub(crate) fn attempt(
     state: &State,
     finding: &Finding,
+    proposal: &propose::Proposal,
     input: &RepairInput<'_>,
-) -> Result<(State, Applicability, String, Vec<Plan>), String> {
-    let proposal = propose::propose(state, finding, input.options)?;
+) -> Result<(State, Applicability, Vec<Plan>), String> {
     let (next, plans) = state.apply(&proposal.changes, input)?;
     if let Some(remaining) = next.findings.iter().find(|other| other.identity() == finding.identity()) {
         return Err(format!("the fix ({}) would not clear it: {}", proposal.summary, remaining.message));
@@ -222,16 +283,18 @@ fn attempt(
             proposal.summary, first.severity, first.code, first.message
         ));
     }
-    let applicability = assess::assess(state, &next, &proposal, &plans);
+    let applicability = assess::assess(state, &next, proposal, &plans);
     if let Applicability::Unsafe(why) = &applicability
         && !input.unsafe_fixes
     {
-        return Err(format!(
-            "the fix ({}) is unsafe: {why} (--unsafe-fixes carries it out)",
-            proposal.summary
-        ));
+        return Err(unsafe_reason(&proposal.summary, why));
     }
-    Ok((next, applicability, proposal.summary, plans))
+    Ok((next, applicability, plans))
+}
+
+/// Why an unsafe fix is not carried out without `--unsafe-fixes`.
+pub(crate) fn unsafe_reason(summary: &str, why: &str) -> String {
+    format!("the fix ({summary}) is unsafe: {why} (--unsafe-fixes carries it out)")
 }
 
 /// How a summary names a finding: `certificate-expired on site `a`, binding `*:443:``.
