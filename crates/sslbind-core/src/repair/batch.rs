@@ -17,7 +17,11 @@ use crate::plan::{Change, Plan};
 
 use super::assess::Applicability;
 use super::propose::{Proposal, propose};
-use super::{Ledger, RepairInput, State, attempt, plan_changes, unsafe_reason};
+use super::{Ledger, RepairInput, State, attempt, check_refusals, plan_changes, unsafe_reason};
+use crate::analysis::analyze;
+use crate::analysis::selection::UnknownCcsFolder;
+use crate::plan::{PlanInput, plan_analysed, planned_machine};
+use crate::uncertain::SelectionAssumptions;
 
 /// A fix of a round: its finding, its proposal and what it touches.
 pub(crate) struct Candidate<'a> {
@@ -117,10 +121,44 @@ pub(crate) fn settle(
             }
         };
     }
-    let mut machine = state.machine.clone();
-    let mut texts = state.texts.clone();
+    // Fixes that only change mappings and URL reservations do not depend on one another (their
+    // footprints are disjoint), so they are planned against the round's machine with one
+    // analysis; fixes that edit a config are planned after them, one after the other.
+    let (independent, editing): (Vec<Candidate<'_>>, Vec<Candidate<'_>>) =
+        round.into_iter().partition(|candidate| candidate.proposal.changes.iter().all(is_independent));
     let mut planned: Vec<(Candidate<'_>, Vec<Plan>)> = Vec::new();
-    for candidate in round {
+    let analysis = analyze(&state.machine, &UnknownCcsFolder, &SelectionAssumptions::default());
+    let input_of_round = PlanInput { machine: &state.machine, config_texts: &state.texts, force: false };
+    let mut combined = Plan::default();
+    for candidate in independent {
+        let plans: Result<Vec<Plan>, String> = candidate
+            .proposal
+            .changes
+            .iter()
+            .map(|change| {
+                let planned = plan_analysed(&input_of_round, &analysis, change)
+                    .map_err(|error| format!("the plan engine cannot plan it: {error}"))?;
+                check_refusals(&planned)?;
+                Ok(planned)
+            })
+            .collect();
+        match plans {
+            Ok(plans) => {
+                for plan in &plans {
+                    combined.ops.extend(plan.ops.iter().cloned());
+                    combined.urlacl_ops.extend(plan.urlacl_ops.iter().cloned());
+                }
+                planned.push((candidate, plans));
+            }
+            Err(reason) => ledger.reject(candidate.finding, reason),
+        }
+    }
+    let mut machine = match planned_machine(&state.machine, &combined) {
+        Ok(machine) => machine,
+        Err(_) => state.machine.clone(),
+    };
+    let mut texts = state.texts.clone();
+    for candidate in editing {
         match plan_changes(&machine, &texts, &candidate.proposal.changes) {
             Ok((next_machine, next_texts, plans)) => {
                 machine = next_machine;
@@ -245,6 +283,18 @@ fn served(state: &State) -> HashMap<Name, (BindingRef, Served)> {
             (name, (position, (key, analysis.certificate_hash)))
         })
         .collect()
+}
+
+/// Whether `change` only changes mappings or URL reservations, so that it can be planned
+/// against the same machine as other such changes of a round.
+fn is_independent(change: &Change) -> bool {
+    matches!(
+        change,
+        Change::SetMapping { .. }
+            | Change::AddMapping { .. }
+            | Change::RemoveMapping { .. }
+            | Change::ReserveUrl { .. }
+    )
 }
 
 /// What `proposal` may touch on `state`: the mappings its changes name, the sites it edits

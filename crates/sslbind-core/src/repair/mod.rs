@@ -234,27 +234,30 @@ pub(crate) fn plan_changes(
     texts: &[String],
     changes: &[Change],
 ) -> Result<(Machine, Vec<String>, Vec<Plan>), String> {
-    {
-        let mut machine = machine.clone();
-        let mut texts = texts.to_vec();
-        let mut plans = Vec::new();
-        for change in changes {
-            let planned = plan(&PlanInput { machine: &machine, config_texts: &texts, force: false }, change)
-                .map_err(|error| format!("the plan engine cannot plan it: {error}"))?;
-            if !planned.refusals.is_empty() {
-                let reasons: Vec<&str> =
-                    planned.refusals.iter().map(|refusal| refusal.reason.as_str()).collect();
-                return Err(reasons.join("; "));
-            }
-            machine = planned_machine(&machine, &planned)
-                .map_err(|error| format!("the plan engine cannot plan it: {error}"))?;
-            for config in &planned.configs {
-                texts[config.config] = config.after.clone();
-            }
-            plans.push(planned);
+    let mut machine = machine.clone();
+    let mut texts = texts.to_vec();
+    let mut plans = Vec::new();
+    for change in changes {
+        let planned = plan(&PlanInput { machine: &machine, config_texts: &texts, force: false }, change)
+            .map_err(|error| format!("the plan engine cannot plan it: {error}"))?;
+        check_refusals(&planned)?;
+        machine = planned_machine(&machine, &planned)
+            .map_err(|error| format!("the plan engine cannot plan it: {error}"))?;
+        for config in &planned.configs {
+            texts[config.config] = config.after.clone();
         }
-        Ok((machine, texts, plans))
+        plans.push(planned);
     }
+    Ok((machine, texts, plans))
+}
+
+/// The plan engine's refusals of `planned`, as the reason a fix is not carried out.
+pub(crate) fn check_refusals(planned: &Plan) -> Result<(), String> {
+    if planned.refusals.is_empty() {
+        return Ok(());
+    }
+    let reasons: Vec<&str> = planned.refusals.iter().map(|refusal| refusal.reason.as_str()).collect();
+    Err(reasons.join("; "))
 }
 
 /// Plans and verifies `proposal`, the fix of `finding`, alone on `state`: the state after it,
