@@ -188,7 +188,7 @@ fn on_generated_hosting_servers_the_plan_leaves_exactly_the_machine_after_descri
                 options: &options,
             };
             let after = diagnose(&context, &Overrides::default(), Parallelism::Sequential);
-            assert_eq!(after, repaired.after, "{sites} sites, unsafe {unsafe_fixes}");
+            assert_eq!(after, repaired.after, "{sites} sites, unsafe fixes: {unsafe_fixes}");
             for fix in &repaired.fixes {
                 assert!(
                     !after.iter().any(|finding| finding.identity() == fix.finding.identity()),
