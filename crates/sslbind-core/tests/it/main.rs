@@ -19,6 +19,7 @@ mod plan;
 mod registry;
 mod resolve;
 mod script;
+mod settings;
 mod support;
 mod tidy;
 mod urlacl;
