@@ -18,17 +18,15 @@ use sslbind_core::plan::{Change, MappingOp, PlanInput, plan};
 use sslbind_core::registry::hive::read_hive;
 use sslbind_core::registry::interpret::interpret;
 use sslbind_core::registry::reg::read_reg;
-use sslbind_core::registry::write_hive;
 use sslbind_core::snapshot::{SnapshotMeta, read_snapshot, write_snapshot};
 use sslbind_live::testing::settings::{
-    Setting, Source, every_setting, netsh_text, reg_record_key, reg_values, settings,
+    Setting, Source, every_setting, netsh_text, reg_export, settings, system_hive,
 };
 
 use crate::support::{MachineBuilder, certificate};
 
 const HOST: &str = "shop.example.com";
 const BINDING: &str = "*:443:shop.example.com";
-const HTTP: &str = r"Services\HTTP\Parameters";
 
 #[test]
 fn from_netsh_text() {
@@ -106,32 +104,16 @@ fn read_from(source: Source, reference: &Mapping) -> Mapping {
             read.mappings
         }
         Source::RegExport => {
-            let text = format!(
-                "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\{HTTP}\\{}]\r\n{}",
-                reg_record_key(reference),
-                reg_values(reference)
-            );
             let path: Arc<str> = Arc::from("http.reg");
-            let read = read_reg(&path, text.as_bytes()).expect("the export reads");
+            let read = read_reg(&path, reg_export(reference).as_bytes()).expect("the export reads");
             assert!(read.warnings.is_empty(), "{:?}", read.warnings);
             let interpreted = interpret(&read.tree, &path);
             assert!(interpreted.warnings.is_empty(), "{:?}", interpreted.warnings);
             interpreted.mappings
         }
         Source::Hive => {
-            let record = reg_record_key(reference);
-            let parent = record.split('\\').next().unwrap_or_default();
-            let mut text = String::from("Windows Registry Editor Version 5.00\n\n");
-            for key in ["ControlSet001", "ControlSet001\\Services", "ControlSet001\\Services\\HTTP"] {
-                text += &format!("[\\{key}]\n\n");
-            }
-            text += &format!("[\\ControlSet001\\{HTTP}]\n\n[\\ControlSet001\\{HTTP}\\{parent}]\n\n");
-            text += &format!("[\\ControlSet001\\{HTTP}\\{record}]\n{}\n", reg_values(reference));
-            text += "[\\Select]\n\"Current\"=dword:00000001\n";
-            let read = read_reg(&Arc::from("hive.reg"), text.as_bytes()).expect("the hive's keys read");
-            assert!(read.warnings.is_empty(), "{:?}", read.warnings);
             let path: Arc<str> = Arc::from("config/SYSTEM");
-            let hive = read_hive(&path, "SYSTEM", &write_hive(&read.tree)).expect("the hive reads");
+            let hive = read_hive(&path, "SYSTEM", &system_hive(reference)).expect("the hive reads");
             assert!(hive.warnings.is_empty(), "{:?}", hive.warnings);
             let interpreted = interpret(&hive.tree, &path);
             assert!(interpreted.warnings.is_empty(), "{:?}", interpreted.warnings);

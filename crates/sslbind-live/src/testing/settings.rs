@@ -11,11 +11,14 @@
 //! text from the mapping, so that the test inputs and the table cannot drift apart.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use sslbind_core::Origin;
 use sslbind_core::model::{
     AppId, DEFAULT_FLAGS, DefaultFlags, ExtendedProperty, Mapping, MappingKey, MappingParams, Thumbprint,
 };
+use sslbind_core::registry::reg::read_reg;
+use sslbind_core::registry::write_hive;
 
 /// A `DefaultFlags` bit no table knows, which the registry and the HTTP Server API keep.
 pub const UNKNOWN_FLAG: DefaultFlags = DefaultFlags::from_bits_retain(0x1_0000);
@@ -262,9 +265,38 @@ pub fn netsh_text(mapping: &Mapping) -> String {
     text
 }
 
+/// Where HTTP.sys's records live below a control set.
+const HTTP: &str = r"Services\HTTP\Parameters";
+
+/// `mapping` as a `.reg` export of its record key (regedit 5 syntax, UTF-8).
+pub fn reg_export(mapping: &Mapping) -> String {
+    format!(
+        "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\{HTTP}\\{}]\r\n{}",
+        reg_record_key(mapping),
+        reg_values(mapping)
+    )
+}
+
+/// An offline `SYSTEM` hive holding `mapping` in `ControlSet001`, the current control set,
+/// written by sslbind's own hive writer.
+pub fn system_hive(mapping: &Mapping) -> Vec<u8> {
+    let record = reg_record_key(mapping);
+    let parent = record.split('\\').next().unwrap_or_default();
+    let mut text = String::from("Windows Registry Editor Version 5.00\n\n");
+    for key in ["ControlSet001", "ControlSet001\\Services", "ControlSet001\\Services\\HTTP"] {
+        let _ = write!(text, "[\\{key}]\n\n");
+    }
+    let _ = write!(text, "[\\ControlSet001\\{HTTP}]\n\n[\\ControlSet001\\{HTTP}\\{parent}]\n\n");
+    let _ = write!(text, "[\\ControlSet001\\{HTTP}\\{record}]\n{}\n", reg_values(mapping));
+    text.push_str("[\\Select]\n\"Current\"=dword:00000001\n");
+    let read = read_reg(&Arc::from("SYSTEM.reg"), text.as_bytes()).expect("the hive's keys read");
+    assert!(read.warnings.is_empty(), "{:?}", read.warnings);
+    write_hive(&read.tree)
+}
+
 /// The values of `mapping`'s record key in `.reg` syntax (`"Name"=type:data` lines), as
 /// regedit exports them.
-pub fn reg_values(mapping: &Mapping) -> String {
+fn reg_values(mapping: &Mapping) -> String {
     let hex = |bytes: &[u8]| bytes.iter().map(|byte| format!("{byte:02x}")).collect::<Vec<_>>().join(",");
     let params = &mapping.params;
     let mut text = String::new();
@@ -300,7 +332,7 @@ pub fn reg_values(mapping: &Mapping) -> String {
 
 /// The name of `mapping`'s record key under HTTP's `Parameters` key, parent first
 /// (`SslSniBindingInfo\shop.example.com:443`).
-pub fn reg_record_key(mapping: &Mapping) -> String {
+fn reg_record_key(mapping: &Mapping) -> String {
     match &mapping.key {
         MappingKey::Ip(address) => format!("SslBindingInfo\\{address}"),
         MappingKey::Sni { host, port } => format!("SslSniBindingInfo\\{host}:{port}"),

@@ -22,6 +22,7 @@ mod readers;
 mod registry;
 mod reservations;
 mod resolve;
+mod settings;
 mod shape;
 mod snapshot;
 mod tidy;
