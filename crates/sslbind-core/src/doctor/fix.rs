@@ -14,7 +14,8 @@ pub(crate) fn line(command: &Command) -> String {
     cmd(command, Cmd::Prompt)
 }
 
-/// `netsh http add sslcert …` as a fix line; see [`crate::httpsys::command::netsh_set`].
+/// `netsh http add sslcert …` for a new record as a fix line; see
+/// [`crate::httpsys::command::netsh_add`].
 pub(crate) fn netsh_add(key: &MappingKey, hash: Option<&Thumbprint>, store: &str, app_id: AppId) -> String {
     line(&crate::httpsys::command::netsh_add(key, hash, store, app_id))
 }

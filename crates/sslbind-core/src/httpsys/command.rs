@@ -2,6 +2,14 @@
 //! users run them. Doctor's fixes and the change plans' scripts both print them, so they are
 //! built here, below both, as typed [`Command`]s that `crate::command` quotes for each shell
 //! (which is where the AppId's `appid="{…}"` / `appid='{…}'` comes from).
+//!
+//! A mapping becomes `netsh http add|update sslcert` in one way: [`netsh_parameters`] lists
+//! its settings by netsh parameter name and [`netsh_write_mapping`] writes that list, for the
+//! scripts, the plan display and the fixes alike; the plan JSON's `parameters` is the same
+//! list, followed by [`settings_without_parameter`]. netsh resets whatever an update leaves
+//! out to its default, so a command that dropped a setting would reset it on the server, as
+//! renewal tools that delete and re-add mappings reset HTTP/2, TLS and client-certificate
+//! settings.
 
 use crate::command::Command;
 use crate::model::flags::{DEFAULT_FLAGS, DefaultFlags};
@@ -164,7 +172,7 @@ fn write_mapping(verb: &str, mapping: &Mapping, placeholder: bool) -> Command {
 /// certificate (`hash`, or the `<THUMBPRINT>` stand-in when `None`) in `store`, under
 /// `app_id`: one update that carries every other setting of the mapping, because netsh resets
 /// what an update leaves out and a delete and add loses them all (HTTP/2 and TLS flags, CTL,
-/// DS mapper, client-certificate negotiation; see docs/pitfalls.md).
+/// DS mapper, client-certificate negotiation).
 pub(crate) fn netsh_repoint(
     mapping: &Mapping,
     hash: Option<&Thumbprint>,
@@ -178,28 +186,17 @@ pub(crate) fn netsh_repoint(
     netsh_write_mapping_or_placeholder("update", &repointed)
 }
 
-/// `netsh http VERB sslcert …` (`add` or `update`) for a new record with `key` as fixes write
-/// it: hash (a `<THUMBPRINT>` stand-in when unknown), AppId and store, netsh's defaults for
-/// everything else. A CCS record takes no hash or store.
-pub(crate) fn netsh_set(
-    verb: &str,
-    key: &MappingKey,
-    hash: Option<&Thumbprint>,
-    store: &str,
-    app_id: AppId,
-) -> Command {
+/// `netsh http add sslcert …` for a new record with `key` as fixes write it: hash (a
+/// `<THUMBPRINT>` stand-in when unknown), AppId and store, netsh's defaults for everything
+/// else. A CCS record takes no hash or store.
+pub(crate) fn netsh_add(key: &MappingKey, hash: Option<&Thumbprint>, store: &str, app_id: AppId) -> Command {
     let mut mapping = Mapping::new(key.clone(), Origin::Planned);
     mapping.certificate_hash = hash.copied();
     mapping.app_id = Some(app_id);
     if !is_ccs(key) {
         mapping.certificate_store = Some(store.to_owned());
     }
-    netsh_write_mapping_or_placeholder(verb, &mapping)
-}
-
-/// `netsh http add sslcert …` for a new record with `key`; see [`netsh_set`].
-pub(crate) fn netsh_add(key: &MappingKey, hash: Option<&Thumbprint>, store: &str, app_id: AppId) -> Command {
-    netsh_set("add", key, hash, store, app_id)
+    netsh_write_mapping_or_placeholder("add", &mapping)
 }
 
 /// Whether `key` is a Central Certificate Store record, which takes no certificate hash.
