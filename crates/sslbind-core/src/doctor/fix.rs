@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::command::{Cmd, Command, cmd};
 use crate::model::ids::{AppId, Thumbprint};
-use crate::model::mapping::MappingKey;
+use crate::model::mapping::{Mapping, MappingKey};
 
 /// `command` as a fix writes it: a line for a cmd.exe prompt (which also pastes into
 /// PowerShell while its only quoted value is the AppId).
@@ -14,9 +14,28 @@ pub(crate) fn line(command: &Command) -> String {
     cmd(command, Cmd::Prompt)
 }
 
-/// `netsh http add sslcert …` as a fix line; see [`crate::httpsys::command::netsh_set`].
+/// `netsh http add sslcert …` for a new record as a fix line; see
+/// [`crate::httpsys::command::netsh_add`].
 pub(crate) fn netsh_add(key: &MappingKey, hash: Option<&Thumbprint>, store: &str, app_id: AppId) -> String {
     line(&crate::httpsys::command::netsh_add(key, hash, store, app_id))
+}
+
+/// `netsh http update sslcert …` as a fix line: `mapping` pointed at `hash` (the
+/// `<THUMBPRINT>` stand-in when `None`) in `store` under `app_id`, with every other setting it
+/// has; see [`crate::httpsys::command::netsh_repoint`].
+pub(crate) fn netsh_repoint(
+    mapping: &Mapping,
+    hash: Option<&Thumbprint>,
+    store: &str,
+    app_id: AppId,
+) -> String {
+    line(&crate::httpsys::command::netsh_repoint(mapping, hash, store, app_id))
+}
+
+/// `netsh http add sslcert …` for the whole of `mapping` (every setting it has) as a fix
+/// line; see [`crate::httpsys::command::netsh_write_mapping`].
+pub(crate) fn netsh_add_mapping(mapping: &Mapping) -> String {
+    line(&crate::httpsys::command::netsh_write_mapping_or_placeholder("add", mapping))
 }
 
 /// `netsh http delete sslcert …` as a fix line.

@@ -230,12 +230,9 @@ fn expired_finding(group: &[&ProbeResult], machine: &Machine, now: OffsetDateTim
         .mappings
         .iter()
         .filter(|mapping| mapping.certificate_hash == Some(certificate.thumbprint))
-        .flat_map(|mapping| {
+        .map(|mapping| {
             let app_id = mapping.app_id.unwrap_or_else(|| Owner::Iis.app_id());
-            [
-                fix::netsh_delete(&mapping.key),
-                fix::netsh_add(&mapping.key, None, mapping.effective_store(), app_id),
-            ]
+            fix::netsh_repoint(mapping, None, mapping.effective_store(), app_id)
         })
         .collect();
     let fix = if commands.is_empty() {

@@ -17,14 +17,16 @@
 //!
 //! An update is written with every known setting of the new record, because netsh resets
 //! whatever an update leaves out to its default. Settings netsh has no parameter for (some
-//! `DefaultFlags` bits, extended properties) are named in a comment above the command.
+//! `DefaultFlags` bits, the revocation-freshness-time switch, extended properties) are named
+//! in a comment above the command, by their names in the plan JSON's `parameters`
+//! ([`parameters`]). The command is `httpsys::command::netsh_write_mapping`, the one builder
+//! doctor's fixes use too.
 
 use crate::command::{Cmd, Command, cmd, powershell};
 use crate::httpsys::command::{
-    certhash, netsh_delete, netsh_key, netsh_urlacl_add, netsh_urlacl_delete, with_key,
+    is_ccs, netsh_delete, netsh_key, netsh_parameters, netsh_settable_flags, netsh_urlacl_add,
+    netsh_urlacl_delete, netsh_write_mapping, settings_without_parameter,
 };
-use crate::model::flags::{DEFAULT_FLAGS, DefaultFlags};
-use crate::model::mapping::{Mapping, MappingKey};
 use crate::plan::ops::{MappingOp, UrlAclOp};
 
 /// The shell a script is written for.
@@ -55,16 +57,6 @@ fn render(command: &Command, quoting: Quoting) -> String {
         Quoting::Batch => cmd(command, Cmd::Batch),
         Quoting::PowerShell => powershell(command),
     }
-}
-
-/// The `DefaultFlags` bits netsh can set with their parameters, in netsh's usage order (the
-/// order of [`DEFAULT_FLAGS`]).
-///
-/// `disablesessionid` only appears in the newest usage text; builds that print the other
-/// protocol flags may not accept it, so it is written only to set the bit (see
-/// [`flag_params`]).
-fn netsh_flag_params() -> impl Iterator<Item = (DefaultFlags, &'static str)> {
-    DEFAULT_FLAGS.iter().filter_map(|info| Some((info.flag, info.netsh_parameter?)))
 }
 
 /// A script that applies `ops` in order on the server, stopping at the first failure.
@@ -205,8 +197,7 @@ pub(crate) fn netsh_limits(op: &MappingOp) -> Vec<String> {
     if mapping.app_id.is_none() {
         limits.push("the record has no AppId; older netsh builds refuse a command without one".to_owned());
     }
-    let settable = netsh_flag_params().fold(DefaultFlags::empty(), |bits, (bit, _)| bits | bit);
-    let unsettable = mapping.flags - settable;
+    let unsettable = mapping.flags - netsh_settable_flags();
     if !unsettable.is_empty() {
         limits.push(format!(
             "netsh cannot set the DefaultFlags bits {}; the record will not have them",
@@ -215,90 +206,45 @@ pub(crate) fn netsh_limits(op: &MappingOp) -> Vec<String> {
     }
     if mapping.params.revocation_freshness_time_enabled == Some(true) {
         limits.push(
-            "netsh has no parameter for the revocation-freshness-time switch; check it afterwards".to_owned(),
+            "netsh has no parameter for the revocation-freshness-time switch (revocation-freshness-time-enabled); \
+             check it afterwards"
+                .to_owned(),
         );
     }
     if replacing && !mapping.extended_properties.is_empty() {
         limits.push(
-            "netsh cannot set extended properties (HTTP/2 settings); check them after the update".to_owned(),
+            "netsh cannot set extended properties (extended-properties: HTTP/2 settings); check them after the \
+             update"
+                .to_owned(),
         );
     }
     limits
 }
 
-/// The command lines of `op` written for `quoting`.
-fn commands(op: &MappingOp, quoting: Quoting) -> Vec<String> {
-    let command = match op {
-        MappingOp::Add(mapping) => add_or_update("add", mapping),
-        MappingOp::Replace { after, .. } => add_or_update("update", after),
-        MappingOp::Delete(mapping) => netsh_delete(&mapping.key),
+/// Every setting of the mapping `op` leaves, by name: the netsh parameters its command
+/// carries ([`netsh_commands`]), in netsh's usage order, then the settings netsh has no
+/// parameter for, by the kebab-case names of docs/contract.md#plan-parameters. The key is not
+/// among them; a delete leaves no mapping, so it has none.
+pub fn parameters(op: &MappingOp) -> Vec<(String, String)> {
+    let mapping = match op {
+        MappingOp::Add(mapping) | MappingOp::Replace { after: mapping, .. } => mapping,
+        MappingOp::Delete(_) => return Vec::new(),
     };
-    vec![render(&command, quoting)]
-}
-
-/// `netsh http <verb> sslcert` with every known setting of `mapping`.
-fn add_or_update(verb: &str, mapping: &Mapping) -> Command {
-    let mut command = with_key(Command::new("netsh").words(&format!("http {verb} sslcert")), &mapping.key);
-    if let (false, Some(hash)) = (is_ccs(&mapping.key), &mapping.certificate_hash) {
-        command = command.param("certhash", certhash(hash));
-    }
-    if let Some(app_id) = &mapping.app_id {
-        command = command.param("appid", app_id.to_string());
-    }
-    if let Some(store) = &mapping.certificate_store {
-        command = command.param("certstorename", store.as_str());
-    }
-    let params = &mapping.params;
-    let switches = [
-        ("verifyclientcertrevocation", params.verify_client_cert_revocation),
-        ("verifyrevocationwithcachedclientcertonly", params.verify_revocation_cached_only),
-        ("usagecheck", params.usage_check),
-    ];
-    for (name, value) in switches {
-        if let Some(on) = value {
-            command = command.param(name, switch(on));
-        }
-    }
-    let numbers = [
-        ("revocationfreshnesstime", params.revocation_freshness_time),
-        ("urlretrievaltimeout", params.url_retrieval_timeout),
-    ];
-    for (name, value) in numbers {
-        if let Some(number) = value {
-            command = command.param(name, number.to_string());
-        }
-    }
-    let texts = [("sslctlidentifier", &params.ctl_identifier), ("sslctlstorename", &params.ctl_store_name)];
-    for (name, value) in texts {
-        if let Some(text) = value {
-            command = command.param(name, text.as_str());
-        }
-    }
-    flag_params(mapping).into_iter().fold(command, |command, (name, value)| command.param(name, value))
-}
-
-/// The flag parameters of `mapping`: every bit netsh can set when the source showed the
-/// flags, otherwise only the set ones (a clear bit may only mean "not shown", and leaving a
-/// parameter out leaves the bit clear anyway). `disablesessionid` is written only when set,
-/// because builds that do not know it would refuse the whole command.
-fn flag_params(mapping: &Mapping) -> Vec<(&'static str, &'static str)> {
-    netsh_flag_params()
-        .filter_map(|(bit, name)| {
-            let on = mapping.flags.contains(bit);
-            let write = on || (mapping.flags_known && bit != DefaultFlags::DISABLE_SESSION_ID);
-            write.then(|| (name, switch(on)))
-        })
+    netsh_parameters(mapping)
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .chain(settings_without_parameter(mapping))
         .collect()
 }
 
-/// Whether `key` is a Central Certificate Store record, which takes no certificate hash.
-fn is_ccs(key: &MappingKey) -> bool {
-    matches!(key, MappingKey::Ccs { .. } | MappingKey::ScopedCcs { .. })
-}
-
-/// netsh's word for a switch.
-fn switch(on: bool) -> &'static str {
-    if on { "enable" } else { "disable" }
+/// The command lines of `op` written for `quoting`.
+fn commands(op: &MappingOp, quoting: Quoting) -> Vec<String> {
+    let command = match op {
+        MappingOp::Add(mapping) => netsh_write_mapping("add", mapping),
+        MappingOp::Replace { after, .. } => netsh_write_mapping("update", after),
+        MappingOp::Delete(mapping) => netsh_delete(&mapping.key),
+    };
+    vec![render(&command, quoting)]
 }
 
 /// A short description of `op` that is safe inside a `rem` line and a PowerShell
@@ -339,7 +285,9 @@ fn crlf(lines: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::flags::DefaultFlags;
     use crate::model::ids::{AppId, Thumbprint};
+    use crate::model::mapping::{Mapping, MappingKey};
     use crate::model::source::Origin;
 
     fn sni(host: &str) -> Mapping {
@@ -351,17 +299,9 @@ mod tests {
     }
 
     #[test]
-    fn unknown_flags_write_only_the_set_bits_and_session_id_only_when_set() {
+    fn netsh_names_the_flag_bits_it_cannot_set() {
         let mut mapping = sni("a.example.com");
         mapping.flags = DefaultFlags::DISABLE_HTTP2 | DefaultFlags::NO_RAW_FILTER;
-        assert_eq!(flag_params(&mapping), [("disablehttp2", "enable")]);
-        mapping.flags_known = true;
-        let params = flag_params(&mapping);
-        assert_eq!(params.len(), 12);
-        assert!(params.contains(&("disablehttp2", "enable")));
-        assert!(!params.iter().any(|(name, _)| *name == "disablesessionid"));
-        mapping.flags |= DefaultFlags::DISABLE_SESSION_ID;
-        assert_eq!(flag_params(&mapping).last(), Some(&("disablesessionid", "enable")));
         assert_eq!(
             netsh_limits(&MappingOp::Add(mapping)),
             ["netsh cannot set the DefaultFlags bits no-raw-filter; the record will not have them"]

@@ -20,6 +20,7 @@ mod registry;
 mod repair;
 mod resolve;
 mod script;
+mod settings;
 mod support;
 mod tidy;
 mod urlacl;

@@ -5,6 +5,7 @@ mod load;
 mod marshal;
 mod password;
 mod probe;
+mod settings;
 mod transaction;
 mod windows;
 mod write;

@@ -28,8 +28,8 @@ pub(crate) const BASE: usize = 0x7ff6_1234_0000;
 const IIS: &str = "{4dc3e181-e14b-4a21-b022-59fc669b0914}";
 const HASH: &str = "5226dc6c54559761cd471b86eb51c096252c90f2";
 
-/// Offsets of `HTTP_SERVICE_CONFIG_SSL_PARAM` on 64-bit Windows.
-mod c {
+/// Offsets of `HTTP_SERVICE_CONFIG_SSL_PARAM` on 64-bit Windows (here and in `settings`).
+pub(crate) mod c {
     pub const HASH_LENGTH: usize = 0;
     pub const HASH: usize = 8;
     pub const APP_ID: usize = 16;
@@ -73,7 +73,7 @@ impl Buffer {
     pub(crate) fn put(&mut self, at: usize, data: &[u8]) {
         self.0[at..at + data.len()].copy_from_slice(data);
     }
-    fn u32(&mut self, at: usize, value: u32) {
+    pub(crate) fn u32(&mut self, at: usize, value: u32) {
         self.put(at, &value.to_le_bytes());
     }
     fn pointer(&mut self, at: usize, value: usize) {
@@ -98,7 +98,7 @@ impl Buffer {
             self.point_to(at, &units);
         }
     }
-    fn sockaddr_v4(ip: [u8; 4], port: u16) -> Vec<u8> {
+    pub(crate) fn sockaddr_v4(ip: [u8; 4], port: u16) -> Vec<u8> {
         let mut bytes = vec![0u8; 16];
         bytes[0..2].copy_from_slice(&2u16.to_le_bytes());
         bytes[2..4].copy_from_slice(&port.to_be_bytes());

@@ -3,11 +3,12 @@
 
 use std::io::{self, Write};
 
-use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 use similar::TextDiff;
 use sslbind_core::model::Mapping;
 use sslbind_core::owners::Owner;
-use sslbind_core::plan::script::netsh_commands;
+use sslbind_core::plan::script::{netsh_commands, parameters};
 use sslbind_core::plan::{MappingOp, Plan, UrlAclOp};
 use sslbind_live::write::Written;
 
@@ -271,7 +272,24 @@ struct OperationJson {
     certificate_store: Option<String>,
     app_id: Option<String>,
     previous_certificate_hash: Option<String>,
+    /// Every setting of the mapping after the operation, by netsh parameter name, in netsh's
+    /// order (docs/contract.md#plan-parameters); `{}` for a delete.
+    parameters: Parameters,
     netsh: Vec<String>,
+}
+
+/// Name and value pairs written as one JSON object in their order (serde_json's map would
+/// sort them, and netsh's order is part of what they say).
+struct Parameters(Vec<(String, String)>);
+
+impl Serialize for Parameters {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
 }
 
 /// `{"op": "add", "url": "https://lextudio.com:4431/", "user": "Everyone", "netsh": ["…"]}`:
@@ -320,6 +338,7 @@ pub fn json(plan: &Plan, written: &[Written], outcome: Outcome) -> PlanJson {
                     previous_certificate_hash: previous
                         .and_then(|before| before.certificate_hash)
                         .map(|hash| hash.to_string()),
+                    parameters: Parameters(parameters(op)),
                     netsh: netsh_commands(op),
                 }
             })

@@ -66,7 +66,7 @@ fn removing_the_sni_mapping_gives_missing_mapping_and_a_name_mismatch() {
     assert_eq!(missing["mapping"], "lextudio.com:4431");
     let fix = missing["fix"].as_str().expect("a fix");
     assert!(fix.starts_with("netsh http add sslcert hostnameport=lextudio.com:4431 certhash="), "{fix}");
-    assert!(fix.ends_with("appid=\"{214124cd-d05b-4309-9af9-9caa44b2b74a}\""), "{fix}");
+    assert!(fix.ends_with("appid=\"{214124cd-d05b-4309-9af9-9caa44b2b74a}\" certstorename=MY"), "{fix}");
 }
 
 #[test]

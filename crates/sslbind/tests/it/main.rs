@@ -23,6 +23,7 @@ mod registry;
 mod repair;
 mod reservations;
 mod resolve;
+mod settings;
 mod shape;
 mod snapshot;
 mod tidy;

@@ -3,7 +3,7 @@
 
 use crate::analysis::selection::ccs_file_names;
 use crate::certs::{covers_host, dns_identities};
-use crate::doctor::fix::{Fix, netsh_add, netsh_delete};
+use crate::doctor::fix::{Fix, netsh_add, netsh_repoint};
 use crate::doctor::rules::{app_id_for, certificate_name, replacement_certificate};
 use crate::doctor::{Code, Context, Finding, HttpsBinding};
 use crate::model::machine::MappingId;
@@ -58,7 +58,7 @@ pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     }
 }
 
-/// Points the binding's own mapping at a certificate that covers `host`: delete and add when
+/// Points the binding's own mapping at a certificate that covers `host`: an update when
 /// the mapping exists, add when it is missing, a CCS file for CCS bindings.
 fn fix(context: &Context<'_>, https: &HttpsBinding<'_>, host: &str, effective: MappingId) -> Option<Fix> {
     let expected = https.analysis.expected.as_ref()?;
@@ -78,11 +78,12 @@ fn fix(context: &Context<'_>, https: &HttpsBinding<'_>, host: &str, effective: M
         .and_then(|position| context.mapping(position).app_id)
         .unwrap_or_else(|| app_id_for(https.config));
     let store = replacement.and_then(|certificate| certificate.store.as_deref()).unwrap_or("MY");
-    let mut commands = Vec::new();
-    if existing.is_some() {
-        commands.push(netsh_delete(expected));
-    }
-    commands.push(netsh_add(expected, replacement.map(|certificate| &certificate.thumbprint), store, app_id));
+    let hash = replacement.map(|certificate| &certificate.thumbprint);
+    // An existing mapping is updated in place with every setting it has; a missing one is added.
+    let commands = match existing {
+        Some(position) => vec![netsh_repoint(context.mapping(position), hash, store, app_id)],
+        None => vec![netsh_add(expected, hash, store, app_id)],
+    };
     let mut title = match (replacement, existing) {
         (Some(certificate), Some(_)) => format!(
             "point {} mapping `{expected}` at {} (elevated)",

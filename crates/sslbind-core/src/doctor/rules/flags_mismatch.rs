@@ -1,8 +1,7 @@
 //! `flags-mismatch`: a binding's `sslFlags` protocol bits disagree with the `DefaultFlags` of
 //! the mapping that serves it.
 
-use crate::doctor::fix::{Fix, line};
-use crate::httpsys::command::netsh_set;
+use crate::doctor::fix::{Fix, netsh_repoint};
 use crate::doctor::rules::app_id_for;
 use crate::doctor::{Code, Context, Finding};
 use crate::model::flags::DefaultFlags;
@@ -48,7 +47,10 @@ pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                 continue;
             };
             let (setting, flag) = (ssl_info.setting, default_info.name);
-            let Some(parameter) = default_info.netsh_parameter else { continue };
+            // Only a bit netsh can set is fixed by the netsh line.
+            if default_info.netsh_parameter.is_none() {
+                continue;
+            }
             if actual.contains(default_bit) {
                 matching_ssl_flags |= ssl_bit;
             }
@@ -56,12 +58,12 @@ pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                 (true, false) => {
                     disagreements
                         .push(format!("sslFlags asks for {setting}, the mapping does not have {flag}"));
-                    settings.push((parameter, "enable"));
+                    settings.push((default_bit, true));
                 }
                 (false, true) => {
                     disagreements
                         .push(format!("the mapping has {flag}, sslFlags does not ask for {setting}"));
-                    settings.push((parameter, "disable"));
+                    settings.push((default_bit, false));
                 }
                 _ => {}
             }
@@ -77,17 +79,21 @@ pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
             disagreements.join("; ")
         );
         let app_id = mapping.app_id.unwrap_or_else(|| app_id_for(https.config));
-        let update = settings.into_iter().fold(
-            netsh_set("update", &mapping.key, mapping.certificate_hash.as_ref(), mapping.effective_store(), app_id),
-            |command, (parameter, value)| command.param(parameter, value),
-        );
+        // The mapping as it should be: its other settings stay, since netsh resets what an
+        // update leaves out.
+        let mut wanted_mapping = mapping.clone();
+        for (bit, on) in settings {
+            wanted_mapping.flags.set(bit, on);
+        }
+        let update =
+            netsh_repoint(&wanted_mapping, mapping.certificate_hash.as_ref(), mapping.effective_store(), app_id);
         let title = format!(
             "set the mapping's flags to what sslFlags asks (elevated), or change the binding's sslFlags from \
              {} to {}",
             ssl_flags.bits(),
             matching_ssl_flags.bits()
         );
-        let fix = Fix::new(title, vec![line(&update)]);
+        let fix = Fix::new(title, vec![update]);
         findings.push(
             Finding::new(Code::FlagsMismatch, message)
                 .with_binding(https.site, https.binding)

@@ -1,7 +1,7 @@
 //! `foreign-mapping-in-use`: an https binding served by a mapping that another program (or
 //! no known program) owns.
 
-use crate::doctor::fix::{Fix, netsh_add, netsh_delete};
+use crate::doctor::fix::{Fix, netsh_add, netsh_add_mapping, netsh_delete};
 use crate::doctor::rules::{
     app_id_for, mapping_certificate_name, replacement_certificate, with_mapping_certificate,
 };
@@ -83,10 +83,11 @@ fn fix(
                 mapping.key,
                 https.config.flavor.name()
             );
-            let commands = vec![
-                netsh_delete(&mapping.key),
-                netsh_add(&mapping.key, mapping.certificate_hash.as_ref(), mapping.effective_store(), app_id),
-            ];
+            // A delete and an add, as the owner changes; the add carries every setting of the
+            // mapping, so that only the AppId differs afterwards.
+            let mut recreated = mapping.clone();
+            recreated.app_id = Some(app_id);
+            let commands = vec![netsh_delete(&mapping.key), netsh_add_mapping(&recreated)];
             Some(Fix::new(title, commands))
         }
         Some(_) => None,

@@ -457,9 +457,10 @@ impl<'a> MappedCertificate<'a> {
         finding
     }
 
-    /// `netsh http delete` and `add` for every mapping, re-pointing each to `target` (the
-    /// `<THUMBPRINT>` placeholder when `None`) with the same key and AppId. The store is
-    /// `store` when given, else the one each mapping names.
+    /// One `netsh http update` per mapping, re-pointing each to `target` (the `<THUMBPRINT>`
+    /// placeholder when `None`) with the same key and AppId and every other setting it has
+    /// (a delete and add would reset them). The store is `store` when given, else the one each
+    /// mapping names.
     pub(super) fn repoint_commands(
         &self,
         context: &Context<'a>,
@@ -471,8 +472,7 @@ impl<'a> MappedCertificate<'a> {
             let mapping = context.mapping(position);
             let app_id = mapping.app_id.unwrap_or_else(|| Owner::Iis.app_id());
             let store = store.unwrap_or_else(|| mapping.effective_store());
-            commands.push(crate::doctor::fix::netsh_delete(&mapping.key));
-            commands.push(crate::doctor::fix::netsh_add(&mapping.key, target, store, app_id));
+            commands.push(crate::doctor::fix::netsh_repoint(mapping, target, store, app_id));
         }
         commands
     }

@@ -16,7 +16,8 @@ name a thumbprint, so importing a renewed certificate changes nothing until each
 re-created with the new hash; renewal tools update the bindings they manage and miss mappings \
 made by hand, by IIS Express or by other programs, and the served certificate stays the old one \
 until it expires. The fix re-points every mapping that names the old thumbprint to the \
-successor, keeping each mapping's key and AppId, with netsh delete and add (run elevated).";
+successor with one netsh update each (run elevated), keeping each mapping's key, AppId and every \
+other setting, since a delete and add would reset HTTP/2, TLS and client-certificate settings.";
 
 /// Reports every expired or expiring mapped certificate that has a successor, once per
 /// certificate.

@@ -2,7 +2,7 @@
 
 use sslbind_core::doctor::Code;
 
-use crate::doctor::{findings, report};
+use crate::doctor::{SETTINGS, findings, report};
 use crate::support::{EXPRESS, IIS, MachineBuilder, certificate};
 
 #[test]
@@ -22,8 +22,7 @@ fn an_expired_certificate_shared_by_two_sites_is_re_pointed_to_its_replacement()
              `*:443:`; site `b`, binding `*:443:b.example.com`) maps certificate `a.example.com` ({}), which expired on \
              2026-01-01, so clients reject it\n\
              fix: re-point the mapping to certificate `a.example.com` ({}), valid until 2027-01-01 (elevated)\n  \
-             netsh http delete sslcert ipport=0.0.0.0:443\n  \
-             netsh http add sslcert ipport=0.0.0.0:443 certhash={} certstorename=MY appid=\"{IIS}\"\n",
+             netsh http update sslcert ipport=0.0.0.0:443 certhash={} appid=\"{IIS}\" certstorename=MY {SETTINGS}\n",
             &old.thumbprint.to_string()[..8],
             old.thumbprint,
             new.thumbprint,
@@ -54,9 +53,8 @@ fn a_certificate_not_valid_yet_fires_with_its_start_date_and_a_renewal_fix() {
              valid until 2026-09-01, so clients reject it\n\
              fix: renew certificate `c.example.com` ({}), import the new certificate into the LocalMachine store, and \
              re-point the mapping to it (elevated)\n  \
-             netsh http delete sslcert hostnameport=c.example.com:443\n  \
-             netsh http add sslcert hostnameport=c.example.com:443 certhash=<THUMBPRINT> certstorename=WebHosting \
-             appid=\"{IIS}\"\n",
+             netsh http update sslcert hostnameport=c.example.com:443 certhash=<THUMBPRINT> appid=\"{IIS}\" \
+             certstorename=WebHosting {SETTINGS}\n",
             &early.thumbprint.to_string()[..8],
             early.thumbprint,
             early.thumbprint,
@@ -82,8 +80,8 @@ fn reserved_iis_express_mappings_sharing_the_development_certificate_are_one_fin
     );
     let add = |port: u16| {
         format!(
-            "  netsh http delete sslcert ipport=0.0.0.0:{port}\n  netsh http add sslcert ipport=0.0.0.0:{port} \
-             certhash=<THUMBPRINT> certstorename=MY appid=\"{EXPRESS}\"\n"
+            "  netsh http update sslcert ipport=0.0.0.0:{port} \
+             certhash=<THUMBPRINT> appid=\"{EXPRESS}\" certstorename=MY {SETTINGS}\n"
         )
     };
     assert_eq!(

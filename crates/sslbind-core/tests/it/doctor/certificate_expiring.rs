@@ -3,7 +3,7 @@
 use rcgen::{CertificateParams, DistinguishedName, DnType, date_time_ymd};
 use sslbind_core::doctor::Code;
 
-use crate::doctor::{findings, report};
+use crate::doctor::{SETTINGS, findings, report};
 use crate::support::{IIS, MachineBuilder, certificate, certificate_from_params};
 
 #[test]
@@ -22,8 +22,7 @@ fn a_certificate_expiring_within_the_window_fires_with_its_replacement() {
              `a.example.com:443` (used by site `a`, binding `*:443:a.example.com`) maps certificate `a.example.com` \
              ({}), which expires on 2026-06-15, in 14 days\n\
              fix: re-point the mapping to certificate `a.example.com` ({}), valid until 2027-06-15 (elevated)\n  \
-             netsh http delete sslcert hostnameport=a.example.com:443\n  \
-             netsh http add sslcert hostnameport=a.example.com:443 certhash={} certstorename=MY appid=\"{IIS}\"\n",
+             netsh http update sslcert hostnameport=a.example.com:443 certhash={} appid=\"{IIS}\" certstorename=MY {SETTINGS}\n",
             &old.thumbprint.to_string()[..8],
             old.thumbprint,
             renewed.thumbprint,
@@ -54,8 +53,7 @@ fn the_window_is_inclusive_exactly_thirty_days_fires_and_one_second_more_does_no
              maps certificate `a.example.com` ({}), which expires on 2026-07-01, in 30 days\n\
              fix: renew certificate `a.example.com` ({}), import the new certificate into the LocalMachine store, and \
              re-point the mapping to it (elevated)\n  \
-             netsh http delete sslcert ipport=0.0.0.0:443\n  \
-             netsh http add sslcert ipport=0.0.0.0:443 certhash=<THUMBPRINT> certstorename=MY appid=\"{IIS}\"\n",
+             netsh http update sslcert ipport=0.0.0.0:443 certhash=<THUMBPRINT> appid=\"{IIS}\" certstorename=MY {SETTINGS}\n",
             &exactly.thumbprint.to_string()[..8],
             exactly.thumbprint,
             exactly.thumbprint,

@@ -2,7 +2,7 @@
 
 use sslbind_core::doctor::Code;
 
-use crate::doctor::{codes, findings, report};
+use crate::doctor::{SETTINGS, codes, findings, report};
 use crate::support::{EXPRESS, IIS, MachineBuilder, certificate, certificate_cn_only};
 
 fn short(certificate: &sslbind_core::model::Certificate) -> String {
@@ -36,8 +36,8 @@ fn the_seed_sni_binding_served_by_the_localhost_mapping_fires_beside_missing_map
              `*:4431:lextudio.com` is served by ip mapping `0.0.0.0:4431` with certificate `localhost` ({}), whose \
              names `localhost` do not cover `lextudio.com`\n\
              fix: get a certificate that covers `lextudio.com` and map it (elevated)\n  \
-             netsh http add sslcert hostnameport=lextudio.com:4431 certhash=<THUMBPRINT> certstorename=MY \
-             appid=\"{EXPRESS}\"\n",
+             netsh http add sslcert hostnameport=lextudio.com:4431 certhash=<THUMBPRINT> appid=\"{EXPRESS}\" \
+             certstorename=MY\n",
             short(&localhost),
             localhost.thumbprint
         )
@@ -69,16 +69,13 @@ fn existing_mappings_are_replaced_wildcard_hosts_need_the_wildcard_and_shadowing
             "\
 error site=a binding=*:443:a.example.com mapping=0.0.0.0:443 cert={b8}: site `a`, binding `*:443:a.example.com` is served by ip mapping `0.0.0.0:443` with certificate `b.example.com` ({b}), whose names `b.example.com` do not cover `a.example.com`
 fix: point ip mapping `0.0.0.0:443` at certificate `a.example.com` ({a}) (elevated)
-  netsh http delete sslcert ipport=0.0.0.0:443
-  netsh http add sslcert ipport=0.0.0.0:443 certhash={a_lower} certstorename=MY appid=\"{IIS}\"
+  netsh http update sslcert ipport=0.0.0.0:443 certhash={a_lower} appid=\"{IIS}\" certstorename=MY {SETTINGS}
 error site=w binding=*:8443:*.example.com mapping=*.example.com:8443 cert={www8}: site `w`, binding `*:8443:*.example.com` is served by sni mapping `*.example.com:8443` with certificate `www.example.com` ({www}), whose names `www.example.com`, `example.com` do not cover `*.example.com`
 fix: get a certificate that covers `*.example.com` and map it (elevated)
-  netsh http delete sslcert hostnameport=*.example.com:8443
-  netsh http add sslcert hostnameport=*.example.com:8443 certhash=<THUMBPRINT> certstorename=MY appid=\"{IIS}\"
+  netsh http update sslcert hostnameport=*.example.com:8443 certhash=<THUMBPRINT> appid=\"{IIS}\" certstorename=MY {SETTINGS}
 error site=z binding=10.0.0.5:443:z.example.com mapping=10.0.0.5:443 cert={b8}: site `z`, binding `10.0.0.5:443:z.example.com` is served by ip mapping `10.0.0.5:443` with certificate `b.example.com` ({b}), whose names `b.example.com` do not cover `z.example.com`
 fix: get a certificate that covers `z.example.com` and map it (elevated); ip mapping `10.0.0.5:443` is tried before it (assumed order) and must go or change too
-  netsh http delete sslcert hostnameport=z.example.com:443
-  netsh http add sslcert hostnameport=z.example.com:443 certhash=<THUMBPRINT> certstorename=MY appid=\"{IIS}\"
+  netsh http update sslcert hostnameport=z.example.com:443 certhash=<THUMBPRINT> appid=\"{IIS}\" certstorename=MY {SETTINGS}
 ",
             a = a.thumbprint,
             a_lower = lower(&a),
@@ -108,7 +105,7 @@ fn a_missing_own_mapping_gets_the_covering_certificate_added() {
              `*:443:shop.example.com` is served by ip mapping `0.0.0.0:443` with certificate `default.example.com` \
              ({}), whose names `default.example.com` do not cover `shop.example.com`\n\
              fix: add sni mapping `shop.example.com:443` with certificate `shop.example.com` ({}) (elevated)\n  \
-             netsh http add sslcert hostnameport=shop.example.com:443 certhash={} certstorename=MY appid=\"{IIS}\"\n",
+             netsh http add sslcert hostnameport=shop.example.com:443 certhash={} appid=\"{IIS}\" certstorename=MY\n",
             short(&fallback),
             fallback.thumbprint,
             shop.thumbprint,

@@ -4,7 +4,7 @@ use rcgen::{CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpos
 use sslbind_core::doctor::Code;
 use sslbind_core::model::Certificate;
 
-use crate::doctor::{findings, report};
+use crate::doctor::{SETTINGS, findings, report};
 use crate::support::{IIS, MachineBuilder, certificate, certificate_from_params};
 
 /// A certificate for `name` whose extended key usage lists `usages`.
@@ -38,9 +38,8 @@ fn a_client_authentication_certificate_mapped_for_a_server_fires() {
              refuse it for a TLS server\n\
              fix: replace it with a certificate issued for server authentication (serverAuth, 1.3.6.1.5.5.7.3.1), \
              then re-point the mapping to it (elevated)\n  \
-             netsh http delete sslcert hostnameport=a.example.com:443\n  \
-             netsh http add sslcert hostnameport=a.example.com:443 certhash=<THUMBPRINT> certstorename=MY \
-             appid=\"{IIS}\"\n",
+             netsh http update sslcert hostnameport=a.example.com:443 certhash=<THUMBPRINT> appid=\"{IIS}\" \
+             certstorename=MY {SETTINGS}\n",
             &client.thumbprint.to_string()[..8],
             client.thumbprint,
         )

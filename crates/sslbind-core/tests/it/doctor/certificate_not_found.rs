@@ -2,7 +2,7 @@
 
 use sslbind_core::doctor::Code;
 
-use crate::doctor::{findings, report};
+use crate::doctor::{SETTINGS, findings, report};
 use crate::support::{ADFS, IIS, MachineBuilder, certificate, made_up_hash};
 
 #[test]
@@ -40,24 +40,19 @@ fn mappings_whose_hash_no_given_certificate_has_fire_whatever_their_status() {
             "\
 error site=- binding=- mapping=0.0.0.0:443 cert={}: ip mapping `0.0.0.0:443` (the fallback for clients that send no SNI) maps certificate {fallback}, which is not among the certificates given: if the LocalMachine `MY` store lacks it too, HTTP.sys cannot load it and clients get a connection reset
 fix: import certificate {fallback} with its private key into the LocalMachine `MY` store (`certutil -importpfx MY <FILE>.pfx`), or re-point the mapping to a certificate that is there (elevated)
-  netsh http delete sslcert ipport=0.0.0.0:443
-  netsh http add sslcert ipport=0.0.0.0:443 certhash=<THUMBPRINT> certstorename=MY appid=\"{IIS}\"
+  netsh http update sslcert ipport=0.0.0.0:443 certhash=<THUMBPRINT> appid=\"{IIS}\" certstorename=MY {SETTINGS}
 error site=- binding=- mapping=0.0.0.0:8443 cert={}: ip mapping `0.0.0.0:8443` (idle: no binding uses it) maps certificate {idle}, which is not among the certificates given: if the LocalMachine `MY` store lacks it too, HTTP.sys cannot load it and clients get a connection reset
 fix: import certificate {idle} with its private key into the LocalMachine `MY` store (`certutil -importpfx MY <FILE>.pfx`), or re-point the mapping to a certificate that is there (elevated)
-  netsh http delete sslcert ipport=0.0.0.0:8443
-  netsh http add sslcert ipport=0.0.0.0:8443 certhash=<THUMBPRINT> certstorename=MY appid=\"{IIS}\"
+  netsh http update sslcert ipport=0.0.0.0:8443 certhash=<THUMBPRINT> appid=\"{IIS}\" certstorename=MY {SETTINGS}
 error site=- binding=- mapping=0.0.0.0:9443 cert={}: ip mapping `0.0.0.0:9443` (owned by AD FS / WAP) maps certificate {foreign}, which is not among the certificates given: if the LocalMachine `MY` store lacks it too, HTTP.sys cannot load it and clients get a connection reset
 fix: import certificate {foreign} with its private key into the LocalMachine `MY` store (`certutil -importpfx MY <FILE>.pfx`), or re-point the mapping to a certificate that is there (elevated)
-  netsh http delete sslcert ipport=0.0.0.0:9443
-  netsh http add sslcert ipport=0.0.0.0:9443 certhash=<THUMBPRINT> certstorename=MY appid=\"{ADFS}\"
+  netsh http update sslcert ipport=0.0.0.0:9443 certhash=<THUMBPRINT> appid=\"{ADFS}\" certstorename=MY {SETTINGS}
 error site=a binding=*:443:a.example.com mapping=a.example.com:443 cert=5226DC6C: sni mapping `a.example.com:443` (used by site `a`, binding `*:443:a.example.com`) maps certificate 5226DC6C54559761CD471B86EB51C096252C90F2, which is not among the certificates given: if the LocalMachine `WebHosting` store lacks it too, HTTP.sys cannot load it and clients get a connection reset
 fix: import certificate 5226DC6C54559761CD471B86EB51C096252C90F2 with its private key into the LocalMachine `WebHosting` store (`certutil -importpfx WebHosting <FILE>.pfx`), or re-point the mapping to a certificate that is there (elevated)
-  netsh http delete sslcert hostnameport=a.example.com:443
-  netsh http add sslcert hostnameport=a.example.com:443 certhash=<THUMBPRINT> certstorename=WebHosting appid=\"{IIS}\"
+  netsh http update sslcert hostnameport=a.example.com:443 certhash=<THUMBPRINT> appid=\"{IIS}\" certstorename=WebHosting {SETTINGS}
 error site=a binding=*:443:b.example.com mapping=b.example.com:443 cert=5226DC6C: sni mapping `b.example.com:443` (used by site `a`, binding `*:443:b.example.com`) maps certificate 5226DC6C54559761CD471B86EB51C096252C90F2, which is not among the certificates given: if the LocalMachine `WebHosting` store lacks it too, HTTP.sys cannot load it and clients get a connection reset
 fix: import certificate 5226DC6C54559761CD471B86EB51C096252C90F2 with its private key into the LocalMachine `WebHosting` store (`certutil -importpfx WebHosting <FILE>.pfx`), or re-point the mapping to a certificate that is there (elevated)
-  netsh http delete sslcert hostnameport=b.example.com:443
-  netsh http add sslcert hostnameport=b.example.com:443 certhash=<THUMBPRINT> certstorename=WebHosting appid=\"{IIS}\"
+  netsh http update sslcert hostnameport=b.example.com:443 certhash=<THUMBPRINT> appid=\"{IIS}\" certstorename=WebHosting {SETTINGS}
 ",
             &fallback[..8],
             &idle[..8],

@@ -6,7 +6,7 @@
 
 use sslbind_core::doctor::{Code, Finding};
 
-use crate::doctor::{findings, report};
+use crate::doctor::{SETTINGS, findings, report};
 use crate::support::{IIS, MachineBuilder, machine_findings, made_up_hash};
 
 /// The flag lines of Windows Server 2019 and later netsh output with `set` ones set.
@@ -52,8 +52,11 @@ fn each_disagreeing_setting_is_named_both_ways_with_the_netsh_update_and_the_mat
              inferred, not confirmed)\n\
              fix: set the mapping's flags to what sslFlags asks (elevated), or change the binding's sslFlags from 21 \
              to 49\n  \
-             netsh http update sslcert hostnameport=a.example.com:443 certhash={hash} certstorename=MY appid=\"{IIS}\" \
-             disablehttp2=enable disabletls13=disable\n",
+             netsh http update sslcert hostnameport=a.example.com:443 certhash={hash} appid=\"{IIS}\" certstorename=MY \
+             {SETTINGS} dsmapperusage=disable clientcertnegotiation=disable reject=disable disablehttp2=enable \
+             disablequic=enable disablelegacytls=disable disabletls12=disable disabletls13=disable \
+             disableocspstapling=disable enabletokenbinding=disable logextendedevents=disable \
+             enablesessionticket=disable\n",
             &hash[..8].to_ascii_uppercase(),
         )
     );
@@ -78,8 +81,11 @@ fn every_binding_served_by_a_mapping_is_compared_on_its_own() {
              becomes is inferred, not confirmed)\n\
              fix: set the mapping's flags to what sslFlags asks (elevated), or change the binding's sslFlags from 0 to \
              72\n  \
-             netsh http update sslcert ipport=0.0.0.0:443 certhash={hash} certstorename=MY appid=\"{IIS}\" \
-             disableocspstapling=disable disablelegacytls=disable\n",
+             netsh http update sslcert ipport=0.0.0.0:443 certhash={hash} appid=\"{IIS}\" certstorename=MY \
+             {SETTINGS} dsmapperusage=disable clientcertnegotiation=disable reject=disable disablehttp2=disable \
+             disablequic=disable disablelegacytls=disable disabletls12=disable disabletls13=disable \
+             disableocspstapling=disable enabletokenbinding=disable logextendedevents=disable \
+             enablesessionticket=disable\n",
             &hash[..8].to_ascii_uppercase(),
         )
     );

@@ -2,7 +2,7 @@
 
 use sslbind_core::doctor::Code;
 
-use crate::doctor::{findings, report};
+use crate::doctor::{SETTINGS, findings, report};
 use crate::support::{ADFS, EXPRESS, IIS, MachineBuilder, certificate, made_up_hash};
 
 const SSTP: &str = "{ba195980-cd49-458b-9e23-c84ee0adcd75}";
@@ -26,14 +26,14 @@ fn bindings_served_by_other_programs_mappings_fire_once_per_binding() {
 warning site=a binding=*:443: mapping=0.0.0.0:443 cert={vpn8}: site `a`, binding `*:443:` is served by ip mapping `0.0.0.0:443` with certificate `vpn.example.com` ({vpn}), which belongs to SSTP (RRAS) (AppId {SSTP}), not IIS; a change to it affects both
 fix: only if SSTP (RRAS) does not use `0.0.0.0:443`: recreate it under the IIS AppId (elevated); otherwise leave it, since any change to it also changes what SSTP (RRAS) serves
   netsh http delete sslcert ipport=0.0.0.0:443
-  netsh http add sslcert ipport=0.0.0.0:443 certhash={vpn_lower} certstorename=WebHosting appid=\"{IIS}\"
+  netsh http add sslcert ipport=0.0.0.0:443 certhash={vpn_lower} appid=\"{IIS}\" certstorename=WebHosting {SETTINGS}
 warning site=a binding=*:443:www.example.com mapping=0.0.0.0:443 cert={vpn8}: site `a`, binding `*:443:www.example.com` is served by ip mapping `0.0.0.0:443` with certificate `vpn.example.com` ({vpn}), which belongs to SSTP (RRAS) (AppId {SSTP}), not IIS; a change to it affects both
 fix: only if SSTP (RRAS) does not use `0.0.0.0:443`: recreate it under the IIS AppId (elevated); otherwise leave it, since any change to it also changes what SSTP (RRAS) serves
   netsh http delete sslcert ipport=0.0.0.0:443
-  netsh http add sslcert ipport=0.0.0.0:443 certhash={vpn_lower} certstorename=WebHosting appid=\"{IIS}\"
+  netsh http add sslcert ipport=0.0.0.0:443 certhash={vpn_lower} appid=\"{IIS}\" certstorename=WebHosting {SETTINGS}
 warning site=b binding=*:8443:b.example.com mapping=0.0.0.0:8443 cert={made8}: site `b`, binding `*:8443:b.example.com` is served by ip mapping `0.0.0.0:8443` with certificate {made_upper}, which belongs to the program with AppId {UNKNOWN}, not IIS; a change to it affects both
 fix: leave `0.0.0.0:8443` to the program with AppId {UNKNOWN} and give the binding its own sni mapping `b.example.com:8443` (elevated)
-  netsh http add sslcert hostnameport=b.example.com:8443 certhash={made} certstorename=MY appid=\"{IIS}\"
+  netsh http add sslcert hostnameport=b.example.com:8443 certhash={made} appid=\"{IIS}\" certstorename=MY
 ",
             vpn = vpn.thumbprint,
             vpn8 = &vpn.thumbprint.to_string()[..8],

@@ -21,8 +21,8 @@ fn an_sni_binding_without_its_mapping_fires_even_when_a_fallback_serves_it() {
              `*:4431:lextudio.com` expects sni mapping `lextudio.com:4431`, which does not exist; HTTP.sys serves \
              it with ip mapping `0.0.0.0:4431` instead\n\
              fix: add the mapping with certificate `lextudio.com` ({}) (elevated)\n  \
-             netsh http add sslcert hostnameport=lextudio.com:4431 certhash={thumbprint} certstorename=MY \
-             appid=\"{EXPRESS}\"\n",
+             netsh http add sslcert hostnameport=lextudio.com:4431 certhash={thumbprint} appid=\"{EXPRESS}\" \
+             certstorename=MY\n",
             &lextudio.thumbprint.to_string()[..8],
             lextudio.thumbprint
         )
@@ -41,10 +41,10 @@ fn ip_and_ccs_bindings_expect_their_own_records() {
         "\
 error site=a binding=*:8443: mapping=0.0.0.0:8443 cert=-: site `a`, binding `*:8443:` expects ip mapping `0.0.0.0:8443`, which does not exist; clients get a connection reset
 fix: add the mapping with the certificate for this binding (elevated)
-  netsh http add sslcert ipport=0.0.0.0:8443 certhash=<THUMBPRINT> certstorename=MY appid=\"{4dc3e181-e14b-4a21-b022-59fc669b0914}\"
+  netsh http add sslcert ipport=0.0.0.0:8443 certhash=<THUMBPRINT> appid=\"{4dc3e181-e14b-4a21-b022-59fc669b0914}\" certstorename=MY
 error site=a binding=10.0.0.5:443: mapping=10.0.0.5:443 cert=-: site `a`, binding `10.0.0.5:443:` expects ip mapping `10.0.0.5:443`, which does not exist; HTTP.sys serves it with ip mapping `0.0.0.0:443` instead
 fix: add the mapping with the certificate for this binding (elevated)
-  netsh http add sslcert ipport=10.0.0.5:443 certhash=<THUMBPRINT> certstorename=MY appid=\"{4dc3e181-e14b-4a21-b022-59fc669b0914}\"
+  netsh http add sslcert ipport=10.0.0.5:443 certhash=<THUMBPRINT> appid=\"{4dc3e181-e14b-4a21-b022-59fc669b0914}\" certstorename=MY
 error site=b binding=*:443:c.example.com mapping=443 cert=-: site `b`, binding `*:443:c.example.com` expects ccs mapping `443`, which does not exist; HTTP.sys serves it with ip mapping `0.0.0.0:443` instead
 fix: add the CCS mapping (elevated)
   netsh http add sslcert ccs=443 appid=\"{4dc3e181-e14b-4a21-b022-59fc669b0914}\"

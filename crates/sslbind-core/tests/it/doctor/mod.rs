@@ -38,6 +38,12 @@ use crate::support::MachineBuilder;
 /// The time every doctor test judges certificates at: 2026-06-01.
 pub const NOW: time::OffsetDateTime = datetime!(2026-06-01 00:00 UTC);
 
+/// The settings every record of `MachineBuilder` shows (`support::MachineBuilder::netsh_text`)
+/// as a fix's `netsh http update` carries them, after the key, hash, AppId and store: a fix
+/// that re-points a mapping keeps every setting it has.
+pub const SETTINGS: &str = "verifyclientcertrevocation=enable verifyrevocationwithcachedclientcertonly=disable \
+                            usagecheck=enable revocationfreshnesstime=0 urlretrievaltimeout=0";
+
 /// The findings for the machine `builder` describes, judged at [`NOW`] with the defaults.
 pub fn findings(builder: MachineBuilder) -> Vec<Finding> {
     findings_with(builder, &UnknownCcsFolder, None)

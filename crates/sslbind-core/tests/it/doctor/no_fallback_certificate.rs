@@ -23,10 +23,10 @@ fn sni_and_ccs_ports_without_a_wildcard_mapping_fire_once_per_port() {
             "\
 info site=a binding=*:443:a.example.com mapping=0.0.0.0:443 cert={a8}: site `a`, binding `*:443:a.example.com` and 1 other binding on port 443 rely on SNI, and neither ip mapping `0.0.0.0:443` nor `[::]:443` exists, so clients that send no SNI (old clients, health probes, some load balancers) get a connection reset on port 443
 fix: add the fallback mapping `0.0.0.0:443` with certificate `a.example.com` ({a}) (elevated)
-  netsh http add sslcert ipport=0.0.0.0:443 certhash={a_lower} certstorename=MY appid=\"{IIS}\"
+  netsh http add sslcert ipport=0.0.0.0:443 certhash={a_lower} appid=\"{IIS}\" certstorename=MY
 info site=c binding=[2001:db8::1]:8443:c.example.com mapping=[::]:8443 cert=-: site `c`, binding `[2001:db8::1]:8443:c.example.com` on port 8443 relies on SNI, and neither ip mapping `0.0.0.0:8443` nor `[::]:8443` exists, so clients that send no SNI (old clients, health probes, some load balancers) get a connection reset on port 8443
 fix: add the fallback mapping `[::]:8443` with a certificate for clients without SNI (elevated)
-  netsh http add sslcert ipport=[::]:8443 certhash=<THUMBPRINT> certstorename=MY appid=\"{IIS}\"
+  netsh http add sslcert ipport=[::]:8443 certhash=<THUMBPRINT> appid=\"{IIS}\" certstorename=MY
 ",
             a = a.thumbprint,
             a8 = &a.thumbprint.to_string()[..8],
@@ -53,7 +53,7 @@ fn a_known_hash_of_an_unknown_certificate_is_named_by_its_mapping() {
         "\
 info site=b binding=*:443:b.example.com mapping=0.0.0.0:443 cert=5226DC6C: site `b`, binding `*:443:b.example.com` on port 443 relies on SNI, and neither ip mapping `0.0.0.0:443` nor `[::]:443` exists, so clients that send no SNI (old clients, health probes, some load balancers) get a connection reset on port 443
 fix: add the fallback mapping `0.0.0.0:443` with the certificate of `b.example.com:443` (elevated)
-  netsh http add sslcert ipport=0.0.0.0:443 certhash=5226dc6c54559761cd471b86eb51c096252c90f2 certstorename=WebHosting appid=\"{214124cd-d05b-4309-9af9-9caa44b2b74a}\"
+  netsh http add sslcert ipport=0.0.0.0:443 certhash=5226dc6c54559761cd471b86eb51c096252c90f2 appid=\"{214124cd-d05b-4309-9af9-9caa44b2b74a}\" certstorename=WebHosting
 "
     );
 }

@@ -13,7 +13,7 @@ use sslbind_core::doctor::probe::{probe_confirms, probe_findings};
 use sslbind_core::model::{Certificate, Machine};
 use sslbind_core::uncertain::SelectionAssumptions;
 
-use crate::doctor::{NOW, report};
+use crate::doctor::{NOW, SETTINGS, report};
 use crate::support::{IIS, MachineBuilder, certificate};
 
 const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
@@ -283,8 +283,7 @@ fn probe_findings_report_mismatches_resets_and_expired_certificates() {
              127.0.0.1:443 was served certificate `old.example.com` ({}), which expired on 2021-01-01, so clients \
              reject it\n\
              fix: renew the certificate, import it into the LocalMachine store, and re-point the mappings that name \
-             it to the new thumbprint (elevated)\n  netsh http delete sslcert ipport=0.0.0.0:443\n  \
-             netsh http add sslcert ipport=0.0.0.0:443 certhash=<THUMBPRINT> certstorename=MY appid=\"{IIS}\"\n",
+             it to the new thumbprint (elevated)\n  netsh http update sslcert ipport=0.0.0.0:443 certhash=<THUMBPRINT> appid=\"{IIS}\" certstorename=MY {SETTINGS}\n",
             &hash(&old)[..8],
             hash(&old)
         )

@@ -2,7 +2,7 @@
 
 use sslbind_core::doctor::Code;
 
-use crate::doctor::{findings, report};
+use crate::doctor::{SETTINGS, findings, report};
 use crate::support::{ADFS, EXPRESS, IIS, MachineBuilder, certificate};
 
 #[test]
@@ -25,10 +25,8 @@ fn every_mapping_of_the_old_certificate_is_re_pointed_keeping_key_store_and_app_
             "\
 warning site=a binding=- mapping=a.example.com:443 cert={}: sni mapping `a.example.com:443` (used by site `a`, binding `*:443:a.example.com`) and sni mapping `www.example.com:443` (used by site `a`, binding `*:443:www.example.com`) share certificate `a.example.com` ({hash}), which expires on 2026-06-20, in 19 days, while certificate `a.example.com` ({}), valid until 2027-05-01, covers all its names (`a.example.com`, `www.example.com`)
 fix: re-point the 2 mappings of the old certificate to certificate `a.example.com` ({}) (elevated)
-  netsh http delete sslcert hostnameport=a.example.com:443
-  netsh http add sslcert hostnameport=a.example.com:443 certhash={new} certstorename=MY appid=\"{IIS}\"
-  netsh http delete sslcert hostnameport=www.example.com:443
-  netsh http add sslcert hostnameport=www.example.com:443 certhash={new} certstorename=WebHosting appid=\"{ADFS}\"
+  netsh http update sslcert hostnameport=a.example.com:443 certhash={new} appid=\"{IIS}\" certstorename=MY {SETTINGS}
+  netsh http update sslcert hostnameport=www.example.com:443 certhash={new} appid=\"{ADFS}\" certstorename=WebHosting {SETTINGS}
 ",
             &hash[..8],
             renewed.thumbprint,
@@ -52,8 +50,8 @@ fn an_expired_development_certificate_is_one_finding_for_all_its_mappings() {
     let new = renewed.thumbprint.to_string().to_ascii_lowercase();
     let repoint = |port: u16| {
         format!(
-            "  netsh http delete sslcert ipport=0.0.0.0:{port}\n  netsh http add sslcert ipport=0.0.0.0:{port} \
-             certhash={new} certstorename=MY appid=\"{EXPRESS}\"\n"
+            "  netsh http update sslcert ipport=0.0.0.0:{port} \
+             certhash={new} appid=\"{EXPRESS}\" certstorename=MY {SETTINGS}\n"
         )
     };
     assert_eq!(

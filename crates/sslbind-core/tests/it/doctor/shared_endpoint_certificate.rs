@@ -25,8 +25,8 @@ fn non_sni_hosts_on_one_end_point_fire_once_with_sni_mappings_as_the_fix() {
             "\
 warning site=a binding=*:443:a.example.com mapping=0.0.0.0:443 cert={a8}: site `a`, binding `*:443:a.example.com` shares ip mapping `0.0.0.0:443` with 4 other non-SNI bindings, so host names `a.example.com` (site `a`), `B.example.com` (sites `b`, `d`) and `10.0.0.7` (site `c`) all get its one certificate `a.example.com` ({a}), which does not cover `B.example.com` or `10.0.0.7`
 fix: give each host name its own certificate: add the SNI mappings, then set the SNI flag on the bindings (elevated); ip mapping `0.0.0.0:443` stays as the fallback for clients without SNI; `10.0.0.7` cannot use SNI (clients never send an IP address as SNI) and keeps its certificate
-  netsh http add sslcert hostnameport=a.example.com:443 certhash={a_lower} certstorename=MY appid=\"{IIS}\"
-  netsh http add sslcert hostnameport=B.example.com:443 certhash={b_lower} certstorename=MY appid=\"{IIS}\"
+  netsh http add sslcert hostnameport=a.example.com:443 certhash={a_lower} appid=\"{IIS}\" certstorename=MY
+  netsh http add sslcert hostnameport=B.example.com:443 certhash={b_lower} appid=\"{IIS}\" certstorename=MY
   %windir%\\system32\\inetsrv\\appcmd.exe set site /site.name:a \"/bindings.[protocol='https',bindingInformation='*:443:a.example.com'].sslFlags:1\"
   %windir%\\system32\\inetsrv\\appcmd.exe set site /site.name:b \"/bindings.[protocol='https',bindingInformation='*:443:B.example.com'].sslFlags:1\"
   %windir%\\system32\\inetsrv\\appcmd.exe set site /site.name:d \"/bindings.[protocol='https',bindingInformation='*:443:b.example.com'].sslFlags:1\"
@@ -65,7 +65,7 @@ fn a_specific_address_without_its_mapping_keeps_other_flag_bits_in_iis_express()
         "\
 warning site=app binding=10.0.0.5:8443:x.example.com mapping=10.0.0.5:8443 cert=-: site `app`, binding `10.0.0.5:8443:x.example.com` shares ip mapping `10.0.0.5:8443` with 1 other non-SNI binding, so host names `x.example.com` (site `app`) and `y.example.com` (site `app`) all get the one certificate of that mapping, which does not exist
 fix: give each host name its own certificate: add the SNI mappings, then set the SNI flag on the bindings (elevated); ip mapping `10.0.0.5:8443` stays as the fallback for clients without SNI
-  netsh http add sslcert hostnameport=x.example.com:8443 certhash=<THUMBPRINT> certstorename=MY appid=\"{214124cd-d05b-4309-9af9-9caa44b2b74a}\"
+  netsh http add sslcert hostnameport=x.example.com:8443 certhash=<THUMBPRINT> appid=\"{214124cd-d05b-4309-9af9-9caa44b2b74a}\" certstorename=MY
   \"%ProgramFiles%\\IIS Express\\appcmd.exe\" set site /site.name:app \"/bindings.[protocol='https',bindingInformation='10.0.0.5:8443:x.example.com'].sslFlags:5\" /apphostconfig:test.config
   \"%ProgramFiles%\\IIS Express\\appcmd.exe\" set site /site.name:app \"/bindings.[protocol='https',bindingInformation='10.0.0.5:8443:y.example.com'].sslFlags:1\" /apphostconfig:test.config
 "

@@ -57,7 +57,7 @@ fn a_mapping_in_use_is_replaced_by_sni_mappings_before_it_goes() {
             "\
 warning site=a binding=*:443:a.example.com mapping=10.0.0.5:443 cert={d8}: ip mapping `10.0.0.5:443` with certificate `d.example.com` ({d}) answers clients that reach 10.0.0.5 on port 443 before SNI is looked at (assumed order: a specific IP:port is tried first), so site `a`, binding `*:443:a.example.com` and site `s`, binding `10.0.0.5:443:s.example.com` get that certificate there instead of their SNI certificate
 fix: make the bindings that use `10.0.0.5:443` SNI with mappings of their own, then delete it (elevated)
-  netsh http add sslcert hostnameport=d.example.com:443 certhash={d_lower} certstorename=MY appid=\"{IIS}\"
+  netsh http add sslcert hostnameport=d.example.com:443 certhash={d_lower} appid=\"{IIS}\" certstorename=MY
   %windir%\\system32\\inetsrv\\appcmd.exe set site /site.name:d \"/bindings.[protocol='https',bindingInformation='10.0.0.5:443:d.example.com'].sslFlags:1\"
   netsh http delete sslcert ipport=10.0.0.5:443
 ",

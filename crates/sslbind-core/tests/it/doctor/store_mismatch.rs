@@ -3,7 +3,7 @@
 use sslbind_core::doctor::Code;
 use sslbind_core::model::Certificate;
 
-use crate::doctor::{findings, report};
+use crate::doctor::{SETTINGS, findings, report};
 use crate::support::{IIS, MachineBuilder, certificate};
 
 /// `certificate` as found in the LocalMachine `store`.
@@ -29,12 +29,10 @@ fn mappings_naming_another_store_than_the_certificates_fire_and_are_re_created_t
             "\
 warning site=a binding=*:443:a.example.com mapping=a.example.com:443 cert={short}: sni mapping `a.example.com:443` (used by site `a`, binding `*:443:a.example.com`) maps certificate `a.example.com` ({hash}) from store `MY`, but the certificate is in store `WebHosting`, so HTTP.sys cannot load it and clients get a connection reset
 fix: re-point the mapping to store `WebHosting`, which holds the certificate (elevated)
-  netsh http delete sslcert hostnameport=a.example.com:443
-  netsh http add sslcert hostnameport=a.example.com:443 certhash={lower} certstorename=WebHosting appid=\"{IIS}\"
+  netsh http update sslcert hostnameport=a.example.com:443 certhash={lower} appid=\"{IIS}\" certstorename=WebHosting {SETTINGS}
 warning site=b binding=*:443: mapping=0.0.0.0:443 cert={short}: ip mapping `0.0.0.0:443` (used by site `b`, binding `*:443:`) maps certificate `a.example.com` ({hash}) from store `MY` (it names none, which HTTP.sys reads as `MY`), but the certificate is in store `WebHosting`, so HTTP.sys cannot load it and clients get a connection reset
 fix: re-point the mapping to store `WebHosting`, which holds the certificate (elevated)
-  netsh http delete sslcert ipport=0.0.0.0:443
-  netsh http add sslcert ipport=0.0.0.0:443 certhash={lower} certstorename=WebHosting appid=\"{IIS}\"
+  netsh http update sslcert ipport=0.0.0.0:443 certhash={lower} appid=\"{IIS}\" certstorename=WebHosting {SETTINGS}
 "
         )
     );

@@ -2,7 +2,7 @@
 
 use sslbind_core::doctor::Code;
 
-use crate::doctor::{findings, report};
+use crate::doctor::{SETTINGS, findings, report};
 use crate::support::{
     IIS, MachineBuilder, RSA1024_SHA1_DER, RSA2048_SHA256_DER, certificate, certificate_cn_only,
     certificate_from_hex,
@@ -21,8 +21,8 @@ fn every_weakness_of_a_certificate_is_listed_in_one_finding() {
         .certificate(&intranet);
     let repoint = |port: u16| {
         format!(
-            "  netsh http delete sslcert ipport=0.0.0.0:{port}\n  netsh http add sslcert ipport=0.0.0.0:{port} \
-             certhash=<THUMBPRINT> certstorename=MY appid=\"{IIS}\"\n"
+            "  netsh http update sslcert ipport=0.0.0.0:{port} \
+             certhash=<THUMBPRINT> appid=\"{IIS}\" certstorename=MY {SETTINGS}\n"
         )
     };
     assert_eq!(
