@@ -4,7 +4,8 @@
 //! (2,000 certificates of ten names, 20,000 of one name). For each it prints the wall time of
 //! the whole `doctor` process and of xmllint (medians), their ratio, each stage measured in
 //! this process on one thread (read config, read netsh, read certificates, read the `.reg`
-//! export and the snapshot, analyse, render), and the peak memory of both processes.
+//! export and the snapshot, analyse, render), the peak memory of both processes, and
+//! `doctor --fix` (the verified repair plan) against `doctor` alone.
 //!
 //! A plain `main` rather than a harness: the questions are ratios and growth, measured in one
 //! run on a shared machine where absolute times are noise. Run it with
@@ -62,6 +63,8 @@ struct Row {
     input_bytes: u64,
     xmllint: Process,
     doctor: Process,
+    /// `doctor --fix --format json`: the repair plan, verified, against `doctor` alone.
+    fix: Process,
     stages: Vec<(&'static str, Duration)>,
 }
 
@@ -76,8 +79,12 @@ fn measure(machine: &ScaleMachine, names: usize) -> Row {
     let xmllint = run_process("xmllint", &["--noout", &config]);
     let folder = machine.folder.to_string_lossy().into_owned();
     let doctor = run_process(env!("CARGO_BIN_EXE_sslbind"), &["doctor", &folder, "--fail-on", "never"]);
+    let fix = run_process(
+        env!("CARGO_BIN_EXE_sslbind"),
+        &["doctor", &folder, "--fix", "--format", "json", "--fail-on", "never"],
+    );
     let input_bytes = file_size(&machine.config) + file_size(&machine.sslcert) + folder_size(&machine.certs);
-    Row { machine: machine.clone(), names, input_bytes, xmllint, doctor, stages: stages(machine) }
+    Row { machine: machine.clone(), names, input_bytes, xmllint, doctor, fix, stages: stages(machine) }
 }
 
 /// Each stage of `doctor` in this process, on one thread, the inputs already in memory.
@@ -241,6 +248,21 @@ fn print_tables(rows: &[Row]) {
             megabytes(row.xmllint.peak_kib * 1024),
             megabytes(peak_bytes),
             peak_bytes as f64 / row.input_bytes.max(1) as f64,
+        );
+    }
+    println!();
+    println!("| sites | certificates (names each) | doctor | doctor --fix | ratio | fix peak |");
+    println!("|---:|---:|---:|---:|---:|---:|");
+    for row in rows {
+        println!(
+            "| {} | {} ({}) | {} | {} | {:.2}x | {} |",
+            row.machine.sites,
+            row.machine.certificates,
+            row.names,
+            seconds(row.doctor.wall),
+            seconds(row.fix.wall),
+            row.fix.wall.as_secs_f64() / row.doctor.wall.as_secs_f64(),
+            megabytes(row.fix.peak_kib * 1024),
         );
     }
     println!();
