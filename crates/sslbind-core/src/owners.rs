@@ -39,6 +39,14 @@ impl Owner {
         KNOWN_OWNERS.iter().find(|(_, known)| *known == app_id.0).map(|(owner, _)| *owner)
     }
 
+    /// The server that writes the mappings of a config of `flavor`: IIS or IIS Express.
+    pub fn server(flavor: crate::model::machine::ServerFlavor) -> Owner {
+        match flavor {
+            crate::model::machine::ServerFlavor::Iis => Owner::Iis,
+            crate::model::machine::ServerFlavor::IisExpress => Owner::IisExpress,
+        }
+    }
+
     /// The AppId this owner writes.
     pub fn app_id(self) -> AppId {
         let (_, id) =

@@ -3,13 +3,13 @@
 //! certificate chosen and why. Codes without an automatic repair say why here; whether a
 //! proposal is accepted is decided afterwards, on the planned machine.
 
-use crate::analysis::BindingRef;
 use crate::analysis::choice::{ChoiceRequest, choose_certificate};
+use crate::analysis::{BindingAnalysis, BindingRef};
 use crate::authority::ip_literal;
 use crate::doctor::{Code, Finding, Options};
 use crate::model::binding::{Binding, Site};
 use crate::model::ids::Thumbprint;
-use crate::model::machine::{ConfigFile, MappingId, ServerFlavor};
+use crate::model::machine::{ConfigFile, MappingId};
 use crate::model::mapping::MappingKey;
 use crate::owners::Owner;
 use crate::plan::Change;
@@ -95,6 +95,16 @@ fn finding_binding(state: &State, finding: &Finding) -> Result<BindingRef, Strin
         .ok_or_else(|| "the finding names no https binding".to_owned())
 }
 
+/// What the analysis concluded about the binding at `position`.
+fn binding_analysis(state: &State, position: BindingRef) -> Result<&BindingAnalysis, String> {
+    state
+        .analysis
+        .bindings
+        .iter()
+        .find(|analysis| analysis.binding == position)
+        .ok_or_else(|| "the binding was not analysed".to_owned())
+}
+
 fn binding_at(state: &State, position: BindingRef) -> (&ConfigFile, &Site, &Binding) {
     let config = &state.machine.configs[position.config];
     let site = &config.sites[position.site];
@@ -157,23 +167,13 @@ fn choose(state: &State, hosts: &[String], store: Option<&str>, options: &Option
     })
 }
 
-fn app_id(config: &ConfigFile) -> crate::model::ids::AppId {
-    match config.flavor {
-        ServerFlavor::Iis => Owner::Iis.app_id(),
-        ServerFlavor::IisExpress => Owner::IisExpress.app_id(),
-    }
-}
-
 /// Adds the mapping the finding's binding expects, with a certificate covering every binding
 /// that expects it (a CCS mapping needs none).
 fn missing_mapping(state: &State, finding: &Finding, options: &Options) -> Result<Proposal, String> {
     let position = finding_binding(state, finding)?;
-    let key = state
-        .analysis
-        .bindings
-        .iter()
-        .find(|analysis| analysis.binding == position)
-        .and_then(|analysis| analysis.expected.clone())
+    let key = binding_analysis(state, position)?
+        .expected
+        .clone()
         .ok_or_else(|| "the binding expects no mapping".to_owned())?;
     add_expected(state, position, &key, options)
 }
@@ -198,7 +198,7 @@ fn add_expected(
                 key: key.clone(),
                 certificate: None,
                 store: None,
-                app_id: Some(app_id(config)),
+                app_id: Some(Owner::server(config.flavor).app_id()),
             }],
             summary: format!("add the Central Certificate Store mapping `{key}`"),
             own,
@@ -213,7 +213,7 @@ fn add_expected(
             key: key.clone(),
             certificate: Some(thumbprint),
             store: Some(store),
-            app_id: Some(app_id(config)),
+            app_id: Some(Owner::server(config.flavor).app_id()),
         }],
         summary: format!("add {} mapping `{key}` with {reason}", key.kind()),
         own,
@@ -274,12 +274,7 @@ fn replace_certificate(state: &State, finding: &Finding, options: &Options) -> R
 /// bindings share, the binding moves to an SNI mapping of its own.
 fn name_mismatch(state: &State, finding: &Finding, options: &Options) -> Result<Proposal, String> {
     let position = finding_binding(state, finding)?;
-    let analysis = state
-        .analysis
-        .bindings
-        .iter()
-        .find(|analysis| analysis.binding == position)
-        .ok_or_else(|| "the binding was not analysed".to_owned())?;
+    let analysis = binding_analysis(state, position)?;
     let expected = analysis.expected.clone().ok_or_else(|| "the binding expects no mapping".to_owned())?;
     let Some(own_mapping) = state.analysis.index.get(&expected) else {
         return add_expected(state, position, &expected, options);

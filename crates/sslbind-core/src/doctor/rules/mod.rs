@@ -151,10 +151,7 @@ impl RuleHalf<'_, '_> {
 
 /// The AppId the server of `config` writes: IIS or IIS Express.
 pub(crate) fn app_id_for(config: &ConfigFile) -> AppId {
-    match config.flavor {
-        ServerFlavor::Iis => Owner::Iis.app_id(),
-        ServerFlavor::IisExpress => Owner::IisExpress.app_id(),
-    }
+    Owner::server(config.flavor).app_id()
 }
 
 /// A short human name for a certificate: its first DNS name or common name, and its

@@ -125,7 +125,14 @@ impl Planner<'_> {
             return;
         }
         let host = binding.http_endpoint().and_then(|endpoint| endpoint.specific_host()).map(str::to_owned);
-        self.put_mapping(&key, certificate, store, app_id_for(config.flavor), host.as_deref(), changing);
+        self.put_mapping(
+            &key,
+            certificate,
+            store,
+            Owner::server(config.flavor).app_id(),
+            host.as_deref(),
+            changing,
+        );
     }
 
     /// Adds `key`, or replaces it when it holds another certificate; refuses what harms
@@ -294,13 +301,6 @@ impl Planner<'_> {
         if moved == 0 {
             self.plan.notes.push(format!("no mapping uses certificate {from}"));
         }
-    }
-}
-
-fn app_id_for(flavor: ServerFlavor) -> AppId {
-    match flavor {
-        ServerFlavor::Iis => Owner::Iis.app_id(),
-        ServerFlavor::IisExpress => Owner::IisExpress.app_id(),
     }
 }
 
