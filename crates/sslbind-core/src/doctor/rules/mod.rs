@@ -177,18 +177,20 @@ pub(crate) fn describe_served(context: &Context<'_>, analysis: &BindingAnalysis)
     }
 }
 
-/// The given certificate a fix should map for `host`: one that covers it and is valid now,
-/// the one valid longest; `None` when no given certificate fits.
+/// The given certificate a fix should map for `host`: the one `analysis::choice` chooses
+/// (covers it, valid now, allows server authentication, private key not known absent; then
+/// known key, latest not-after), the rule `doctor --fix` repairs with too; `None` when no
+/// given certificate qualifies.
 pub(crate) fn replacement_certificate<'a>(context: &Context<'a>, host: &str) -> Option<&'a Certificate> {
-    let certificates = &context.machine.certificates;
-    context
-        .analysis
-        .certificate_index
-        .covering(certificates, host)
-        .into_iter()
-        .map(|id| context.certificate(id))
-        .filter(|certificate| certificate.is_valid_at(context.options.now))
-        .max_by_key(|certificate| certificate.not_after)
+    let request =
+        crate::analysis::choice::ChoiceRequest { hosts: &[host], now: context.options.now, store: None };
+    crate::analysis::choice::choose_certificate(
+        context.machine,
+        &context.analysis.certificate_index,
+        &request,
+    )
+    .ok()
+    .map(|choice| context.certificate(choice.certificate))
 }
 
 /// How appcmd names one binding of a site's collection:
