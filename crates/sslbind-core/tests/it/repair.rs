@@ -549,3 +549,62 @@ proptest! {
         check_promises(&machine, &plan, unsafe_fixes);
     }
 }
+
+#[test]
+fn weak_and_client_only_certificates_move_to_a_strong_server_certificate_when_one_exists() {
+    use rcgen::{CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, date_time_ymd};
+
+    let weak = crate::support::certificate_from_hex(crate::support::RSA1024_SHA1_DER, "legacy");
+    let strong = certificate(&["legacy.example.test"], (2026, 1, 1), (2027, 1, 1));
+    let mut params = CertificateParams::new(vec!["client.example.com".to_owned()]).expect("valid names");
+    let mut subject = DistinguishedName::new();
+    subject.push(DnType::CommonName, "client.example.com");
+    params.distinguished_name = subject;
+    params.not_before = date_time_ymd(2025, 1, 1);
+    params.not_after = date_time_ymd(2027, 1, 1);
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let client_only = crate::support::certificate_from_params(&params, "client.example.com");
+    let server = valid(&["client.example.com"]);
+    let builder = || {
+        MachineBuilder::new()
+            .binding("legacy", "https", "*:443:legacy.example.test", 1)
+            .binding("client", "https", "*:443:client.example.com", 1)
+            .mapping_of("Hostname:port", "legacy.example.test:443", IIS, &weak)
+            .mapping_of("Hostname:port", "client.example.com:443", IIS, &client_only)
+            .certificate(&weak)
+            .certificate(&client_only)
+    };
+    let report = run(builder().certificate(&strong).certificate(&server), false);
+    for line in [
+        "op replace legacy.example.test:443 /2036 -> legacy.example.test/2027 store=MY\n",
+        "op replace client.example.com:443 client.example.com/2027 -> client.example.com/2027 store=MY\n",
+        "fixed safe weak-certificate *:443:legacy.example.test\n",
+        "fixed safe certificate-not-for-server-auth *:443:client.example.com\n",
+    ] {
+        assert!(report.contains(line), "{line}in\n{report}");
+    }
+
+    // Near miss: without a better certificate, both stay, each with the reason.
+    let report = run(builder(), false);
+    assert!(report.contains("unfixed weak-certificate *:443:legacy.example.test: "), "{report}");
+    assert!(
+        report.contains("unfixed certificate-not-for-server-auth *:443:client.example.com: "),
+        "{report}"
+    );
+    assert!(!report.contains("op "), "{report}");
+}
+
+#[test]
+fn a_mapping_naming_an_absent_certificate_without_a_candidate_stays_unfixed() {
+    let builder = MachineBuilder::new()
+        .binding("e", "https", "*:443:e.example.com", 1)
+        .mapping("Hostname:port", "e.example.com:443", IIS)
+        .certificate(&valid(&["other.example.com"]));
+    let report = run(builder, true);
+    assert!(
+        report.contains(
+            "unfixed certificate-not-found *:443:e.example.com: no certificate covering e.example.com valid on 2026-06-01"
+        ),
+        "{report}"
+    );
+}
