@@ -82,5 +82,6 @@ pub mod registry;
 pub mod snapshot;
 pub mod text;
 pub mod uncertain;
+pub mod verify;
 
 pub use model::source::{Location, Origin, Position, SourceError, SourceErrorKind, SourceWarning};
