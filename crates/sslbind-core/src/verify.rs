@@ -141,7 +141,7 @@ fn carried_certificate_note(
             let renewal = after.certificate(choice.certificate);
             format!(
                 "the machine has its renewal, {} ({}), valid until {}: `sslbind mapping rebind --from {} --to {}` \
-                 moves every mapping to it",
+                 moves every mapping of the old one to it",
                 name(renewal),
                 renewal.thumbprint,
                 date(renewal.not_after),

@@ -5,11 +5,11 @@
 use sslbind_core::analysis::selection::UnknownCcsFolder;
 use sslbind_core::doctor::{Options, Severity};
 use sslbind_core::model::Certificate;
-use sslbind_core::plan::{Change, MappingOp, Plan, PlanInput, plan};
+use sslbind_core::plan::{Change, MappingOp, Plan, PlanInput, plan, planned_machine};
 use sslbind_core::verify::{Verification, verify_plan};
 
 use crate::doctor::NOW;
-use crate::support::{IIS, MachineBuilder, certificate};
+use crate::support::{IIS, MachineBuilder, certificate, machine_findings};
 
 fn verified(builder: MachineBuilder, change: &Change) -> (Plan, Verification) {
     let texts = vec![builder.config_xml()];
@@ -66,6 +66,11 @@ fn a_binding_added_without_sni_on_a_port_served_by_another_certificate_introduce
     assert!(plan.ops.is_empty() && plan.refusals.is_empty(), "{plan:?}");
     let found = introduced(&verification);
     assert!(found.contains(&"error certificate-name-mismatch *:443:new.contoso.com".to_owned()), "{found:?}");
+    // The neighbour now shares its end point with a host its certificate does not cover.
+    assert!(
+        found.contains(&"warning shared-endpoint-certificate *:443:a.example.com".to_owned()),
+        "{found:?}"
+    );
     assert!(verification.refuses());
     assert!(verification.errors().all(|finding| finding.severity == Severity::Error));
     assert!(verification.errors().any(|finding| finding.message.contains("new.contoso.com")));
@@ -189,4 +194,51 @@ fn a_certificate_expired_before_but_mapped_nowhere_is_a_new_problem_where_the_pl
     assert!(verification.refuses());
     assert_eq!(verification.notes.len(), 1, "{:?}", verification.notes);
     assert!(verification.notes[0].contains("the machine has no renewal"), "{:?}", verification.notes);
+}
+
+#[test]
+fn an_info_the_change_brings_is_not_listed_and_refuses_nothing() {
+    // The first SNI binding on port 8443 leaves the port without a fallback for clients that
+    // send no SNI: `doctor` says so at info severity, which says nothing is broken.
+    let new = certificate(&["new.contoso.com"], (2025, 1, 1), (2027, 1, 1));
+    let builder = one_ip_site(&new);
+    let texts = vec![builder.config_xml()];
+    let machine = builder.build();
+    let change = Change::AddBinding {
+        site: "b".into(),
+        protocol: "https".into(),
+        information: "*:8443:new.contoso.com".into(),
+        sni: true,
+        ccs: false,
+        certificate: Some(new.thumbprint),
+        store: None,
+    };
+    let input = PlanInput { machine: &machine, config_texts: &texts, force: false };
+    let plan = plan(&input, &change).expect("the change can be planned");
+    let after = planned_machine(&machine, &plan).expect("the planned machine reads");
+    let infos: Vec<&str> = machine_findings(&after)
+        .iter()
+        .filter(|finding| finding.severity == Severity::Info)
+        .map(|finding| finding.code.name())
+        .collect();
+    assert_eq!(infos, ["no-fallback-certificate"]);
+    let options = Options { now: NOW, expiry_days: 30, ccs_folder_known: false };
+    let verification = verify_plan(&machine, &plan, &options, &UnknownCcsFolder).expect("verified");
+    assert_eq!(introduced(&verification), Vec::<String>::new());
+    assert!(!verification.refuses());
+}
+
+#[test]
+fn a_warning_the_change_brings_is_listed_but_refuses_nothing() {
+    let new = certificate(&["new.contoso.com"], (2025, 1, 1), (2027, 1, 1));
+    let change = Change::AddMapping {
+        key: sslbind_core::model::MappingKey::Ip("0.0.0.0:9443".parse().expect("an address")),
+        certificate: Some(new.thumbprint),
+        store: None,
+        app_id: None,
+    };
+    let (_, verification) = verified(one_ip_site(&new), &change);
+    assert_eq!(introduced(&verification), ["warning idle-mapping -"]);
+    assert!(!verification.refuses());
+    assert_eq!(verification.errors().count(), 0);
 }
