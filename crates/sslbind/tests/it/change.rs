@@ -707,3 +707,25 @@ fn moving_a_binding_with_an_expired_certificate_says_so_and_names_the_renewal() 
     // The certificate was expired before: carrying it along is no new error.
     assert_eq!(plan["outcome"], "shown");
 }
+
+#[test]
+fn a_warning_the_change_would_bring_is_shown_and_refuses_nothing() {
+    let output = sslbind(&[
+        "mapping",
+        "add",
+        "examples/hosting-server",
+        "--ipport",
+        "0.0.0.0:9444",
+        "--certificate",
+        "47CA06496C933C33133BF5872B28357DD44C7F9E",
+        "--now",
+        "2026-06-01",
+    ]);
+    assert_eq!(output.code, 0, "{}", output.transcript());
+    assert!(
+        output.stdout.contains("This change would bring:\n  warning idle-mapping  ip 0.0.0.0:9444\n"),
+        "{}",
+        output.stdout
+    );
+    assert!(!output.stdout.contains("refused"), "{}", output.stdout);
+}
