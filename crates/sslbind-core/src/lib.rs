@@ -79,6 +79,7 @@ pub mod model;
 pub mod owners;
 pub mod plan;
 pub mod registry;
+pub mod repair;
 pub mod snapshot;
 pub mod text;
 pub mod uncertain;

@@ -194,6 +194,22 @@ pub struct DoctorArgs {
     /// The Central Certificate Store folder, to check that every CCS binding has its .pfx.
     #[arg(long, value_name = "DIR")]
     pub ccs_folder: Option<PathBuf>,
+    /// Plan the safe repairs of the findings as one verified plan (shown; --write carries it
+    /// out, --emit prints its HTTP.sys operations as a script).
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix, also the unsafe repairs: those that change what other bindings get, touch
+    /// a port's fallback mapping or change sslFlags. Implies --fix.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// With --fix: carry the plan out (edit the configs atomically, with a backup; live, also
+    /// apply the HTTP.sys operations).
+    #[arg(long)]
+    pub write: bool,
+    /// With --fix: print the plan's HTTP.sys operations as a script to run on the server (the
+    /// plan goes to standard error as a table, so not with --format).
+    #[arg(long, value_enum, value_name = "SHELL", conflicts_with = "format")]
+    pub emit: Option<Emit>,
 }
 
 /// Output formats of `sslbind doctor`.

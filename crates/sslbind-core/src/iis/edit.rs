@@ -231,6 +231,28 @@ pub fn remove_binding(
     Ok(apply(text, splices))
 }
 
+/// Removes only the `occurrence`-th (from 0, in document order) of the bindings of `site`
+/// with this protocol and information: the repeat of a binding that `duplicate-binding`
+/// reports, leaving the first in place.
+///
+/// Fails with [`EditError::BindingNotFound`] when the site has no such occurrence.
+pub fn remove_binding_occurrence(
+    text: &str,
+    site: &str,
+    protocol: &str,
+    information: &str,
+    occurrence: usize,
+) -> Result<String, EditError> {
+    let document = parse(text)?;
+    let site_node = find_site(&document, site)?;
+    let Some(binding) =
+        bindings(site_node).filter(|binding| has_key(*binding, protocol, information)).nth(occurrence)
+    else {
+        return Err(not_found(site, protocol, information));
+    };
+    Ok(apply(text, vec![removal(text, binding.range())]))
+}
+
 /// Sets `attribute` of the binding with this protocol and information to `value`.
 ///
 /// An existing attribute keeps its place and quote character and only its value's bytes

@@ -11,7 +11,7 @@ pub(crate) mod validate;
 
 pub use changes::{
     Change, ConfigChange, Plan, PlanError, PlanInput, Refusal, apply_ops, apply_urlacl_ops, plan,
-    planned_machine,
+    plan_analysed, planned_machine,
 };
 pub use ops::{MappingOp, UrlAclOp};
 pub use validate::{InvalidValue, check_change};

@@ -86,7 +86,10 @@ pub fn check_change(change: &Change) -> Result<(), InvalidValue> {
         | Change::AddMapping { .. }
         | Change::RemoveMapping { .. }
         | Change::PruneMappings
-        | Change::Rebind { .. } => Ok(()),
+        | Change::Rebind { .. }
+        | Change::SetMapping { .. }
+        | Change::RemoveRepeatedBinding { .. }
+        | Change::ReserveUrl { .. } => Ok(()),
     }
 }
 

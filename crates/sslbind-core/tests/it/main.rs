@@ -17,6 +17,7 @@ mod iis;
 mod netsh;
 mod plan;
 mod registry;
+mod repair;
 mod resolve;
 mod script;
 mod support;

@@ -250,12 +250,12 @@ fn run(
 /// after every config is prepared and before any is replaced, and undone when a config
 /// cannot be replaced.
 #[cfg(any(windows, sslbind_check_windows))]
-fn live_step(live: bool, ops: &[MappingOp]) -> Option<Box<dyn ExternalStep + '_>> {
+pub(crate) fn live_step(live: bool, ops: &[MappingOp]) -> Option<Box<dyn ExternalStep + '_>> {
     (live && !ops.is_empty())
         .then(|| Box::new(sslbind_live::HttpSysStep::new(ops)) as Box<dyn ExternalStep + '_>)
 }
 
 #[cfg(not(any(windows, sslbind_check_windows)))]
-fn live_step(_live: bool, _ops: &[MappingOp]) -> Option<Box<dyn ExternalStep + '_>> {
+pub(crate) fn live_step(_live: bool, _ops: &[MappingOp]) -> Option<Box<dyn ExternalStep + '_>> {
     None
 }

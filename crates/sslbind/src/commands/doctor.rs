@@ -19,14 +19,17 @@ use crate::render::{self, Style};
 
 /// Runs `sslbind doctor`.
 pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
+    if args.fix || args.unsafe_fixes {
+        return crate::commands::repair::run(args);
+    }
+    if args.write || args.emit.is_some() {
+        anyhow::bail!("--write and --emit carry out a repair plan: give --fix (or --unsafe-fixes) too");
+    }
     let overrides = Overrides { severities: args.severities.clone(), allowed: args.allowed.clone() };
     let now = args.now.unwrap_or_else(OffsetDateTime::now_utc);
     let machine = load(&args.sources)?.machine;
     render::warnings(&mut io::stderr().lock(), &machine.warnings)?;
-    let ccs_folder = match &args.ccs_folder {
-        Some(folder) => Some(sslbind_live::read_ccs_folder(folder).context("reading --ccs-folder")?),
-        None => None,
-    };
+    let ccs_folder = read_ccs_folder(args)?;
     let ccs_files: &dyn CcsFiles = match &ccs_folder {
         Some(folder) => folder as &CcsFolder,
         None => &UnknownCcsFolder,
@@ -43,7 +46,20 @@ pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
         DoctorFormat::Sarif => render::json::write_plain(&mut out, &render::sarif::log(&findings))?,
     }
     out.flush()?;
-    let threshold = match args.fail_on {
+    Ok(exit_code(&findings, args.fail_on))
+}
+
+/// The files of `--ccs-folder`, when given.
+pub(crate) fn read_ccs_folder(args: &DoctorArgs) -> anyhow::Result<Option<CcsFolder>> {
+    args.ccs_folder
+        .as_ref()
+        .map(|folder| sslbind_live::read_ccs_folder(folder).context("reading --ccs-folder"))
+        .transpose()
+}
+
+/// 1 when a finding is at `fail_on` or above, else 0.
+pub(crate) fn exit_code(findings: &[doctor::Finding], fail_on: FailOn) -> ExitCode {
+    let threshold = match fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Info => Some(Severity::Info),
@@ -51,5 +67,5 @@ pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     };
     let failed =
         threshold.is_some_and(|threshold| findings.iter().any(|finding| finding.severity >= threshold));
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

@@ -7,6 +7,7 @@ mod doctor;
 mod explain;
 mod listing;
 mod probe;
+mod repair;
 mod reservations;
 mod resolve;
 mod snapshot;

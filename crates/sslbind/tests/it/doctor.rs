@@ -31,7 +31,7 @@ fn the_example_machine_is_clean() {
 }
 
 /// Copies the example machine without the `lextudio.com:4431` record of its netsh output.
-fn example_without_sni_mapping(folder: &Path) {
+pub(crate) fn example_without_sni_mapping(folder: &Path) {
     let example = workspace_root().join("examples/iis-express-dev");
     std::fs::create_dir_all(folder.join("certs")).expect("a folder");
     for file in ["applicationhost.config", "certs/iis-express-development.cer", "certs/lextudio.com.cer"] {

@@ -20,6 +20,7 @@ mod output;
 mod probe;
 mod readers;
 mod registry;
+mod repair;
 mod reservations;
 mod resolve;
 mod shape;

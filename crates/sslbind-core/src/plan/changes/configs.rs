@@ -111,10 +111,18 @@ impl Planner<'_> {
                 let target = self.find_site(site)?;
                 self.apply_edit(target.config, |text| edit::remove_site(text, site))
             }
+            Change::RemoveRepeatedBinding { site, protocol, information, occurrence } => {
+                let target = self.find_site(site)?;
+                self.apply_edit(target.config, |text| {
+                    edit::remove_binding_occurrence(text, site, protocol, information, *occurrence)
+                })
+            }
             Change::AddMapping { .. }
             | Change::RemoveMapping { .. }
             | Change::PruneMappings
-            | Change::Rebind { .. } => Ok(()),
+            | Change::Rebind { .. }
+            | Change::SetMapping { .. }
+            | Change::ReserveUrl { .. } => Ok(()),
         }
     }
 

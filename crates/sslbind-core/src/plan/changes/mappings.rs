@@ -76,7 +76,13 @@ impl Planner<'_> {
                 }
             }
             Change::Rebind { from, to, store } => self.rebind(*from, *to, store.as_deref()),
-            Change::RemoveBinding { .. } | Change::RemoveSite { .. } => {}
+            Change::SetMapping { key, certificate, store } => {
+                self.set_mapping(key, *certificate, store.as_deref())?
+            }
+            Change::RemoveBinding { .. }
+            | Change::RemoveSite { .. }
+            | Change::RemoveRepeatedBinding { .. }
+            | Change::ReserveUrl { .. } => {}
         }
         after.mappings = apply_ops(&self.machine().mappings, &self.plan.ops);
         Ok(())
@@ -210,6 +216,38 @@ impl Planner<'_> {
                 "certificate {hash} was not given (--certs): its names could not be checked against `{host}`"
             )),
         }
+    }
+
+    /// Re-points the mapping `key` to `certificate` and/or `store`, every other setting kept.
+    fn set_mapping(
+        &mut self,
+        key: &MappingKey,
+        certificate: Option<Thumbprint>,
+        store: Option<&str>,
+    ) -> Result<(), PlanError> {
+        let Some(position) = self.before.index.get(key) else {
+            return Err(PlanError::MappingNotFound { key: key.clone() });
+        };
+        let existing = self.machine().mapping(position);
+        if let (Some(hash), MappingKey::Sni { host, .. }) = (certificate, key) {
+            self.check_covers(&hash, host.as_str(), key);
+        }
+        self.protect(position, "change");
+        let mut after = existing.clone();
+        if let Some(hash) = certificate {
+            after.certificate_hash = Some(hash);
+        }
+        if let Some(store) = store {
+            after.certificate_store = Some(store.to_owned());
+        }
+        after.origin = existing.origin.clone();
+        if after == *existing {
+            self.plan.notes.push(format!("mapping `{key}` already maps that certificate from that store"));
+            return Ok(());
+        }
+        after.origin = Origin::Planned;
+        self.plan.ops.push(MappingOp::Replace { before: existing.clone(), after });
+        Ok(())
     }
 
     fn rebind(&mut self, from: Thumbprint, to: Thumbprint, store: Option<&str>) {

@@ -106,6 +106,36 @@ pub enum Change {
     },
     /// `sslbind mapping prune`: every idle mapping.
     PruneMappings,
+    /// A repair: an existing mapping re-pointed to another certificate or store, every other
+    /// setting kept (`netsh http update`).
+    SetMapping {
+        /// The record's key.
+        key: MappingKey,
+        /// The new certificate, when it changes.
+        certificate: Option<Thumbprint>,
+        /// The new store, when it changes.
+        store: Option<String>,
+    },
+    /// A repair: the `occurrence`-th (from 0) of a site's repeated bindings with this
+    /// protocol and bindingInformation removed from the config, the first kept.
+    RemoveRepeatedBinding {
+        /// The site.
+        site: String,
+        /// The protocol.
+        protocol: String,
+        /// The bindingInformation.
+        information: String,
+        /// Which of the repeats, counted from 0 in document order.
+        occurrence: usize,
+    },
+    /// A repair: a URL reserved for `user` with listen rights (`netsh http add urlacl`);
+    /// planned only when URL reservations were given.
+    ReserveUrl {
+        /// The URL prefix.
+        url: String,
+        /// The account.
+        user: String,
+    },
     /// `sslbind mapping rebind`: every mapping of one certificate moved to another.
     Rebind {
         /// The old certificate.
@@ -223,14 +253,22 @@ pub struct PlanInput<'a> {
 /// the reader or `doctor` would reject; a binding's protocol is written in lower case, as IIS
 /// writes it, with a note when it was given otherwise.
 pub fn plan(input: &PlanInput<'_>, change: &Change) -> Result<Plan, PlanError> {
+    let before = analyze(input.machine, &UnknownCcsFolder, &SelectionAssumptions::default());
+    plan_analysed(input, &before, change)
+}
+
+/// [`plan`] with the analysis of `input.machine` given (made with no CCS folder and the
+/// default assumptions, as [`plan`] makes it), for callers that plan several changes on one
+/// machine: `sslbind doctor --fix` plans a round of fixes that touch different mappings
+/// against one analysis.
+pub fn plan_analysed(input: &PlanInput<'_>, before: &Analysis, change: &Change) -> Result<Plan, PlanError> {
     check_change(change).map_err(PlanError::InvalidValue)?;
     let mut notes = Vec::new();
     let normalised = normalise(change, &mut notes);
     let change = &normalised;
     let machine = input.machine;
-    let before = analyze(machine, &UnknownCcsFolder, &SelectionAssumptions::default());
     let plan = Plan { notes, ..Plan::default() };
-    let mut planner = Planner { input, before: &before, plan, texts: input.config_texts.to_vec() };
+    let mut planner = Planner { input, before, plan, texts: input.config_texts.to_vec() };
     planner.edit_configs(change)?;
     let after_configs = planner.reread_configs()?;
     planner.refuse_duplicates(change, &after_configs);

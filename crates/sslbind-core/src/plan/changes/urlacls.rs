@@ -36,6 +36,10 @@ impl Planner<'_> {
                 .filter_map(|(flavor, binding)| reservation_url(flavor, binding))
                 .collect()
         };
+        if let Change::ReserveUrl { url, user } = change {
+            self.plan.urlacl_ops.push(UrlAclOp::Add { url: url.clone(), user: user.clone() });
+            return;
+        }
         let (before, now) = (needed(&machine.configs), needed(&after.configs));
         let mut wanted: BTreeSet<String> = now.difference(&before).cloned().collect();
         wanted.extend(changed_binding_urls(change, after));
