@@ -83,5 +83,6 @@ pub mod repair;
 pub mod snapshot;
 pub mod text;
 pub mod uncertain;
+pub mod verify;
 
 pub use model::source::{Location, Origin, Position, SourceError, SourceErrorKind, SourceWarning};

@@ -243,8 +243,9 @@ pub enum BindingCommand {
     #[command(
         after_help = "Examples:\n  sslbind binding add examples/iis-express-dev --site php --binding \"*:4432:lextudio.com\" --sni \\\n      \
         --certificate 93F1ADE0\n  \
-        sslbind binding add examples/hosting-server --site shop --binding \"*:443:www.shop.contoso.com\" --sni \\\n      \
-        --certificate 6F58CF58B5FE5DB0B34A971EE01AA77C099E6629 --store WebHosting --emit powershell"
+        sslbind binding add examples/hosting-server --site shop --binding \"*:443:www.shop.contoso.com\" \\\n      \
+        --sni --certificate 6F58CF58B5FE5DB0B34A971EE01AA77C099E6629 --store WebHosting \\\n      \
+        --emit powershell"
     )]
     Add(BindingAddArgs),
     /// Remove a binding, and the mappings nothing else uses any more.
@@ -309,9 +310,15 @@ pub struct ChangeArgs {
     #[arg(long)]
     pub write: bool,
     /// Do what the plan refuses by default: touch reserved or foreign mappings, overwrite a
-    /// mapping other bindings use, map a certificate that does not cover the host.
+    /// mapping other bindings use, map a certificate that does not cover the host, bring a
+    /// new `doctor` error to the machine.
     #[arg(long)]
     pub force: bool,
+    /// Judge certificates at this time instead of now when checking what the change would
+    /// bring, for reproducible plans: RFC 3339 (2026-06-01T00:00:00Z) or a date (2026-06-01,
+    /// midnight UTC).
+    #[arg(long, value_name = "TIME", value_parser = values::time)]
+    pub now: Option<OffsetDateTime>,
     /// Print the mapping operations as a script to run on the server (the plan goes to
     /// standard error as a table, so not with --format).
     #[arg(long, value_enum, value_name = "SHELL", conflicts_with = "format")]

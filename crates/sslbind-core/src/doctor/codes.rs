@@ -1,6 +1,6 @@
 //! What the registry of finding codes holds for each code: its [`Rule`] (stable name,
-//! default [`Severity`], summary, explanation, check and [`Repair`]), and the lookups on
-//! [`Code`] that read it.
+//! default [`Severity`], summary, explanation, check, and [`Repair`] with its reason), and
+//! the lookups on [`Code`] that read it.
 //!
 //! The registry itself is one table in `rules/mod.rs`, one row per code next to the rule
 //! files it names, so a code cannot exist without every one of these properties.
@@ -52,35 +52,40 @@ impl fmt::Display for Severity {
     }
 }
 
-/// Whether a code's fix may be carried out without a person reading it first, by what its
-/// commands do (the fixes of one code all do the same kind of thing; what differs between
-/// them is the mapping, binding or certificate they name).
+/// What `sslbind doctor --fix` does about a code's findings: repair them unattended, repair
+/// them only when asked (`--unsafe-fixes`), or leave them to a person.
 ///
-/// Whatever a code's repair, a fix whose commands hold a placeholder (`<THUMBPRINT>`,
-/// `<PASSWORD>`, `<FILE>`, `<IP>`) needs a person, and is never carried out as it is.
-// Not `#[non_exhaustive]`: the rule tests check what each repair promises of the fixes, and
-// must fail to compile when a repair is added.
+/// The column states what to expect; it is not what decides. The repair engine decides per
+/// finding by analysing the machine its plan leaves, so a finding of a safe code is repaired
+/// as unsafe (or not at all) when that analysis shows another binding would get a different
+/// mapping or certificate, a client served today would be refused, or the fix touches a
+/// port's fallback mapping for clients without SNI. Mappings owned by other programs and
+/// IIS Express's reserved mappings are never touched, whatever the code. A code whose
+/// repair needs a certificate is repaired only when the machine has one the one rule
+/// (`analysis::choice`) accepts; otherwise the finding is left unfixed with the reason.
+// Not `#[non_exhaustive]`: the binary renders each repair, and the rule tests check what
+// each one promises; those matches must fail to compile when a repair is added.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Repair {
-    /// The commands make the machine do what its configuration already says, with the same
-    /// certificate: they choose nothing (no other certificate, binding value, permission or
-    /// port) and take nothing away that is in use. Fit to run unattended.
+    /// `--fix` repairs it: the plan changes only what the finding is about (the binding's
+    /// own mapping, an idle mapping, a repeated binding line) and keeps every other setting.
     Safe,
-    /// The commands choose something on the person's behalf (a certificate, flags, a
-    /// permission, a port) or take away something that may be in use (a mapping, a binding,
-    /// a reservation, an exclusion): shown, and run only when the person asks.
+    /// Only `--unsafe-fixes` repairs it: the repair changes what other bindings or clients
+    /// get (a shared end point split, `sslFlags` changed).
     Unsafe,
-    /// No commands: the fix is a manual step, or the code has no fix.
-    None,
+    /// Never repaired automatically: the repair needs a decision or something only a person
+    /// has (a host name, a `.pfx` file, another program's mapping); the fix text says what to
+    /// do.
+    Manual,
 }
 
 impl Repair {
-    /// `safe`, `unsafe` or `none`.
+    /// `safe`, `unsafe` or `manual`.
     pub fn as_str(self) -> &'static str {
         match self {
             Repair::Safe => "safe",
             Repair::Unsafe => "unsafe",
-            Repair::None => "none",
+            Repair::Manual => "manual",
         }
     }
 }
@@ -111,8 +116,10 @@ pub struct Rule {
     /// The check `doctor` runs over the saved state; `None` for the codes only `sslbind
     /// probe` finds, from live handshakes (`doctor::probe`).
     pub check: Option<Check>,
-    /// Whether its fix may run unattended.
+    /// What `sslbind doctor --fix` does about its findings.
     pub repair: Repair,
+    /// One sentence: what the repair does, or why it is left to a person.
+    pub repair_why: &'static str,
 }
 
 impl Code {
@@ -136,9 +143,14 @@ impl Code {
         self.rule().explanation
     }
 
-    /// Whether the code's fix may run unattended.
+    /// What `sslbind doctor --fix` does about the code's findings.
     pub fn repair(self) -> Repair {
         self.rule().repair
+    }
+
+    /// What the repair does, or why it is left to a person.
+    pub fn repair_why(self) -> &'static str {
+        self.rule().repair_why
     }
 
     /// Parses a code name.

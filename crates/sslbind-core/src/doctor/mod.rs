@@ -268,7 +268,7 @@ pub fn diagnose(context: &Context<'_>, overrides: &Overrides, parallelism: Paral
     findings
 }
 
-/// The generated `docs/diagnostics.md`: every code with its severity, summary and
+/// The generated `docs/diagnostics.md`: every code with its severity, repair, summary and
 /// explanation.
 pub fn diagnostics_markdown() -> String {
     let mut out = String::from(
@@ -276,23 +276,37 @@ pub fn diagnostics_markdown() -> String {
          a test fails when this file is stale. -->\n\n\
          `sslbind doctor` reports these codes. Change a severity with `--severity CODE=LEVEL`, \
          silence a code with `--allow CODE`, and print one explanation with `sslbind explain CODE`.\n\n\
-         | code | default | fires when |\n|---|---|---|\n",
+         The repair column says what `sslbind doctor --fix` does about a code's findings: **safe** \
+         (`--fix` repairs it), **unsafe** (only `--unsafe-fixes` does) or **manual** (left to a \
+         person; the fix text says what to do). It states what to expect; the repair engine decides \
+         each finding by analysing the machine its plan leaves. Any repair becomes unsafe when that \
+         analysis shows another binding would get a different mapping or certificate, a client \
+         served today would be refused, or the repair touches a port's fallback mapping for clients \
+         without SNI. Mappings owned by other programs and IIS Express's reserved mappings are never \
+         touched. A repair that needs a certificate takes the one a single rule chooses (it covers \
+         every host the mapping serves, is valid, allows server authentication and has its private \
+         key; the longest validity wins), and leaves the finding unfixed, with the reason, when no \
+         certificate qualifies.\n\n\
+         | code | default | repair | fires when |\n|---|---|---|---|\n",
     );
     for code in Code::ALL {
         out.push_str(&format!(
-            "| [`{}`](#{}) | {} | {} |\n",
+            "| [`{}`](#{}) | {} | {} | {} |\n",
             code.name(),
             code.name(),
             code.default_severity(),
+            code.repair(),
             code.summary()
         ));
     }
     for code in Code::ALL {
         out.push_str(&format!(
-            "\n## {}\n\nDefault severity: {}.\n\n{}\n",
+            "\n## {}\n\nDefault severity: {}.\n\n{}\n\nRepair: {}: {}.\n",
             code.name(),
             code.default_severity(),
-            code.explanation()
+            code.explanation(),
+            code.repair(),
+            code.repair_why()
         ));
     }
     out

@@ -25,6 +25,7 @@ mod support;
 mod tidy;
 mod urlacl;
 mod usage;
+mod verify;
 
 // Test support shared with sslbind's tests, in sslbind-live since it touches files and programs.
 #[cfg(feature = "corpus")]

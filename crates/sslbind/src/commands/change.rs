@@ -1,16 +1,21 @@
-//! The change commands (`binding`, `mapping`, `site`): build the plan, show it, and with
-//! `--write` apply it; with `--emit` print the mapping operations as a script.
+//! The change commands (`binding`, `mapping`, `site`): build the plan, verify it like a
+//! repair (the findings it would bring to the machine), show it, and with `--write` apply it;
+//! with `--emit` print the mapping operations as a script.
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
+use sslbind_core::analysis::selection::UnknownCcsFolder;
 use sslbind_core::certs::{CertificateQuery, resolve_certificate};
+use sslbind_core::doctor::Options;
 use sslbind_core::model::{Machine, MappingKey, Thumbprint};
 use sslbind_core::plan::script::{self, Shell};
 use sslbind_core::plan::{Change, MappingOp, PlanInput, check_change};
 use sslbind_core::text;
+use sslbind_core::verify::verify_plan;
 use sslbind_live::ExternalStep;
+use time::OffsetDateTime;
 
 use crate::cli::{BindingCommand, ChangeArgs, Emit, Format, MappingCommand, MappingSelector, SiteCommand};
 use crate::commands::listing::{is_live, load};
@@ -150,8 +155,14 @@ fn mapping_key(selector: &MappingSelector) -> anyhow::Result<MappingKey> {
         .context("give --ipport, --hostnameport or --ccs")
 }
 
-/// Checks the values of the change `build` makes, plans it, shows the plan, and carries it
-/// out with `--write` (all or nothing) or prints its HTTP.sys operations with `--emit`.
+/// The expiry window of the verification: what `doctor` uses by default, so that a change is
+/// judged as `doctor` would judge the machine it leaves.
+const EXPIRY_DAYS: u32 = 30;
+
+/// Checks the values of the change `build` makes, plans it, verifies the plan (every
+/// `doctor` rule on the machine before and after), shows the plan, and carries it out with
+/// `--write` (all or nothing) or prints its HTTP.sys operations with `--emit`. A plan with a
+/// refusal, or one that would bring a new error, is refused unless `--force`.
 ///
 /// `build` is called twice: before anything is read, for the checks, and once the machine is
 /// read, with the certificates a prefix or name is found among.
@@ -168,9 +179,17 @@ fn run(
     let config_texts: Vec<String> =
         loaded.config_files.iter().map(|file| text::decode(&file.bytes).text).collect();
     let input = PlanInput { machine: &loaded.machine, config_texts: &config_texts, force: args.force };
-    let plan = sslbind_core::plan::plan(&input, change)?;
+    let mut plan = sslbind_core::plan::plan(&input, change)?;
+    let options = Options {
+        now: args.now.unwrap_or_else(OffsetDateTime::now_utc),
+        expiry_days: EXPIRY_DAYS,
+        ccs_folder_known: false,
+    };
+    let verification = verify_plan(&loaded.machine, &plan, &options, &UnknownCcsFolder)?;
+    plan.notes.extend(verification.notes.iter().cloned());
+    let introduced = verification.introduced.as_slice();
 
-    let refused = !plan.refusals.is_empty() && !args.force;
+    let refused = (!plan.refusals.is_empty() || verification.refuses()) && !args.force;
     let outcome = match (refused, plan.is_empty(), args.write, live) {
         (true, _, _, _) => Outcome::Refused,
         (false, true, _, _) => Outcome::NothingToChange,
@@ -201,18 +220,22 @@ fn run(
             }
             stdout.flush()?;
             let mut stderr = render::output::stderr();
-            render::plan::table(&mut stderr, &plan, &written, report, &Style::for_stderr())?;
+            render::plan::table(&mut stderr, &plan, introduced, &written, report, &Style::for_stderr())?;
         }
         (None, Format::Json) => {
-            render::json::write(&mut stdout, &render::plan::json(&plan, &written, outcome))?
+            render::json::write(&mut stdout, &render::plan::json(&plan, introduced, &written, outcome))?
         }
         (None, Format::Table) => {
-            render::plan::table(&mut stdout, &plan, &written, report, &Style::for_stdout())?
+            render::plan::table(&mut stdout, &plan, introduced, &written, report, &Style::for_stdout())?
         }
     }
     stdout.flush()?;
     if refused {
-        let reasons: Vec<&str> = plan.refusals.iter().map(|refusal| refusal.reason.as_str()).collect();
+        let mut reasons: Vec<String> = plan.refusals.iter().map(|refusal| refusal.reason.clone()).collect();
+        reasons.extend(verification.errors().map(|finding| {
+            let subject = finding.binding.as_deref().map(|binding| format!(" for binding `{binding}`"));
+            format!("the change would bring {}{}", finding.code, subject.unwrap_or_default())
+        }));
         writeln!(
             io::stderr(),
             "error: refused, nothing was changed (--force overrides): {}",

@@ -1,4 +1,5 @@
-//! `sslbind explain [CODE]`: the registry's explanation of one code, or the list of codes.
+//! `sslbind explain [CODE]`: the registry's explanation of one code and what `doctor --fix`
+//! does about it, or the list of codes with their severity and repair.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -11,17 +12,25 @@ use crate::render::{self, Style, wrap};
 /// At most this many codes are suggested for an unknown one.
 const MAX_SUGGESTIONS: usize = 3;
 
-/// Prints one explanation, or every code with its severity and summary.
+/// Prints one explanation and its repair, or every code with its severity, repair and
+/// summary.
 pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     let mut out = render::stdout();
     let width = Style::for_stdout().wrap;
     let Some(name) = &args.code else {
         let name_width = Code::ALL.iter().map(|code| code.name().len()).max().unwrap_or(0);
-        let indent = name_width + 2 + 7 + 2;
+        let repair_width = Code::ALL.iter().map(|code| code.repair().as_str().len()).max().unwrap_or(0);
+        let indent = name_width + 2 + 7 + 2 + repair_width + 2;
         for code in Code::ALL {
             let lines = wrap(code.summary(), width.saturating_sub(indent).max(20));
             let first = lines.first().map_or("", String::as_str);
-            writeln!(out, "{:<name_width$}  {:<7}  {first}", code.name(), code.default_severity().as_str())?;
+            writeln!(
+                out,
+                "{:<name_width$}  {:<7}  {:<repair_width$}  {first}",
+                code.name(),
+                code.default_severity().as_str(),
+                code.repair().as_str()
+            )?;
             for line in lines.iter().skip(1) {
                 writeln!(out, "{:indent$}{line}", "")?;
             }
@@ -43,6 +52,11 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     writeln!(out, "{} ({} by default)\n", code.name(), code.default_severity())?;
     writeln!(out, "{}\n", code.summary())?;
     for line in wrap(code.explanation(), width) {
+        writeln!(out, "{line}")?;
+    }
+    writeln!(out)?;
+    let repair = format!("Repair ({}, `sslbind doctor --fix`): {}.", code.repair(), code.repair_why());
+    for line in wrap(&repair, width) {
         writeln!(out, "{line}")?;
     }
     out.flush()?;

@@ -80,7 +80,9 @@ pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
         (None, DoctorFormat::Json) => render::json::write(
             &mut stdout,
             &RepairJson {
-                plan: render::plan::json(plan, &written, outcome),
+                // The repair engine drops every fix that brings a new warning or error, so its
+                // plan introduces nothing; what it leaves is `after`.
+                plan: render::plan::json(plan, &[], &written, outcome),
                 fixes: repaired.fixes.iter().map(FixJson::of).collect(),
                 unfixed: repaired.unfixed.iter().map(UnfixedJson::of).collect(),
                 after: render::findings::json(&repaired.after),
@@ -100,7 +102,7 @@ fn table(
     report: Report,
     style: &Style,
 ) -> io::Result<()> {
-    render::plan::table(out, &repaired.plan, written, report, style)?;
+    render::plan::table(out, &repaired.plan, &[], written, report, style)?;
     if !repaired.fixes.is_empty() {
         writeln!(out, "\n{}", style.paint(Colour::Bold, "Fixes:"))?;
         for fix in &repaired.fixes {

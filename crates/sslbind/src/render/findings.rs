@@ -104,8 +104,10 @@ pub struct FindingsJson {
     summary: SummaryJson,
 }
 
+/// One finding as `doctor`'s JSON prints it; change plans list the findings they would
+/// bring (`introduced`) in the same shape.
 #[derive(Serialize)]
-struct FindingJson {
+pub struct FindingJson {
     code: &'static str,
     severity: &'static str,
     message: String,
@@ -127,34 +129,37 @@ struct SummaryJson {
     infos: usize,
 }
 
-/// The JSON of `sslbind doctor`. `fix` holds the commands, one per line (or the fix's title
-/// when it is a manual step).
+/// The JSON of `sslbind doctor`: every finding as [`finding_json`] gives it, and the counts.
 pub fn json(findings: &[Finding]) -> FindingsJson {
     let count = |severity| findings.iter().filter(|finding| finding.severity == severity).count();
     FindingsJson {
-        findings: findings
-            .iter()
-            .map(|finding| FindingJson {
-                code: finding.code.name(),
-                severity: finding.severity.as_str(),
-                message: finding.message.clone(),
-                site: finding.site.clone(),
-                binding: finding.binding.clone(),
-                mapping: finding.mapping.as_ref().map(ToString::to_string),
-                mapping_kind: finding.mapping.as_ref().map(|key| key.kind().as_str()),
-                certificate_hash: finding.certificate_hash.map(|hash| hash.to_string()),
-                fix: finding.fix.as_ref().map(|fix| {
-                    if fix.commands.is_empty() { fix.title.clone() } else { fix.commands.join("\n") }
-                }),
-                fix_title: finding.fix.as_ref().map(|fix| fix.title.clone()),
-                fix_commands: finding.fix.as_ref().map(|fix| fix.commands.clone()).unwrap_or_default(),
-                sources: finding.sources.iter().map(ToString::to_string).collect(),
-            })
-            .collect(),
+        findings: findings.iter().map(finding_json).collect(),
         summary: SummaryJson {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
         },
+    }
+}
+
+/// The JSON of one finding. `fix` holds the commands, one per line (or the fix's title when
+/// it is a manual step).
+pub fn finding_json(finding: &Finding) -> FindingJson {
+    FindingJson {
+        code: finding.code.name(),
+        severity: finding.severity.as_str(),
+        message: finding.message.clone(),
+        site: finding.site.clone(),
+        binding: finding.binding.clone(),
+        mapping: finding.mapping.as_ref().map(ToString::to_string),
+        mapping_kind: finding.mapping.as_ref().map(|key| key.kind().as_str()),
+        certificate_hash: finding.certificate_hash.map(|hash| hash.to_string()),
+        fix: finding
+            .fix
+            .as_ref()
+            .map(|fix| if fix.commands.is_empty() { fix.title.clone() } else { fix.commands.join("\n") }),
+        fix_title: finding.fix.as_ref().map(|fix| fix.title.clone()),
+        fix_commands: finding.fix.as_ref().map(|fix| fix.commands.clone()).unwrap_or_default(),
+        sources: finding.sources.iter().map(ToString::to_string).collect(),
     }
 }

@@ -1,18 +1,21 @@
 //! Plans as users review them: a unified diff of each config, then the mapping operations,
-//! notes and refusals; and the same as JSON for other tools.
+//! notes, the findings the change would bring and refusals; and the same as JSON for other
+//! tools.
 
 use std::io::{self, Write};
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use similar::TextDiff;
+use sslbind_core::doctor::{Finding, Severity};
 use sslbind_core::model::Mapping;
 use sslbind_core::owners::Owner;
 use sslbind_core::plan::script::{netsh_commands, parameters};
 use sslbind_core::plan::{MappingOp, Plan, UrlAclOp};
 use sslbind_live::write::Written;
 
-use crate::render::{Colour, Style};
+use crate::render::findings::{FindingJson, finding_json};
+use crate::render::{Colour, Style, wrap};
 
 /// The unified diff of one config change, with `a/` and `b/` paths as git prints them.
 fn diff(path: &str, before: &str, after: &str) -> String {
@@ -64,10 +67,12 @@ pub struct Report {
     pub live: bool,
 }
 
-/// Prints the plan for people.
+/// Prints the plan for people, with the findings it would bring to the machine
+/// (`introduced`, from `sslbind_core::verify`).
 pub fn table(
     out: &mut impl Write,
     plan: &Plan,
+    introduced: &[Finding],
     written: &[Written],
     report: Report,
     style: &Style,
@@ -119,6 +124,38 @@ pub fn table(
     }
     for note in &plan.notes {
         writeln!(out, "{} {note}", style.paint(Colour::Dim, "note:"))?;
+    }
+    if !introduced.is_empty() {
+        writeln!(out, "\n{}", style.paint(Colour::Bold, "This change would bring:"))?;
+        for finding in introduced {
+            let colour = match finding.severity {
+                Severity::Error => Colour::Red,
+                Severity::Warning => Colour::Yellow,
+                Severity::Info => Colour::Cyan,
+            };
+            let subject = match (&finding.binding, &finding.mapping) {
+                (Some(binding), _) => binding.clone(),
+                (None, Some(mapping)) => format!("{} {mapping}", mapping.kind()),
+                (None, None) => String::new(),
+            };
+            writeln!(
+                out,
+                "  {} {}  {subject}",
+                style.paint(colour, &format!("{:<7}", finding.severity.as_str())),
+                finding.code.name()
+            )?;
+            for line in wrap(&finding.message, style.wrap.saturating_sub(4)) {
+                writeln!(out, "    {line}")?;
+            }
+        }
+        if introduced.iter().any(|finding| finding.severity == Severity::Error) {
+            let verdict = if report.outcome == Outcome::Refused {
+                "refused: it would bring an error (--force overrides)"
+            } else {
+                "overridden (--force): it brings an error"
+            };
+            writeln!(out, "{}", style.paint(Colour::Red, verdict))?;
+        }
     }
     let refusal_label = if report.outcome == Outcome::Refused { "refused:" } else { "overridden (--force):" };
     for refusal in &plan.refusals {
@@ -243,7 +280,8 @@ fn describe(mapping: &Mapping) -> String {
 }
 
 /// `{"configs": [...], "operations": [...], "urlacl_operations": [...] (empty when there are
-/// none), "notes": [...], "refusals": [...], "written": [...], "outcome": "shown"|…}`.
+/// none), "notes": [...], "refusals": [...], "introduced": [...], "written": [...],
+/// "outcome": "shown"|…}`.
 #[derive(Serialize)]
 pub struct PlanJson {
     configs: Vec<ConfigJson>,
@@ -251,6 +289,10 @@ pub struct PlanJson {
     urlacl_operations: Vec<UrlAclJson>,
     notes: Vec<String>,
     refusals: Vec<String>,
+    /// The findings of warning or error severity the machine would have after the plan and
+    /// has not now, as `doctor` prints them; an error among them refuses the plan unless
+    /// `--force`.
+    introduced: Vec<FindingJson>,
     written: Vec<WrittenJson>,
     /// What became of the plan: `nothing-to-change`, `shown`, `refused`, `written` (the
     /// configs; HTTP.sys untouched) or `applied` (live: configs and mapping operations).
@@ -308,8 +350,8 @@ struct WrittenJson {
     backup: Option<String>,
 }
 
-/// The JSON of a plan.
-pub fn json(plan: &Plan, written: &[Written], outcome: Outcome) -> PlanJson {
+/// The JSON of a plan and the findings it would bring.
+pub fn json(plan: &Plan, introduced: &[Finding], written: &[Written], outcome: Outcome) -> PlanJson {
     PlanJson {
         configs: plan
             .configs
@@ -361,6 +403,7 @@ pub fn json(plan: &Plan, written: &[Written], outcome: Outcome) -> PlanJson {
             .collect(),
         notes: plan.notes.clone(),
         refusals: plan.refusals.iter().map(|refusal| refusal.reason.clone()).collect(),
+        introduced: introduced.iter().map(finding_json).collect(),
         written: written
             .iter()
             .map(|result| WrittenJson {

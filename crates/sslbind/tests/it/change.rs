@@ -205,6 +205,8 @@ fn prune_and_rebind_on_the_hosting_server() {
         old,
         "--to",
         new,
+        "--now",
+        "2026-06-01",
         "--format",
         "json",
     ]);
@@ -369,16 +371,17 @@ fn values_doctor_would_reject_are_refused_before_anything_is_planned() {
     assert!(!names.iter().any(|name| name.contains("sslbind-")), "no backup or temporary file: {names:?}");
 
     // Near miss: a valid value in a protocol's capitals is written in lower case, with a note.
-    let output = sslbind(&add_args(path, "*:4433:shop.example.com", &["--protocol", "HTTPS", "--write"]));
+    // (An http binding: an https one without a certificate would bring a missing mapping.)
+    let output = sslbind(&add_args(path, "*:8081:shop.example.com", &["--protocol", "HTTP", "--write"]));
     assert_eq!(output.code, 0, "{}", output.transcript());
     assert!(
-        output.stdout.contains("note: protocol `HTTPS` is written in lower case, `https`"),
+        output.stdout.contains("note: protocol `HTTP` is written in lower case, `http`"),
         "{}",
         output.stdout
     );
     let text = std::fs::read_to_string(&config).expect("the config");
     assert!(
-        text.contains("<binding protocol=\"https\" bindingInformation=\"*:4433:shop.example.com\" />"),
+        text.contains("<binding protocol=\"http\" bindingInformation=\"*:8081:shop.example.com\" />"),
         "{text}"
     );
 }
@@ -422,7 +425,14 @@ fn every_outcome_says_what_happened() {
     assert_eq!(refused.code, 2, "{}", refused.transcript());
     let json: Value = serde_json::from_str(&refused.stdout).expect("JSON");
     assert_eq!(json["outcome"], "refused");
-    let shown = sslbind_json(&add_args(path, "*:4433:a.example.com", &["--format", "json"]));
+    // A binding the machine can serve: with SNI and a certificate that covers it (without
+    // one, the change would bring a missing mapping, an error, and be refused).
+    let servable = ["--sni", "--certificate", LEXTUDIO];
+    let shown = sslbind_json(&add_args(
+        path,
+        "*:4433:www.lextudio.com",
+        &[&servable[..], &["--format", "json"]].concat(),
+    ));
     assert_eq!(shown["outcome"], "shown");
     let nothing = sslbind(&add_args(path, "*:4431:lextudio.com", &["--sni"]));
     assert!(nothing.stdout.contains("Nothing to change."), "{}", nothing.stdout);
@@ -447,11 +457,15 @@ fn every_outcome_says_what_happened() {
     );
     assert!(!mapping_only.stdout.contains("The configs were written"), "{}", mapping_only.stdout);
 
-    let written = sslbind(&add_args(path, "*:4433:a.example.com", &["--write", "--format", "json"]));
+    let written = sslbind(&add_args(
+        path,
+        "*:4433:www.lextudio.com",
+        &[&servable[..], &["--write", "--format", "json"]].concat(),
+    ));
     let json: Value = serde_json::from_str(&written.stdout).expect("JSON");
     assert_eq!(json["outcome"], "written");
     assert_eq!(json["written"].as_array().map(Vec::len), Some(1));
-    let table = sslbind(&add_args(path, "*:4434:b.example.com", &["--write"]));
+    let table = sslbind(&add_args(path, "*:4434:www.lextudio.com", &[&servable[..], &["--write"]].concat()));
     assert!(
         table.stdout.contains("The configs were written; HTTP.sys was not changed (it lives on the server)"),
         "{}",
@@ -561,4 +575,157 @@ fn write_keeps_the_encoding_and_its_byte_order_mark_or_its_absence() {
         change("remove");
         assert_eq!(std::fs::read(&config).expect("the config"), original, "{encoding:?}");
     }
+}
+
+/// `binding add` on the hosting server's site `shop`, at 2026-06-01, with `extra` options.
+fn add_to_shop<'a>(machine: &'a str, binding: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args =
+        vec!["binding", "add", machine, "--site", "shop", "--binding", binding, "--now", "2026-06-01"];
+    args.extend_from_slice(extra);
+    args
+}
+
+#[test]
+fn a_binding_added_without_sni_that_the_port_serves_with_another_certificate_is_refused_unless_forced() {
+    let (_folder, machine) = copy_example("hosting-server");
+    let path = machine.to_str().expect("a UTF-8 path");
+    let config = machine.join("applicationHost.config");
+    let original = std::fs::read(&config).expect("the config");
+    let binding = "*:443:new.contoso.com";
+
+    // The plan is clean by its own rules, but `0.0.0.0:443` would serve the new host with a
+    // certificate for server.contoso.com: the JSON lists what the change would bring.
+    let json = sslbind(&add_to_shop(path, binding, &["--format", "json"]));
+    assert_eq!(json.code, 2, "{}", json.transcript());
+    let plan: Value = serde_json::from_str(&json.stdout).expect("a JSON plan");
+    assert_eq!(plan["outcome"], "refused");
+    assert_eq!(plan["refusals"], Value::Array(Vec::new()));
+    let introduced = plan["introduced"].as_array().expect("introduced");
+    let mismatch = introduced
+        .iter()
+        .find(|finding| finding["code"] == "certificate-name-mismatch")
+        .unwrap_or_else(|| panic!("a name mismatch in {introduced:?}"));
+    assert_eq!(mismatch["severity"], "error");
+    assert_eq!(mismatch["site"], "shop");
+    assert_eq!(mismatch["binding"], binding);
+    assert_eq!(mismatch["mapping"], "0.0.0.0:443");
+    assert!(mismatch["message"].as_str().is_some_and(|message| message.contains("new.contoso.com")));
+    assert!(
+        json.stderr
+            .contains(&format!("the change would bring certificate-name-mismatch for binding `{binding}`"))
+    );
+
+    // Refused with --write and with --emit: nothing written, no script.
+    let write = sslbind(&add_to_shop(path, binding, &["--write"]));
+    assert_eq!(write.code, 2, "{}", write.transcript());
+    assert!(write.stdout.contains("This change would bring:"), "{}", write.stdout);
+    assert!(
+        write.stdout.contains("refused: it would bring an error (--force overrides)"),
+        "{}",
+        write.stdout
+    );
+    assert_eq!(std::fs::read(&config).expect("the config"), original);
+    let emit = sslbind(&add_to_shop(path, binding, &["--emit", "netsh"]));
+    assert_eq!(emit.code, 2, "{}", emit.transcript());
+    assert_eq!(emit.stdout, "");
+
+    // --force writes it, and says what it brings.
+    let forced = sslbind(&add_to_shop(path, binding, &["--write", "--force", "--format", "json"]));
+    assert_eq!(forced.code, 0, "{}", forced.transcript());
+    let plan: Value = serde_json::from_str(&forced.stdout).expect("a JSON plan");
+    assert_eq!(plan["outcome"], "written");
+    assert!(
+        plan["introduced"]
+            .as_array()
+            .is_some_and(|found| found.iter().any(|f| f["code"] == "certificate-name-mismatch"))
+    );
+    let text = std::fs::read_to_string(&config).expect("the config");
+    assert!(text.contains(&format!("bindingInformation=\"{binding}\"")), "{text}");
+    // And doctor agrees with what the plan said it would bring.
+    let doctor = sslbind(&["doctor", path, "--now", "2026-06-01", "--format", "json"]);
+    let findings: Value = serde_json::from_str(&doctor.stdout).expect("doctor's JSON");
+    assert!(
+        findings["findings"].as_array().expect("findings").iter().any(|finding| {
+            finding["code"] == "certificate-name-mismatch" && finding["binding"] == binding
+        }),
+        "{}",
+        doctor.stdout
+    );
+}
+
+#[test]
+fn near_miss_the_binding_with_sni_and_a_covering_certificate_brings_nothing() {
+    let (_folder, machine) = copy_example("hosting-server");
+    let path = machine.to_str().expect("a UTF-8 path");
+    let renewal = "9BB6032769ADD4AA1EBB91704B30142550430BC5";
+    let args = add_to_shop(
+        path,
+        "*:443:www.shop.contoso.com",
+        &["--sni", "--certificate", renewal, "--format", "json"],
+    );
+    let plan = sslbind_json(&args);
+    assert_eq!(plan["outcome"], "shown");
+    assert_eq!(plan["introduced"], Value::Array(Vec::new()));
+    let table = sslbind(&args[..args.len() - 2]);
+    assert_eq!(table.code, 0, "{}", table.transcript());
+    assert!(!table.stdout.contains("This change would bring"), "{}", table.stdout);
+}
+
+#[test]
+fn moving_a_binding_with_an_expired_certificate_says_so_and_names_the_renewal() {
+    let (_folder, machine) = copy_example("hosting-server");
+    let path = machine.to_str().expect("a UTF-8 path");
+    let plan = sslbind_json(&[
+        "binding",
+        "set",
+        path,
+        "--site",
+        "shop",
+        "--binding",
+        "*:443:shop.contoso.com",
+        "--to",
+        "*:8443:shop.contoso.com",
+        "--now",
+        "2026-06-01",
+        "--format",
+        "json",
+    ]);
+    let notes: Vec<&str> =
+        plan["notes"].as_array().expect("notes").iter().filter_map(Value::as_str).collect();
+    let note = notes
+        .iter()
+        .find(|note| note.contains("carries certificate"))
+        .unwrap_or_else(|| panic!("a carry-along note in {notes:?}"));
+    assert!(
+        note.starts_with(
+            "sni mapping `shop.contoso.com:8443` carries certificate `shop.contoso.com` \
+             (6F58CF58B5FE5DB0B34A971EE01AA77C099E6629), expired on 2026-03-01, along"
+        ),
+        "{note}"
+    );
+    assert!(note.contains("renewal, certificate `shop.contoso.com` (9BB6032769ADD4AA1EBB91704B30142550430BC5), valid until 2027-05-01"), "{note}");
+    // The certificate was expired before: carrying it along is no new error.
+    assert_eq!(plan["outcome"], "shown");
+}
+
+#[test]
+fn a_warning_the_change_would_bring_is_shown_and_refuses_nothing() {
+    let output = sslbind(&[
+        "mapping",
+        "add",
+        "examples/hosting-server",
+        "--ipport",
+        "0.0.0.0:9444",
+        "--certificate",
+        "47CA06496C933C33133BF5872B28357DD44C7F9E",
+        "--now",
+        "2026-06-01",
+    ]);
+    assert_eq!(output.code, 0, "{}", output.transcript());
+    assert!(
+        output.stdout.contains("This change would bring:\n  warning idle-mapping  ip 0.0.0.0:9444\n"),
+        "{}",
+        output.stdout
+    );
+    assert!(!output.stdout.contains("refused"), "{}", output.stdout);
 }

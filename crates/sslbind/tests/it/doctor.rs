@@ -176,6 +176,15 @@ fn explain_lists_every_code_and_explains_one() {
     assert_eq!(one.code, 0);
     assert!(one.stdout.starts_with("missing-mapping (error by default)"), "{}", one.stdout);
     assert!(one.stdout.lines().all(|line| line.chars().count() <= 100));
+    let repair: String =
+        one.stdout.split("\n\n").last().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(repair.starts_with("Repair (safe, `sslbind doctor --fix`): adds the mapping"), "{}", one.stdout);
+    let manual = sslbind(&["explain", "foreign-mapping-in-use"]);
+    assert!(
+        manual.stdout.contains("Repair (manual, `sslbind doctor --fix`): sslbind never changes"),
+        "{}",
+        manual.stdout
+    );
     let unknown = sslbind(&["explain", "missing-mappings"]);
     assert_eq!(unknown.code, 2);
     assert!(unknown.stderr.contains("did you mean `missing-mapping`?"), "{}", unknown.stderr);

@@ -236,7 +236,7 @@ fn a_prefix_or_name_that_names_none_or_several_certificates_is_refused_with_the_
 #[test]
 fn a_full_thumbprint_of_a_certificate_that_was_not_read_is_taken_as_given() {
     let elsewhere = "00112233445566778899AABBCCDDEEFF00112233";
-    let json = sslbind_json(&[
+    let output = sslbind(&[
         "mapping",
         "add",
         HOSTING,
@@ -247,7 +247,19 @@ fn a_full_thumbprint_of_a_certificate_that_was_not_read_is_taken_as_given() {
         "--format",
         "json",
     ]);
+    let json: Value = serde_json::from_str(&output.stdout).expect("a JSON plan");
     assert_eq!(json["operations"][0]["certificate_hash"], elsewhere);
+    // Planned as given, then refused: certificates were given and it is not among them, so the
+    // machine the plan leaves would have an error (`certificate-not-found`).
+    assert_eq!(output.code, 2, "{}", output.transcript());
+    assert_eq!(json["outcome"], "refused");
+    let introduced: Vec<&str> = json["introduced"]
+        .as_array()
+        .expect("introduced")
+        .iter()
+        .filter_map(|finding| finding["code"].as_str())
+        .collect();
+    assert!(introduced.contains(&"certificate-not-found"), "{introduced:?}");
     // Near miss: a prefix of it is not, since nothing the machine holds starts with it.
     let output =
         sslbind(&["mapping", "add", HOSTING, "--ipport", "0.0.0.0:7443", "--certificate", "00112233"]);

@@ -15,12 +15,13 @@ use crate::owners::Owner;
 /// order `doctor` runs the checks in. A row declares the rule's file and names, in order:
 /// the file (module), the `Code` variant, the stable name, the default severity, what finds
 /// it (`doctor`: the file's `check` over the saved state; `probe`: live handshakes only, in
-/// `doctor::probe`, the file holding just the explanation), the [`Repair`] of its fix, and
-/// the summary. The file gives the explanation (`EXPLANATION`). Adding a code is adding a
-/// row and its file.
+/// `doctor::probe`, the file holding just the explanation), the summary, and the [`Repair`]
+/// (what `doctor --fix` does about it) with one sentence saying what the repair does or why
+/// it is left to a person. The file gives the explanation (`EXPLANATION`). Adding a code is
+/// adding a row and its file.
 macro_rules! registry {
-    ($($module:ident: $variant:ident = $name:literal, $severity:ident, $found_by:ident, $repair:ident,
-        $summary:literal;)*) => {
+    ($($module:ident: $variant:ident = $name:literal, $severity:ident, $found_by:ident,
+        $summary:literal, $repair:ident: $repair_why:literal;)*) => {
         $(mod $module;)*
 
         /// A kind of finding.
@@ -48,6 +49,7 @@ macro_rules! registry {
                             explanation: $module::EXPLANATION,
                             check: registry!(@check $found_by $module),
                             repair: Repair::$repair,
+                            repair_why: $repair_why,
                         };
                         &RULE
                     })*
@@ -60,58 +62,84 @@ macro_rules! registry {
 }
 
 registry! {
-    missing_mapping: MissingMapping = "missing-mapping", Error, doctor, Unsafe,
-        "An https binding's expected HTTP.sys mapping is absent";
-    certificate_not_found: CertificateNotFound = "certificate-not-found", Error, doctor, Unsafe,
-        "A mapping's certificate hash is not among the certificates given";
-    certificate_expired: CertificateExpired = "certificate-expired", Error, doctor, Unsafe,
-        "A mapped certificate is past its end date, or not valid yet";
-    certificate_expiring: CertificateExpiring = "certificate-expiring", Warning, doctor, Unsafe,
-        "A mapped certificate expires within --expiry-days";
-    certificate_name_mismatch: CertificateNameMismatch = "certificate-name-mismatch", Error, doctor, Unsafe,
-        "The certificate a binding is served with does not cover the binding's host";
-    shared_endpoint_certificate: SharedEndpointCertificate = "shared-endpoint-certificate", Warning, doctor, Unsafe,
-        "Several non-SNI https bindings with different hosts share one IP end point and so one certificate";
-    sni_without_host: SniWithoutHost = "sni-without-host", Error, doctor, Unsafe,
-        "A binding requires SNI but has no host name";
-    duplicate_binding: DuplicateBinding = "duplicate-binding", Error, doctor, Unsafe,
-        "The same protocol and bindingInformation appear twice";
-    invalid_binding: InvalidBinding = "invalid-binding", Error, doctor, Unsafe,
-        "An http or https bindingInformation does not parse";
-    specific_ip_shadows_sni: SpecificIpShadowsSni = "specific-ip-shadows-sni", Warning, doctor, Unsafe,
-        "A specific IP:port mapping answers clients on a port where bindings use SNI or CCS";
-    no_fallback_certificate: NoFallbackCertificate = "no-fallback-certificate", Info, doctor, Unsafe,
-        "A port with SNI or CCS bindings has no wildcard mapping for clients that send no SNI";
-    idle_mapping: IdleMapping = "idle-mapping", Warning, doctor, Unsafe,
-        "An IIS or IIS Express mapping that no binding uses";
-    foreign_mapping_in_use: ForeignMappingInUse = "foreign-mapping-in-use", Warning, doctor, Unsafe,
-        "A binding is served by a mapping that another program owns";
-    ccs_certificate_missing: CcsCertificateMissing = "ccs-certificate-missing", Error, doctor, None,
-        "A CCS binding's host has no .pfx file in the Central Certificate Store folder";
-    flags_mismatch: FlagsMismatch = "flags-mismatch", Warning, doctor, Unsafe,
-        "A binding's sslFlags protocol bits disagree with its mapping's flags";
-    store_mismatch: StoreMismatch = "store-mismatch", Warning, doctor, Safe,
-        "The certificate exists, but not in the store the mapping names";
-    renewal_available: RenewalAvailable = "renewal-available", Warning, doctor, Unsafe,
-        "A mapped certificate is expired or expiring while a valid successor with the same names was given";
-    private_key_missing: PrivateKeyMissing = "private-key-missing", Error, doctor, Unsafe,
-        "A mapped certificate is known to lack a private key";
-    weak_certificate: WeakCertificate = "weak-certificate", Warning, doctor, Unsafe,
-        "A mapped certificate has an RSA key under 2048 bits, a SHA-1 signature, or no SAN DNS name";
-    certificate_not_for_server_auth: CertificateNotForServerAuth = "certificate-not-for-server-auth", Warning, doctor, Unsafe,
-        "A mapped certificate's extended key usage does not allow TLS server authentication";
-    probe_certificate_mismatch: ProbeCertificateMismatch = "probe-certificate-mismatch", Error, probe, None,
-        "sslbind probe: the live server presented another certificate than the saved state maps";
-    probe_connection_reset: ProbeConnectionReset = "probe-connection-reset", Error, probe, None,
-        "sslbind probe: the live server reset the TLS handshake or ended it with an alert";
-    probe_certificate_expired: ProbeCertificateExpired = "probe-certificate-expired", Error, probe, None,
-        "sslbind probe: the live server presented a certificate that is expired or not valid yet";
-    missing_url_reservation: MissingUrlReservation = "missing-url-reservation", Warning, doctor, Unsafe,
-        "An IIS Express binding on a host other than localhost has no URL reservation to listen with";
-    url_reservation_conflict: UrlReservationConflict = "url-reservation-conflict", Error, doctor, Unsafe,
-        "The URL reservation matching an IIS Express binding lets no user, or only service accounts, listen";
-    port_excluded: PortExcluded = "port-excluded", Error, doctor, Unsafe,
-        "An http or https binding's port lies in a range Windows has excluded";
+    missing_mapping: MissingMapping = "missing-mapping", Error, doctor,
+        "An https binding's expected HTTP.sys mapping is absent",
+        Safe: "adds the mapping the binding expects, with the certificate the one rule chooses (covers the binding's host, valid, for server authentication, with its private key, longest validity)";
+    certificate_not_found: CertificateNotFound = "certificate-not-found", Error, doctor,
+        "A mapping's certificate hash is not among the certificates given",
+        Safe: "re-points the mapping in place (`netsh http update`, every setting kept) to a certificate the machine has, chosen by the one rule: covers every host the mapping serves, valid, for server authentication, with its private key, longest validity";
+    certificate_expired: CertificateExpired = "certificate-expired", Error, doctor,
+        "A mapped certificate is past its end date, or not valid yet",
+        Safe: "re-points the mapping in place (`netsh http update`, every setting kept) to the valid certificate the one rule chooses: covers every host the mapping serves, for server authentication, with its private key, longest validity";
+    certificate_expiring: CertificateExpiring = "certificate-expiring", Warning, doctor,
+        "A mapped certificate expires within --expiry-days",
+        Safe: "re-points the mapping in place (`netsh http update`, every setting kept) to the certificate the one rule chooses, when one outlasts the current one: covers every host the mapping serves, valid, for server authentication, with its private key, longest validity";
+    certificate_name_mismatch: CertificateNameMismatch = "certificate-name-mismatch", Error, doctor,
+        "The certificate a binding is served with does not cover the binding's host",
+        Safe: "re-points an SNI mapping, or an IP mapping only this binding uses, in place to a certificate covering the host, chosen by the one rule; when the IP mapping is shared the repair is unsafe: a certificate covering every host it serves replaces it, or the binding moves to an SNI mapping of its own";
+    shared_endpoint_certificate: SharedEndpointCertificate = "shared-endpoint-certificate", Warning, doctor,
+        "Several non-SNI https bindings with different hosts share one IP end point and so one certificate",
+        Unsafe: "moves each non-SNI binding with a host onto an SNI mapping of its own, which changes its sslFlags; the IP mapping stays as the fallback for clients without SNI";
+    sni_without_host: SniWithoutHost = "sni-without-host", Error, doctor,
+        "A binding requires SNI but has no host name",
+        Manual: "the host name the binding should have is known only to a person, and clearing the SNI flag instead changes which mapping serves it";
+    duplicate_binding: DuplicateBinding = "duplicate-binding", Error, doctor,
+        "The same protocol and bindingInformation appear twice",
+        Safe: "removes the later repeated binding line; the first stays, with its mapping";
+    invalid_binding: InvalidBinding = "invalid-binding", Error, doctor,
+        "An http or https bindingInformation does not parse",
+        Manual: "what the bindingInformation was meant to say cannot be told from what it says";
+    specific_ip_shadows_sni: SpecificIpShadowsSni = "specific-ip-shadows-sni", Warning, doctor,
+        "A specific IP:port mapping answers clients on a port where bindings use SNI or CCS",
+        Manual: "the specific IP mapping may be what some clients rely on: removing it, or moving its bindings, changes what they are served, a decision for a person";
+    no_fallback_certificate: NoFallbackCertificate = "no-fallback-certificate", Info, doctor,
+        "A port with SNI or CCS bindings has no wildcard mapping for clients that send no SNI",
+        Manual: "which certificate clients without SNI should get, if any, is a choice: a fallback serves every such client of the port";
+    idle_mapping: IdleMapping = "idle-mapping", Warning, doctor,
+        "An IIS or IIS Express mapping that no binding uses",
+        Safe: "deletes the mapping: no binding uses it";
+    foreign_mapping_in_use: ForeignMappingInUse = "foreign-mapping-in-use", Warning, doctor,
+        "A binding is served by a mapping that another program owns",
+        Manual: "sslbind never changes another program's mapping; giving the binding a mapping of its own or changing the other program is a person's decision";
+    ccs_certificate_missing: CcsCertificateMissing = "ccs-certificate-missing", Error, doctor,
+        "A CCS binding's host has no .pfx file in the Central Certificate Store folder",
+        Manual: "the repair needs the certificate's .pfx file in the Central Certificate Store folder, which only a person can provide";
+    flags_mismatch: FlagsMismatch = "flags-mismatch", Warning, doctor,
+        "A binding's sslFlags protocol bits disagree with its mapping's flags",
+        Manual: "which side is meant, the binding's sslFlags or the mapping's flags, cannot be told, and either change alters the protocols clients may use";
+    store_mismatch: StoreMismatch = "store-mismatch", Warning, doctor,
+        "The certificate exists, but not in the store the mapping names",
+        Safe: "re-points the mapping in place to the store that holds the certificate, every setting kept";
+    renewal_available: RenewalAvailable = "renewal-available", Warning, doctor,
+        "A mapped certificate is expired or expiring while a valid successor with the same names was given",
+        Safe: "re-points the mapping in place (`netsh http update`, every setting kept) to the renewal the one rule chooses: covers every host the mapping serves, valid, for server authentication, with its private key, longest validity";
+    private_key_missing: PrivateKeyMissing = "private-key-missing", Error, doctor,
+        "A mapped certificate is known to lack a private key",
+        Safe: "re-points the mapping in place (`netsh http update`, every setting kept) to a certificate with its private key, chosen by the one rule: covers every host the mapping serves, valid, for server authentication, longest validity";
+    weak_certificate: WeakCertificate = "weak-certificate", Warning, doctor,
+        "A mapped certificate has an RSA key under 2048 bits, a SHA-1 signature, or no SAN DNS name",
+        Safe: "where the machine has a better certificate, re-points the mapping in place (`netsh http update`, every setting kept) to the one the one rule chooses: covers every host the mapping serves, valid, for server authentication, with its private key, longest validity";
+    certificate_not_for_server_auth: CertificateNotForServerAuth = "certificate-not-for-server-auth", Warning, doctor,
+        "A mapped certificate's extended key usage does not allow TLS server authentication",
+        Safe: "re-points the mapping in place (`netsh http update`, every setting kept) to a certificate for server authentication, chosen by the one rule: covers every host the mapping serves, valid, with its private key, longest validity";
+    probe_certificate_mismatch: ProbeCertificateMismatch = "probe-certificate-mismatch", Error, probe,
+        "sslbind probe: the live server presented another certificate than the saved state maps",
+        Manual: "found by live handshakes, not in the saved state: read the state from the server again, then repair what doctor finds there";
+    probe_connection_reset: ProbeConnectionReset = "probe-connection-reset", Error, probe,
+        "sslbind probe: the live server reset the TLS handshake or ended it with an alert",
+        Manual: "found by live handshakes, not in the saved state: read the state from the server again, then repair what doctor finds there";
+    probe_certificate_expired: ProbeCertificateExpired = "probe-certificate-expired", Error, probe,
+        "sslbind probe: the live server presented a certificate that is expired or not valid yet",
+        Manual: "found by live handshakes, not in the saved state: read the state from the server again, then repair what doctor finds there";
+    missing_url_reservation: MissingUrlReservation = "missing-url-reservation", Warning, doctor,
+        "An IIS Express binding on a host other than localhost has no URL reservation to listen with",
+        Safe: "reserves the binding's URL for Everyone, so that IIS Express may listen on it without running elevated";
+    url_reservation_conflict: UrlReservationConflict = "url-reservation-conflict", Error, doctor,
+        "The URL reservation matching an IIS Express binding lets no user, or only service accounts, listen",
+        Manual: "the reservation was made on purpose by someone: who may listen on the URL is a security decision for a person";
+    port_excluded: PortExcluded = "port-excluded", Error, doctor,
+        "An http or https binding's port lies in a range Windows has excluded",
+        Manual: "moving the binding to another port, or the exclusion away, changes what clients use or what another program reserved: a decision for a person";
 }
 
 /// Runs every static rule (the registry's checks, in its order) and appends their findings

@@ -99,6 +99,54 @@ fn every_code_has_an_explanation_paragraph() {
 }
 
 #[test]
+fn every_code_says_what_its_repair_does_or_why_it_is_manual() {
+    for code in Code::ALL {
+        let why = code.repair_why();
+        assert!(why.len() > 20, "{code}: {why:?}");
+        // One sentence that the docs and `explain` end with their own full stop.
+        assert!(!why.ends_with('.') && !why.contains(". "), "{code}: {why:?}");
+        assert_eq!(why.trim(), why, "{code}");
+    }
+}
+
+#[test]
+fn the_codes_repaired_automatically_are_those_the_repair_promises() {
+    use sslbind_core::doctor::Repair::{Manual, Safe, Unsafe};
+    let expected = [
+        (Code::MissingMapping, Safe),
+        (Code::CertificateNotFound, Safe),
+        (Code::CertificateExpired, Safe),
+        (Code::CertificateExpiring, Safe),
+        (Code::CertificateNameMismatch, Safe),
+        (Code::SharedEndpointCertificate, Unsafe),
+        (Code::SniWithoutHost, Manual),
+        (Code::DuplicateBinding, Safe),
+        (Code::InvalidBinding, Manual),
+        (Code::SpecificIpShadowsSni, Manual),
+        (Code::NoFallbackCertificate, Manual),
+        (Code::IdleMapping, Safe),
+        (Code::ForeignMappingInUse, Manual),
+        (Code::CcsCertificateMissing, Manual),
+        (Code::FlagsMismatch, Manual),
+        (Code::StoreMismatch, Safe),
+        (Code::RenewalAvailable, Safe),
+        (Code::PrivateKeyMissing, Safe),
+        (Code::WeakCertificate, Safe),
+        (Code::CertificateNotForServerAuth, Safe),
+        (Code::ProbeCertificateMismatch, Manual),
+        (Code::ProbeConnectionReset, Manual),
+        (Code::ProbeCertificateExpired, Manual),
+        (Code::MissingUrlReservation, Safe),
+        (Code::UrlReservationConflict, Manual),
+        (Code::PortExcluded, Manual),
+    ];
+    assert_eq!(expected.len(), Code::ALL.len(), "a code without an expected repair");
+    for (code, repair) in expected {
+        assert_eq!(code.repair(), repair, "{code}");
+    }
+}
+
+#[test]
 fn docs_diagnostics_md_is_generated_from_the_registry() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/diagnostics.md");
     let expected = diagnostics_markdown();
