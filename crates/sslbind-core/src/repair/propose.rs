@@ -54,7 +54,7 @@ pub(crate) fn propose(state: &State, finding: &Finding, options: &Options) -> Re
         Code::StoreMismatch => store_mismatch(state, finding),
         Code::MissingUrlReservation => url_reservation(state, finding),
         Code::SharedEndpointCertificate => split_endpoint(state, finding, options),
-        code => Err(format!("`{code}` has no automatic repair (`sslbind explain {code}` says what to do)")),
+        code => Err(format!("`{code}` has no automatic repair: {}", code.repair_why())),
     }
 }
 

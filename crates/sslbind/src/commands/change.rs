@@ -11,10 +11,11 @@ use sslbind_core::certs::{CertificateQuery, resolve_certificate};
 use sslbind_core::doctor::Options;
 use sslbind_core::model::{Machine, MappingKey, Thumbprint};
 use sslbind_core::plan::script::{self, Shell};
-use sslbind_core::plan::{Change, MappingOp, PlanInput, check_change};
+use sslbind_core::plan::{Change, MappingOp, Plan, PlanInput, check_change};
 use sslbind_core::text;
 use sslbind_core::verify::verify_plan;
 use sslbind_live::ExternalStep;
+use sslbind_live::write::Written;
 use time::OffsetDateTime;
 
 use crate::cli::{BindingCommand, ChangeArgs, Emit, Format, MappingCommand, MappingSelector, SiteCommand};
@@ -190,33 +191,16 @@ fn run(
     let introduced = verification.introduced.as_slice();
 
     let refused = (!plan.refusals.is_empty() || verification.refuses()) && !args.force;
-    let outcome = match (refused, plan.is_empty(), args.write, live) {
-        (true, _, _, _) => Outcome::Refused,
-        (false, true, _, _) => Outcome::NothingToChange,
-        (false, false, false, _) => Outcome::Shown,
-        (false, false, true, false) => Outcome::Written,
-        (false, false, true, true) => Outcome::Applied,
-    };
-    let mut written = Vec::new();
-    if matches!(outcome, Outcome::Written | Outcome::Applied) {
-        let mut step = live_step(outcome == Outcome::Applied, &plan.ops);
-        written = sslbind_live::carry_out(&loaded, &plan, step.as_deref_mut())?;
-    }
+    let (outcome, written) = carry(&loaded, &plan, refused, args.write, live)?;
 
     let mut stdout = render::stdout();
     let report = Report { outcome, emit: args.emit.is_some(), live };
     match (args.emit, args.format) {
         (Some(emit), _) => {
-            let shell = match emit {
-                Emit::Netsh => Shell::Netsh,
-                Emit::Powershell => Shell::PowerShell,
-            };
             // A refused plan gives no script: one on standard output would be run or saved as
             // if it were the plan.
             if !refused {
-                // Live, the mapping operations were applied already; the script holds what is left.
-                let ops: &[MappingOp] = if outcome == Outcome::Applied { &[] } else { &plan.ops };
-                stdout.write_all(script::script_with_urlacls(ops, &plan.urlacl_ops, shell).as_bytes())?;
+                write_script(&mut stdout, &plan, outcome, emit)?;
             }
             stdout.flush()?;
             let mut stderr = render::output::stderr();
@@ -246,16 +230,56 @@ fn run(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Decides what becomes of `plan` and, with `--write`, carries it out (all or nothing): the
+/// outcome and the files written.
+pub(crate) fn carry(
+    loaded: &sslbind_live::LoadedMachine,
+    plan: &Plan,
+    refused: bool,
+    write: bool,
+    live: bool,
+) -> anyhow::Result<(Outcome, Vec<Written>)> {
+    let outcome = match (refused, plan.is_empty(), write, live) {
+        (true, _, _, _) => Outcome::Refused,
+        (false, true, _, _) => Outcome::NothingToChange,
+        (false, false, false, _) => Outcome::Shown,
+        (false, false, true, false) => Outcome::Written,
+        (false, false, true, true) => Outcome::Applied,
+    };
+    let mut written = Vec::new();
+    if matches!(outcome, Outcome::Written | Outcome::Applied) {
+        let mut step = live_step(outcome == Outcome::Applied, &plan.ops);
+        written = sslbind_live::carry_out(loaded, plan, step.as_deref_mut())?;
+    }
+    Ok((outcome, written))
+}
+
+/// `--emit`: the plan's HTTP.sys operations as a script for `emit`'s shell. Live, the mapping
+/// operations were applied already, so the script holds what is left.
+pub(crate) fn write_script(
+    out: &mut impl Write,
+    plan: &Plan,
+    outcome: Outcome,
+    emit: Emit,
+) -> io::Result<()> {
+    let shell = match emit {
+        Emit::Netsh => Shell::Netsh,
+        Emit::Powershell => Shell::PowerShell,
+    };
+    let ops: &[MappingOp] = if outcome == Outcome::Applied { &[] } else { &plan.ops };
+    out.write_all(script::script_with_urlacls(ops, &plan.urlacl_ops, shell).as_bytes())
+}
+
 /// On the live machine, the mapping operations as the HTTP.sys step of the write: applied
 /// after every config is prepared and before any is replaced, and undone when a config
 /// cannot be replaced.
 #[cfg(any(windows, sslbind_check_windows))]
-pub(crate) fn live_step(live: bool, ops: &[MappingOp]) -> Option<Box<dyn ExternalStep + '_>> {
+fn live_step(live: bool, ops: &[MappingOp]) -> Option<Box<dyn ExternalStep + '_>> {
     (live && !ops.is_empty())
         .then(|| Box::new(sslbind_live::HttpSysStep::new(ops)) as Box<dyn ExternalStep + '_>)
 }
 
 #[cfg(not(any(windows, sslbind_check_windows)))]
-pub(crate) fn live_step(_live: bool, _ops: &[MappingOp]) -> Option<Box<dyn ExternalStep + '_>> {
+fn live_step(_live: bool, _ops: &[MappingOp]) -> Option<Box<dyn ExternalStep + '_>> {
     None
 }

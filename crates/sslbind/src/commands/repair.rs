@@ -8,16 +8,15 @@ use std::process::ExitCode;
 use serde::Serialize;
 use sslbind_core::analysis::selection::{CcsFiles, CcsFolder, UnknownCcsFolder};
 use sslbind_core::doctor::{Options, Overrides};
-use sslbind_core::plan::MappingOp;
-use sslbind_core::plan::script::{self, Shell};
 use sslbind_core::repair::{RepairInput, RepairPlan, repair};
 use sslbind_core::text;
 use time::OffsetDateTime;
 
-use crate::cli::{DoctorArgs, DoctorFormat, Emit};
+use crate::cli::{DoctorArgs, DoctorFormat};
+use crate::commands::change::{carry, write_script};
 use crate::commands::doctor::{exit_code, read_ccs_folder};
 use crate::commands::listing::{is_live, load};
-use crate::render::plan::{Outcome, PlanJson, Report};
+use crate::render::plan::{PlanJson, Report};
 use crate::render::{self, Colour, Style};
 
 /// Runs `sslbind doctor --fix`.
@@ -50,29 +49,13 @@ pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     let repaired = repair(&input)?;
     let plan = &repaired.plan;
 
-    let outcome = match (plan.is_empty(), args.write, live) {
-        (true, _, _) => Outcome::NothingToChange,
-        (false, false, _) => Outcome::Shown,
-        (false, true, false) => Outcome::Written,
-        (false, true, true) => Outcome::Applied,
-    };
-    let mut written = Vec::new();
-    if matches!(outcome, Outcome::Written | Outcome::Applied) {
-        let mut step = crate::commands::change::live_step(outcome == Outcome::Applied, &plan.ops);
-        written = sslbind_live::carry_out(&loaded, plan, step.as_deref_mut())?;
-    }
+    let (outcome, written) = carry(&loaded, plan, false, args.write, live)?;
 
     let mut stdout = render::stdout();
     let report = Report { outcome, emit: args.emit.is_some(), live };
     match (args.emit, args.format) {
         (Some(emit), _) => {
-            let shell = match emit {
-                Emit::Netsh => Shell::Netsh,
-                Emit::Powershell => Shell::PowerShell,
-            };
-            // Live, the mapping operations were applied already; the script holds what is left.
-            let ops: &[MappingOp] = if outcome == Outcome::Applied { &[] } else { &plan.ops };
-            stdout.write_all(script::script_with_urlacls(ops, &plan.urlacl_ops, shell).as_bytes())?;
+            write_script(&mut stdout, plan, outcome, emit)?;
             stdout.flush()?;
             let mut stderr = render::output::stderr();
             table(&mut stderr, &repaired, &written, report, &Style::for_stderr())?;
