@@ -608,3 +608,27 @@ fn a_mapping_naming_an_absent_certificate_without_a_candidate_stays_unfixed() {
         "{report}"
     );
 }
+
+#[test]
+fn near_misses_a_keyless_certificate_without_another_and_a_repeat_in_another_protocol_are_left_alone() {
+    // The only certificate for the host is known to lack its key: nothing better to map.
+    let keyless = in_store(&valid(&["d.example.com"]), "MY", Some(false));
+    let builder = MachineBuilder::new()
+        .binding("d", "https", "*:443:d.example.com", 1)
+        .mapping_of("Hostname:port", "d.example.com:443", IIS, &keyless)
+        .certificate(&keyless);
+    let report = run(builder, true);
+    assert!(report.contains("unfixed private-key-missing *:443:d.example.com: "), "{report}");
+    assert!(!report.contains("op "), "{report}");
+
+    // The same bindingInformation for http and https is no repeat: no finding, no edit.
+    let cert = valid(&["a.example.com"]);
+    let builder = MachineBuilder::new()
+        .binding("a", "http", "*:443:a.example.com", 0)
+        .binding("a", "https", "*:443:a.example.com", 1)
+        .mapping_of("Hostname:port", "a.example.com:443", IIS, &cert)
+        .certificate(&cert);
+    let report = run(builder, true);
+    assert!(!report.contains("duplicate-binding"), "{report}");
+    assert!(!report.contains("config "), "{report}");
+}
