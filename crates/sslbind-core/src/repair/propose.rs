@@ -95,6 +95,17 @@ fn finding_binding(state: &State, finding: &Finding) -> Result<BindingRef, Strin
         .ok_or_else(|| "the finding names no https binding".to_owned())
 }
 
+/// The bindings that expect the mapping `key`, in document order.
+fn expecting(state: &State, key: &MappingKey) -> Vec<BindingRef> {
+    state
+        .analysis
+        .bindings
+        .iter()
+        .filter(|analysis| analysis.expected.as_ref() == Some(key))
+        .map(|analysis| analysis.binding)
+        .collect()
+}
+
 /// What the analysis concluded about the binding at `position`.
 fn binding_analysis(state: &State, position: BindingRef) -> Result<&BindingAnalysis, String> {
     state
@@ -185,13 +196,7 @@ fn add_expected(
     options: &Options,
 ) -> Result<Proposal, String> {
     let (config, _, _) = binding_at(state, position);
-    let own: Vec<BindingRef> = state
-        .analysis
-        .bindings
-        .iter()
-        .filter(|analysis| analysis.expected.as_ref() == Some(key))
-        .map(|analysis| analysis.binding)
-        .collect();
+    let own = expecting(state, key);
     if let MappingKey::Ccs { .. } = key {
         return Ok(Proposal {
             changes: vec![Change::AddMapping {
@@ -421,13 +426,7 @@ fn url_reservation(state: &State, finding: &Finding) -> Result<Proposal, String>
 /// mapping of its own; the IP mapping stays for the rest and for clients without SNI.
 fn split_endpoint(state: &State, finding: &Finding, options: &Options) -> Result<Proposal, String> {
     let key = finding_mapping(finding)?;
-    let group: Vec<BindingRef> = state
-        .analysis
-        .bindings
-        .iter()
-        .filter(|analysis| analysis.expected.as_ref() == Some(key))
-        .map(|analysis| analysis.binding)
-        .collect();
+    let group = expecting(state, key);
     let mut changes = Vec::new();
     let mut moved = Vec::new();
     for &position in &group {

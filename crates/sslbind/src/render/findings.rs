@@ -62,6 +62,13 @@ pub fn table(out: &mut impl Write, machine: &Machine, findings: &[Finding], styl
 }
 
 fn write_finding(out: &mut impl Write, finding: &Finding, style: &Style) -> io::Result<()> {
+    write_headline(out, finding, style)?;
+    write_details(out, finding, style)
+}
+
+/// A finding's first lines: severity, code and what it is about, then its message wrapped;
+/// what a plan shows of the findings it would bring.
+pub fn write_headline(out: &mut impl Write, finding: &Finding, style: &Style) -> io::Result<()> {
     let colour = match finding.severity {
         Severity::Error => Colour::Red,
         Severity::Warning => Colour::Yellow,
@@ -81,6 +88,11 @@ fn write_finding(out: &mut impl Write, finding: &Finding, style: &Style) -> io::
     for line in wrap(&finding.message, style.wrap.saturating_sub(4)) {
         writeln!(out, "    {line}")?;
     }
+    Ok(())
+}
+
+/// A finding's sources and fix, under its headline.
+fn write_details(out: &mut impl Write, finding: &Finding, style: &Style) -> io::Result<()> {
     if !finding.sources.is_empty() {
         let sources: Vec<String> = finding.sources.iter().map(ToString::to_string).collect();
         let text = format!("at {}", sources.join(", "));

@@ -15,7 +15,7 @@ use sslbind_core::plan::{MappingOp, Plan, UrlAclOp};
 use sslbind_live::write::Written;
 
 use crate::render::findings::{FindingJson, finding_json};
-use crate::render::{Colour, Style, wrap};
+use crate::render::{Colour, Style};
 
 /// The unified diff of one config change, with `a/` and `b/` paths as git prints them.
 fn diff(path: &str, before: &str, after: &str) -> String {
@@ -128,25 +128,7 @@ pub fn table(
     if !introduced.is_empty() {
         writeln!(out, "\n{}", style.paint(Colour::Bold, "This change would bring:"))?;
         for finding in introduced {
-            let colour = match finding.severity {
-                Severity::Error => Colour::Red,
-                Severity::Warning => Colour::Yellow,
-                Severity::Info => Colour::Cyan,
-            };
-            let subject = match (&finding.binding, &finding.mapping) {
-                (Some(binding), _) => binding.clone(),
-                (None, Some(mapping)) => format!("{} {mapping}", mapping.kind()),
-                (None, None) => String::new(),
-            };
-            writeln!(
-                out,
-                "  {} {}  {subject}",
-                style.paint(colour, &format!("{:<7}", finding.severity.as_str())),
-                finding.code.name()
-            )?;
-            for line in wrap(&finding.message, style.wrap.saturating_sub(4)) {
-                writeln!(out, "    {line}")?;
-            }
+            crate::render::findings::write_headline(out, finding, style)?;
         }
         if introduced.iter().any(|finding| finding.severity == Severity::Error) {
             let verdict = if report.outcome == Outcome::Refused {
