@@ -97,9 +97,12 @@ impl Setting {
             // has no label for.
             Field::FreshnessEnabled => source != Source::NetshText,
             Field::Flag(bit) if DefaultFlags::info(bit).is_none() => source != Source::NetshText,
-            // The registry values and the `…_SET` structures have no room for them: HTTP.sys
-            // keeps them in separate `…Ex` records, which netsh shows and snapshots keep.
-            Field::ExtendedProperties => matches!(source, Source::NetshText | Source::Snapshot),
+            // HTTP.sys keeps them in separate `…Ex` records, which netsh shows, snapshots keep
+            // and the live reader and apply read and write (`HTTP_SERVICE_CONFIG_SSL_*_SET_EX`);
+            // no registry value is known to hold them.
+            Field::ExtendedProperties => {
+                matches!(source, Source::NetshText | Source::Snapshot | Source::Live)
+            }
             _ => true,
         }
     }

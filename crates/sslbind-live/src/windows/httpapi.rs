@@ -1,5 +1,5 @@
 //! The thin calls into `httpapi.dll`: initialise the configuration API, list every SSL record
-//! of each kind, and set, update and delete records.
+//! of each kind, and set, update and delete records and their extended properties.
 //!
 //! This is the only code that hands memory to HTTP.sys. Everything it reads goes through the
 //! bounds-checked decoder of [`marshal`](super::marshal), everything it writes is laid out by
@@ -11,7 +11,7 @@
 use std::mem::size_of;
 use std::ptr;
 
-use sslbind_core::model::{Mapping, MappingKind, UrlReservation};
+use sslbind_core::model::{ExtendedProperty, Mapping, MappingKind, UrlReservation};
 use windows_sys::Win32::Networking::HttpServer::{
     HTTP_INITIALIZE_CONFIG, HTTP_SERVICE_CONFIG_ID, HTTP_SERVICE_CONFIG_SSL_CCS_QUERY,
     HTTP_SERVICE_CONFIG_SSL_CCS_QUERY_EX, HTTP_SERVICE_CONFIG_SSL_QUERY, HTTP_SERVICE_CONFIG_SSL_QUERY_EX,
@@ -27,8 +27,9 @@ use crate::windows::error::{
     Win32Error,
 };
 use crate::windows::marshal::{
-    self, EX_PARAM_TYPES, EncodedRecord, KINDS, URLACL_CONFIG_ID, decode_ex_record, decode_record,
-    decode_urlacl_record, encode_delete, encode_set,
+    self, EX_PARAM_TYPES, EncodeError, EncodedRecord, KINDS, URLACL_CONFIG_ID, decode_ex_record,
+    decode_record, decode_urlacl_record, encode_delete, encode_property, encode_property_delete, encode_set,
+    property_type,
 };
 use crate::windows::os_error;
 
@@ -291,7 +292,8 @@ type ConfigCall = unsafe extern "system" fn(
 fn call_with_record(function: ConfigCall, record: &EncodedRecord) -> Result<(), Win32Error> {
     // SAFETY: `record` owns the structure and everything its pointers point to in one
     // allocation (see `EncodedRecord`) and outlives this synchronous call, which reads
-    // `struct_size` bytes at `as_ptr` and the address, hash and strings they point to; the
+    // `struct_size` bytes at `as_ptr` and what they point to (the address, hash and strings
+    // of a record; the buffer or header table of an extended property); the
     // reserved handle and the OVERLAPPED pointer are null, as all three functions require.
     let code = unsafe {
         function(ptr::null_mut(), record.config_id(), record.as_ptr(), record.struct_size(), ptr::null())
@@ -320,11 +322,19 @@ impl HttpSysWriter<'_> {
     fn encoded(mapping: &Mapping) -> Result<EncodedRecord, Win32Error> {
         // `check` ran first, so this does not fail; if it did, the API would have refused
         // the same parameters.
-        encode_set(mapping).map_err(|error| Win32Error {
-            code: ERROR_INVALID_PARAMETER,
-            system_text: Some(error.to_string()),
-        })
+        encode_set(mapping).map_err(refused)
     }
+
+    fn encoded_property(mapping: &Mapping, property: &ExtendedProperty) -> Result<EncodedRecord, Win32Error> {
+        // `check_properties` ran first for every mapping that is written; a property that
+        // is written only to undo a change and cannot be is reported as a failed undo.
+        encode_property(&mapping.key, property).map_err(refused)
+    }
+}
+
+/// An encoding failure as the Win32 error the API would have given for the parameters.
+fn refused(error: EncodeError) -> Win32Error {
+    Win32Error { code: ERROR_INVALID_PARAMETER, system_text: Some(error.to_string()) }
 }
 
 impl MappingWriter for HttpSysWriter<'_> {
@@ -332,6 +342,14 @@ impl MappingWriter for HttpSysWriter<'_> {
         encode_set(mapping)
             .map(|_| ())
             .map_err(|error| LiveError::Encode { key: mapping.key.to_string(), error })
+    }
+
+    fn check_properties(&self, mapping: &Mapping) -> Result<(), LiveError> {
+        for property in &mapping.extended_properties {
+            encode_property(&mapping.key, property)
+                .map_err(|error| LiveError::Encode { key: mapping.key.to_string(), error })?;
+        }
+        Ok(())
     }
 
     fn create(&mut self, mapping: &Mapping) -> Result<(), Win32Error> {
@@ -343,10 +361,21 @@ impl MappingWriter for HttpSysWriter<'_> {
     }
 
     fn delete(&mut self, mapping: &Mapping) -> Result<(), Win32Error> {
-        let record = encode_delete(&mapping.key).map_err(|error| Win32Error {
-            code: ERROR_INVALID_PARAMETER,
-            system_text: Some(error.to_string()),
-        })?;
+        let record = encode_delete(&mapping.key).map_err(refused)?;
+        self.api.delete(&record)
+    }
+
+    fn create_property(&mut self, mapping: &Mapping, property: &ExtendedProperty) -> Result<(), Win32Error> {
+        self.api.set(&Self::encoded_property(mapping, property)?)
+    }
+
+    fn update_property(&mut self, mapping: &Mapping, property: &ExtendedProperty) -> Result<(), Win32Error> {
+        self.api.update(&Self::encoded_property(mapping, property)?)
+    }
+
+    fn delete_property(&mut self, mapping: &Mapping, property: &ExtendedProperty) -> Result<(), Win32Error> {
+        let param_type = property_type(property).map_err(refused)?;
+        let record = encode_property_delete(&mapping.key, param_type).map_err(refused)?;
         self.api.delete(&record)
     }
 }

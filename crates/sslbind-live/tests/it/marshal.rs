@@ -12,11 +12,14 @@ use proptest::prelude::*;
 use sslbind_core::Origin;
 use sslbind_core::httpsys::parse_url_prefix;
 use sslbind_core::httpsys::urlacl::users_from_sddl;
-use sslbind_core::model::{AppId, DefaultFlags, Mapping, MappingKey, MappingKind, MappingParams, Thumbprint};
+use sslbind_core::model::{
+    AppId, DefaultFlags, ExtendedProperty, Mapping, MappingKey, MappingKind, MappingParams, Thumbprint,
+};
 use sslbind_live::windows::marshal::layout::{KeyLayout, ex_layout, param, set_layout};
 use sslbind_live::windows::marshal::{
     DecodeError, EncodeError, KINDS, app_id_from_guid, config_id, decode_ex_record, decode_record,
-    decode_urlacl_record, encode_delete, encode_set, guid_from_app_id,
+    decode_urlacl_record, encode_delete, encode_property, encode_property_delete, encode_set, ex_config_id,
+    guid_from_app_id,
 };
 use windows_sys::Win32::Networking::HttpServer::{
     HTTP_SERVICE_CONFIG_SSL_PARAM, HTTP_SERVICE_CONFIG_SSL_PARAM_EX, HTTP_SERVICE_CONFIG_URLACL_SET,
@@ -542,6 +545,86 @@ fn mappings_that_cannot_be_written_are_refused() {
     assert_eq!(encode_delete(&empty).err(), Some(EncodeError::EmptyHost));
 }
 
+/// `property` of the record with `key`, encoded and decoded again.
+fn property_round_trip(key: &MappingKey, property: &ExtendedProperty) -> ExtendedProperty {
+    let encoded = encode_property(key, property).expect("encodes");
+    assert_eq!(encoded.config_id(), ex_config_id(key.kind()));
+    let decoded = decode_ex_record(key.kind(), &encoded.to_bytes(), encoded.base()).expect("decodes");
+    assert!(decoded.warnings.is_empty(), "{:?}", decoded.warnings);
+    assert_eq!(&decoded.key, key);
+    decoded.property
+}
+
+#[test]
+fn encoded_extended_properties_decode_to_the_same_property() {
+    let ip = MappingKey::Ip("10.0.0.5:443".parse().expect("an address"));
+    let sni = MappingKey::Sni { host: "a.example.com".into(), port: 443 };
+    let ccs = MappingKey::Ccs { port: 443 };
+    let scoped = MappingKey::ScopedCcs { host: "a.example.com".into(), port: 443 };
+    let properties = [
+        (0, pairs(&[("Receive Window", "1048576"), ("Flags", "7")])),
+        (1, pairs(&[("Max Settings Per Frame", "2796202"), ("Max Settings Per Minute", "4294967295")])),
+        (2, pairs(&[("Type", "MaxSendBufferSize"), ("BufferSize", "4"), ("Buffer", "65536")])),
+        (2, pairs(&[("Type", "17"), ("BufferSize", "3"), ("Buffer", "0a0b0c")])),
+        (2, pairs(&[("Type", "AggressiveICW"), ("BufferSize", "0")])),
+        (3, pairs(&[("RestrictionCount", "0")])),
+        (
+            4,
+            pairs(&[
+                ("StatusCode", "503"),
+                ("HeaderCount", "2"),
+                ("Header", "Retry-After: 120"),
+                ("Header", "X-Empty: "),
+            ]),
+        ),
+        (5, pairs(&[("SessionTicketKeyCount", "0")])),
+    ];
+    for key in [&ip, &sni, &ccs, &scoped] {
+        for (id, values) in &properties {
+            let property = ExtendedProperty { property_id: Some(*id), values: values.clone() };
+            assert_eq!(property_round_trip(key, &property), property, "{key}");
+        }
+    }
+    // A block netsh printed without its `PropertyId` is known by its labels.
+    let unnumbered = ExtendedProperty { property_id: None, values: pairs(&[("receive window", " 65535 ")]) };
+    assert_eq!(
+        property_round_trip(&ip, &unnumbered),
+        ExtendedProperty { property_id: Some(0), values: pairs(&[("Receive Window", "65535")]) }
+    );
+    let delete = encode_property_delete(&sni, 1).expect("encodes");
+    let decoded = decode_ex_record(MappingKind::Sni, &delete.to_bytes(), delete.base()).expect("decodes");
+    assert_eq!(decoded.key, sni);
+    assert_eq!(decoded.property.property_id, Some(1));
+}
+
+#[test]
+fn extended_properties_that_cannot_be_written_back_are_refused() {
+    let key = MappingKey::Ip("0.0.0.0:443".parse().expect("an address"));
+    /// A `PropertyId`, the values and a word of the refusal.
+    type Case<'a> = (Option<u32>, &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 9] = [
+        (Some(3), &[("RestrictionCount", "2")], "not what they are"),
+        (Some(5), &[("SessionTicketKeyCount", "3")], "secrets"),
+        (Some(9), &[], "unknown to this sslbind"),
+        (Some(0), &[], "it has no `Receive Window`"),
+        (Some(0), &[("Receive Window", "-1")], "not a number"),
+        (
+            Some(1),
+            &[("Max Settings Per Frame", "7"), ("Max Settings Per Minute", "7"), ("Odd", "1")],
+            "`Odd`",
+        ),
+        (Some(2), &[("Type", "AggressiveICW"), ("BufferSize", "1"), ("Buffer", "256")], "does not fit"),
+        (Some(4), &[("StatusCode", "503"), ("HeaderCount", "2"), ("Header", "A: b")], "2 but 1"),
+        (None, &[("Fenster", "65535")], "cannot be told"),
+    ];
+    for (property_id, values, reason) in cases {
+        let property = ExtendedProperty { property_id, values: pairs(values) };
+        let error = encode_property(&key, &property).expect_err("refused");
+        assert!(matches!(error, EncodeError::ExtendedProperty { .. }), "{error:?}");
+        assert!(error.to_string().contains(reason), "{property:?}: {error}");
+    }
+}
+
 /// `HTTP_SERVICE_CONFIG_URLACL_SET` on 64-bit Windows: `pUrlPrefix` at 0,
 /// `pStringSecurityDescriptor` at 8, 16 bytes.
 const URLACL_SDDL: usize = 8;
@@ -661,14 +744,91 @@ fn key() -> impl Strategy<Value = MappingKey> {
     ]
 }
 
+/// An extended property as the decoder reads it, of every parameter type the encoder can
+/// write back: HTTP/2 window and settings limits, performance parameters (named or numbered,
+/// with or without a buffer), error headers, and TLS restrictions and session ticket keys
+/// when there are none; the `Flags` word when it is not zero.
+fn property() -> impl Strategy<Value = ExtendedProperty> {
+    let text = |label: &str, value: String| (label.to_owned(), value);
+    let performance =
+        (-3i32..20, prop_oneof![Just(0usize), Just(1), Just(2), Just(3), Just(4), Just(8), Just(16)])
+            .prop_flat_map(|(kind, size)| {
+                (Just(kind), proptest::collection::vec(any::<u8>(), size), any::<bool>())
+            });
+    let header = ("[A-Za-z0-9-]{0,12}", "[ -~]{0,16}").prop_map(|(name, raw)| format!("{name}: {raw}"));
+    let values = prop_oneof![
+        any::<u32>().prop_map(move |size| (0, vec![text("Receive Window", size.to_string())])),
+        (any::<u32>(), any::<u32>()).prop_map(move |(frame, minute)| {
+            (
+                1,
+                vec![
+                    text("Max Settings Per Frame", frame.to_string()),
+                    text("Max Settings Per Minute", minute.to_string()),
+                ],
+            )
+        }),
+        performance.prop_map(move |(kind, buffer, present)| {
+            let names = [
+                "SendBufferingFlags",
+                "AggressiveICW",
+                "MaxSendBufferSize",
+                "MaxConcurrentClientStreams",
+                "MaxReceiveBufferSize",
+                "DecryptOnSspiThread",
+            ];
+            let name = usize::try_from(kind)
+                .ok()
+                .and_then(|index| names.get(index))
+                .map_or(kind.to_string(), |name| (*name).to_owned());
+            let mut values = vec![text("Type", name), text("BufferSize", buffer.len().to_string())];
+            if present && !buffer.is_empty() {
+                let rendered = match buffer.len() {
+                    1 | 2 | 4 | 8 => {
+                        let mut word = [0u8; 8];
+                        word[..buffer.len()].copy_from_slice(&buffer);
+                        u64::from_le_bytes(word).to_string()
+                    }
+                    _ => buffer.iter().map(|byte| format!("{byte:02x}")).collect(),
+                };
+                values.push(text("Buffer", rendered));
+            }
+            (2, values)
+        }),
+        Just((3, vec![text("RestrictionCount", "0".to_owned())])),
+        (any::<u16>(), proptest::collection::vec(header, 0..4)).prop_map(move |(status, headers)| {
+            let mut values =
+                vec![text("StatusCode", status.to_string()), text("HeaderCount", headers.len().to_string())];
+            values.extend(headers.into_iter().map(|header| text("Header", header)));
+            (4, values)
+        }),
+        Just((5, vec![text("SessionTicketKeyCount", "0".to_owned())])),
+    ];
+    (values, any::<u64>()).prop_map(move |((id, mut values), flags)| {
+        if flags != 0 {
+            values.push(text("Flags", flags.to_string()));
+        }
+        ExtendedProperty { property_id: Some(id), values }
+    })
+}
+
 /// A mapping as the decoder makes it (live, with the whole flags word and every parameter
 /// known) with everything the encoder writes chosen freely: a hash (which IP and SNI records
-/// need), AppId, store, check mode, revocation times, CTL names and flags.
+/// need), AppId, store, check mode, revocation times, CTL names, flags and extended
+/// properties (one of each type at most, as HTTP.sys keys them by type).
 fn mapping() -> impl Strategy<Value = Mapping> {
     let hash = proptest::option::of(any::<[u8; 20]>().prop_map(Thumbprint));
     let strings = (proptest::option::of(text()), proptest::option::of(text()), proptest::option::of(text()));
     let words = (any::<[bool; 4]>(), any::<u32>(), any::<u32>(), any::<u32>());
-    (key(), hash, any::<[u8; 20]>(), any::<u128>(), strings, words).prop_map(
+    let properties = proptest::collection::vec(property(), 0..4).prop_map(|mut properties| {
+        let mut seen = Vec::new();
+        properties.retain(|property| {
+            let fresh = !seen.contains(&property.property_id);
+            seen.push(property.property_id);
+            fresh
+        });
+        properties
+    });
+    (key(), hash, any::<[u8; 20]>(), any::<u128>(), strings, words, properties).prop_map(
         |(
             key,
             hash,
@@ -676,6 +836,7 @@ fn mapping() -> impl Strategy<Value = Mapping> {
             app_id,
             (store, ctl_identifier, ctl_store),
             (checks, freshness, timeout, flags),
+            properties,
         )| {
             let needs_hash = matches!(key, MappingKey::Ip(_) | MappingKey::Sni { .. });
             let mut mapping = Mapping::new(key, Origin::Live);
@@ -697,6 +858,7 @@ fn mapping() -> impl Strategy<Value = Mapping> {
             mapping.params.ctl_store_name = ctl_store;
             mapping.flags = DefaultFlags::from_bits_retain(flags);
             mapping.flags_known = true;
+            mapping.extended_properties = properties;
             mapping
         },
     )
@@ -705,11 +867,24 @@ fn mapping() -> impl Strategy<Value = Mapping> {
 proptest! {
     #[test]
     fn any_encoded_mapping_decodes_to_itself(mapping in mapping()) {
+        let kind = mapping.key.kind();
         let encoded = encode_set(&mapping).expect("encodes");
-        prop_assert_eq!(encoded.config_id(), config_id(mapping.key.kind()));
-        let decoded = decode_record(mapping.key.kind(), &encoded.to_bytes(), encoded.base()).expect("decodes");
+        prop_assert_eq!(encoded.config_id(), config_id(kind));
+        let decoded = decode_record(kind, &encoded.to_bytes(), encoded.base()).expect("decodes");
         prop_assert!(decoded.warnings.is_empty(), "{:?}", decoded.warnings);
-        prop_assert_eq!(decoded.mapping, mapping);
+        let mut read = decoded.mapping;
+        // The record's structure has no room for its extended properties: the live apply
+        // writes each as an `…Ex` record of its own, and the live reader attaches them.
+        prop_assert!(read.extended_properties.is_empty());
+        for property in &mapping.extended_properties {
+            let record = encode_property(&mapping.key, property).expect("encodes");
+            prop_assert_eq!(record.config_id(), ex_config_id(kind));
+            let decoded = decode_ex_record(kind, &record.to_bytes(), record.base()).expect("decodes");
+            prop_assert!(decoded.warnings.is_empty(), "{:?}", decoded.warnings);
+            prop_assert_eq!(&decoded.key, &mapping.key);
+            read.extended_properties.push(decoded.property);
+        }
+        prop_assert_eq!(read, mapping);
     }
 
     #[test]

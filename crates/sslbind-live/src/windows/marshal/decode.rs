@@ -24,13 +24,42 @@ use super::app_id_from_guid;
 use super::layout::{ex_layout, param, set_layout};
 use super::reader::Reader;
 
-// The parameter types as pattern-friendly names.
-const HTTP2_WINDOW: HTTP_SSL_SERVICE_CONFIG_EX_PARAM_TYPE = ExParamTypeHttp2Window;
-const HTTP2_SETTINGS_LIMITS: HTTP_SSL_SERVICE_CONFIG_EX_PARAM_TYPE = ExParamTypeHttp2SettingsLimits;
-const HTTP_PERFORMANCE: HTTP_SSL_SERVICE_CONFIG_EX_PARAM_TYPE = ExParamTypeHttpPerformance;
-const TLS_RESTRICTIONS: HTTP_SSL_SERVICE_CONFIG_EX_PARAM_TYPE = ExParamTypeTlsRestrictions;
-const ERROR_HEADERS: HTTP_SSL_SERVICE_CONFIG_EX_PARAM_TYPE = ExParamTypeErrorHeaders;
-const TLS_SESSION_TICKET_KEYS: HTTP_SSL_SERVICE_CONFIG_EX_PARAM_TYPE = ExParamTypeTlsSessionTicketKeys;
+// The parameter types as pattern-friendly names (the encoder matches on them too).
+pub(super) const HTTP2_WINDOW: HTTP_SSL_SERVICE_CONFIG_EX_PARAM_TYPE = ExParamTypeHttp2Window;
+pub(super) const HTTP2_SETTINGS_LIMITS: HTTP_SSL_SERVICE_CONFIG_EX_PARAM_TYPE =
+    ExParamTypeHttp2SettingsLimits;
+pub(super) const HTTP_PERFORMANCE: HTTP_SSL_SERVICE_CONFIG_EX_PARAM_TYPE = ExParamTypeHttpPerformance;
+pub(super) const TLS_RESTRICTIONS: HTTP_SSL_SERVICE_CONFIG_EX_PARAM_TYPE = ExParamTypeTlsRestrictions;
+pub(super) const ERROR_HEADERS: HTTP_SSL_SERVICE_CONFIG_EX_PARAM_TYPE = ExParamTypeErrorHeaders;
+pub(super) const TLS_SESSION_TICKET_KEYS: HTTP_SSL_SERVICE_CONFIG_EX_PARAM_TYPE =
+    ExParamTypeTlsSessionTicketKeys;
+
+/// The labels an extended property's values get, read back by the encoder: netsh's for the
+/// HTTP/2 parameters, the `windows-sys` field names for the others.
+pub(super) mod labels {
+    pub(in super::super) const RECEIVE_WINDOW: &str = "Receive Window";
+    pub(in super::super) const MAX_SETTINGS_PER_FRAME: &str = "Max Settings Per Frame";
+    pub(in super::super) const MAX_SETTINGS_PER_MINUTE: &str = "Max Settings Per Minute";
+    pub(in super::super) const TYPE: &str = "Type";
+    pub(in super::super) const BUFFER_SIZE: &str = "BufferSize";
+    pub(in super::super) const BUFFER: &str = "Buffer";
+    pub(in super::super) const RESTRICTION_COUNT: &str = "RestrictionCount";
+    pub(in super::super) const STATUS_CODE: &str = "StatusCode";
+    pub(in super::super) const HEADER_COUNT: &str = "HeaderCount";
+    pub(in super::super) const HEADER: &str = "Header";
+    pub(in super::super) const SESSION_TICKET_KEY_COUNT: &str = "SessionTicketKeyCount";
+    pub(in super::super) const FLAGS: &str = "Flags";
+}
+
+/// `HTTP_PERFORMANCE_PARAM_TYPE`'s values by name, in the order of their numbers.
+pub(super) const PERFORMANCE_PARAM_NAMES: [&str; 6] = [
+    "SendBufferingFlags",
+    "AggressiveICW",
+    "MaxSendBufferSize",
+    "MaxConcurrentClientStreams",
+    "MaxReceiveBufferSize",
+    "DecryptOnSspiThread",
+];
 
 /// Why a buffer returned by HTTP.sys was not read. Every case is a refusal to read memory the
 /// buffer does not hold, or a value the model cannot represent.
@@ -188,18 +217,18 @@ pub fn decode_ex_record(
     match param_type {
         HTTP2_WINDOW => {
             value(
-                "Receive Window",
+                labels::RECEIVE_WINDOW,
                 reader.u32(union + offset_of!(HTTP2_WINDOW_SIZE_PARAM, Http2ReceiveWindowSize))?.to_string(),
             );
         }
         HTTP2_SETTINGS_LIMITS => {
             let at = |field| union + field;
             value(
-                "Max Settings Per Frame",
+                labels::MAX_SETTINGS_PER_FRAME,
                 reader.u32(at(offset_of!(HTTP2_SETTINGS_LIMITS_PARAM, Http2MaxSettingsPerFrame)))?.to_string(),
             );
             value(
-                "Max Settings Per Minute",
+                labels::MAX_SETTINGS_PER_MINUTE,
                 reader.u32(at(offset_of!(HTTP2_SETTINGS_LIMITS_PARAM, Http2MaxSettingsPerMinute)))?.to_string(),
             );
         }
@@ -207,23 +236,23 @@ pub fn decode_ex_record(
             let kind = reader.i32(union + offset_of!(HTTP_PERFORMANCE_PARAM, Type))?;
             let size = reader.u32(union + offset_of!(HTTP_PERFORMANCE_PARAM, BufferSize))?;
             let pointer = reader.pointer(union + offset_of!(HTTP_PERFORMANCE_PARAM, Buffer))?;
-            value("Type", performance_param_name(kind));
-            value("BufferSize", size.to_string());
+            value(labels::TYPE, performance_param_name(kind));
+            value(labels::BUFFER_SIZE, size.to_string());
             if pointer != 0 && size > 0 {
                 let bytes = reader.target(pointer, usize::try_from(size).unwrap_or(usize::MAX), "Buffer")?;
-                value("Buffer", render_number_or_hex(bytes));
+                value(labels::BUFFER, render_number_or_hex(bytes));
             }
         }
         TLS_RESTRICTIONS => {
             let count = reader.u32(union + offset_of!(HTTP_TLS_RESTRICTIONS_PARAM, RestrictionCount))?;
-            value("RestrictionCount", count.to_string());
+            value(labels::RESTRICTION_COUNT, count.to_string());
         }
         ERROR_HEADERS => {
             let status = reader.u16(union + offset_of!(HTTP_ERROR_HEADERS_PARAM, StatusCode))?;
             let count = reader.u16(union + offset_of!(HTTP_ERROR_HEADERS_PARAM, HeaderCount))?;
             let headers = reader.pointer(union + offset_of!(HTTP_ERROR_HEADERS_PARAM, Headers))?;
-            value("StatusCode", status.to_string());
-            value("HeaderCount", count.to_string());
+            value(labels::STATUS_CODE, status.to_string());
+            value(labels::HEADER_COUNT, count.to_string());
             if count > 0 {
                 if headers == 0 {
                     return Err(DecodeError::NullPointer { field: "Headers" });
@@ -242,7 +271,7 @@ pub fn decode_ex_record(
                         header + offset_of!(HTTP_UNKNOWN_HEADER, RawValueLength),
                         "pRawValue",
                     )?;
-                    value("Header", format!("{name}: {raw}"));
+                    value(labels::HEADER, format!("{name}: {raw}"));
                 }
             }
         }
@@ -250,14 +279,14 @@ pub fn decode_ex_record(
             // The keys themselves are secrets: only how many there are is reported.
             let count =
                 reader.u32(union + offset_of!(HTTP_TLS_SESSION_TICKET_KEYS_PARAM, SessionTicketKeyCount))?;
-            value("SessionTicketKeyCount", count.to_string());
+            value(labels::SESSION_TICKET_KEY_COUNT, count.to_string());
         }
         other => warnings.push(format!(
             "mapping {key}: extended parameter type {other} is unknown to this sslbind; its values were not read"
         )),
     }
     if flags != 0 {
-        value("Flags", flags.to_string());
+        value(labels::FLAGS, flags.to_string());
     }
     Ok(DecodedExRecord {
         key,
@@ -267,16 +296,11 @@ pub fn decode_ex_record(
 }
 
 fn performance_param_name(kind: i32) -> String {
-    let name = match kind {
-        0 => "SendBufferingFlags",
-        1 => "AggressiveICW",
-        2 => "MaxSendBufferSize",
-        3 => "MaxConcurrentClientStreams",
-        4 => "MaxReceiveBufferSize",
-        5 => "DecryptOnSspiThread",
-        _ => return kind.to_string(),
-    };
-    name.to_owned()
+    let name = usize::try_from(kind).ok().and_then(|index| PERFORMANCE_PARAM_NAMES.get(index));
+    match name {
+        Some(name) => (*name).to_owned(),
+        None => kind.to_string(),
+    }
 }
 
 /// A little-endian number for buffers of 1, 2, 4 or 8 bytes, hex otherwise.

@@ -14,12 +14,14 @@
 //! relative to, which lets tests build buffers anywhere (a `Vec<u8>` with "pointers" made from
 //! a made-up base address).
 //!
-//! The other direction, [`encode_set`] and [`encode_delete`], lays out a structure plus its
-//! socket address, hash and UTF-16 strings in one owned, 8-byte-aligned allocation whose
+//! The other direction, [`encode_set`] and [`encode_delete`] (and for one extended property
+//! [`encode_property`] and [`encode_property_delete`]), lays out a structure plus its socket
+//! address, hash, strings and parameter buffers in one owned, 8-byte-aligned allocation whose
 //! pointers point into itself, ready to pass to `HttpSetServiceConfiguration`,
 //! `HttpUpdateServiceConfiguration` or `HttpDeleteServiceConfiguration`, and alive as long as
-//! the [`EncodedRecord`] is. Decoding an encoded record gives the mapping back; the tests rely
-//! on that, and a property test checks it for arbitrary mappings.
+//! the [`EncodedRecord`] is. Decoding an encoded record gives the mapping back, and decoding
+//! an encoded extended property gives the property back; the tests rely on that, and a
+//! property test checks it for arbitrary mappings.
 //!
 //! Windows is little-endian on every architecture it runs on, so multi-byte fields are read
 //! and written little-endian (ports big-endian, as `sin_port` is in network order).
@@ -38,7 +40,10 @@ pub use decode::{
     DecodeError, DecodedExRecord, DecodedRecord, DecodedReservation, decode_ex_record, decode_record,
     decode_urlacl_record,
 };
-pub use encode::{EncodeError, EncodedRecord, encode_delete, encode_set};
+pub use encode::{
+    EncodeError, EncodedRecord, encode_delete, encode_property, encode_property_delete, encode_set,
+    property_type,
+};
 use sslbind_core::model::{AppId, MappingKind};
 use windows_sys::Win32::Networking::HttpServer::{
     ExParamTypeErrorHeaders, ExParamTypeHttp2SettingsLimits, ExParamTypeHttp2Window,
