@@ -11,22 +11,20 @@ use std::sync::Arc;
 
 use sslbind_core::Origin;
 use sslbind_core::httpsys::read_netsh;
-use sslbind_core::iis::read_config;
 use sslbind_core::model::{Certificate, DEFAULT_FLAGS, Machine, Mapping, MappingKey};
+use sslbind_core::plan::MappingOp;
 use sslbind_core::plan::script::{Shell, parameters, script};
-use sslbind_core::plan::{Change, MappingOp, PlanInput, plan};
 use sslbind_core::registry::hive::read_hive;
 use sslbind_core::registry::interpret::interpret;
 use sslbind_core::registry::reg::read_reg;
 use sslbind_core::snapshot::{SnapshotMeta, read_snapshot, write_snapshot};
 use sslbind_live::testing::settings::{
-    Setting, Source, every_setting, netsh_text, reg_export, settings, system_hive,
+    Setting, Source, every_setting, netsh_text, planned_replaces, reg_export, settings, system_hive,
 };
 
-use crate::support::{MachineBuilder, certificate};
+use crate::support::certificate;
 
 const HOST: &str = "shop.example.com";
-const BINDING: &str = "*:443:shop.example.com";
 
 #[test]
 fn from_netsh_text() {
@@ -151,39 +149,12 @@ fn check(source: Source) {
     }
     assert_eq!(read.certificate_hash, Some(old.thumbprint), "{source:?}");
 
-    let config = MachineBuilder::new().binding("shop", "https", BINDING, 1).config_xml();
-    let machine = Machine {
-        configs: vec![
-            read_config(&Arc::from("test.config"), config.as_bytes(), None).expect("the config").config,
-        ],
-        mappings: vec![read.clone()],
-        mappings_known: true,
-        certificates: vec![old.clone(), new.clone()],
-        certificates_known: true,
-        ..Machine::default()
-    };
-    let changes = [
-        Change::Rebind { from: old.thumbprint, to: new.thumbprint, store: None },
-        Change::SetBinding {
-            site: "shop".into(),
-            protocol: "https".into(),
-            information: BINDING.into(),
-            sni: None,
-            certificate: Some(new.thumbprint),
-            store: None,
-            to: None,
-        },
-    ];
-    for change in &changes {
-        let texts = vec![config.clone()];
-        let input = PlanInput { machine: &machine, config_texts: &texts, force: false };
-        let plan = plan(&input, change).expect("the change can be planned");
-        let context = format!("{source:?}, {change:?}");
-        assert!(plan.refusals.is_empty(), "{context}: {:?}", plan.refusals);
+    for (change, plan) in planned_replaces(&read, &old, &new) {
+        let context = format!("{source:?}, {change}");
         let [op @ MappingOp::Replace { before, after }] = plan.ops.as_slice() else {
             panic!("{context}: one replace, not {:?}", plan.ops)
         };
-        assert_eq!(before, &read, "{context}");
+        assert_eq!(*before, read, "{context}");
         for setting in &carried {
             assert_eq!(
                 setting.value(after),

@@ -343,3 +343,61 @@ fn reg_record_key(mapping: &Mapping) -> String {
         MappingKey::ScopedCcs { host, port } => format!("SslCcsBindingInfo\\{host}:{port}"),
     }
 }
+
+/// The site and binding the replace tests plan on: one SNI binding of site `shop`.
+pub const REPLACED_BINDING: &str = "*:443:shop.example.com";
+
+/// The two changes that replace `read` (a mapping of `old` for [`REPLACED_BINDING`]'s host):
+/// a `mapping rebind` to `new` and a `binding set --certificate new`, each planned on a
+/// machine of that one binding, `read`, and both certificates; each plan with a label for
+/// assertion messages. The plans are asserted to have no refusal.
+pub fn planned_replaces(
+    read: &Mapping,
+    old: &sslbind_core::model::Certificate,
+    new: &sslbind_core::model::Certificate,
+) -> Vec<(String, sslbind_core::plan::Plan)> {
+    use sslbind_core::plan::{Change, PlanInput, plan};
+
+    let config = format!(
+        "<configuration>\n<system.applicationHost>\n<sites>\n<site name=\"shop\" id=\"1\">\n<bindings>\n\
+         <binding protocol=\"https\" bindingInformation=\"{REPLACED_BINDING}\" sslFlags=\"1\" />\n</bindings>\n\
+         </site>\n</sites>\n</system.applicationHost>\n</configuration>\n"
+    );
+    let Ok(read_config) = sslbind_core::iis::read_config(&Arc::from("test.config"), config.as_bytes(), None)
+    else {
+        panic!("the test config reads")
+    };
+    let machine = sslbind_core::model::Machine {
+        configs: vec![read_config.config],
+        mappings: vec![read.clone()],
+        mappings_known: true,
+        certificates: vec![old.clone(), new.clone()],
+        certificates_known: true,
+        ..sslbind_core::model::Machine::default()
+    };
+    let changes = [
+        Change::Rebind { from: old.thumbprint, to: new.thumbprint, store: None },
+        Change::SetBinding {
+            site: "shop".into(),
+            protocol: "https".into(),
+            information: REPLACED_BINDING.into(),
+            sni: None,
+            certificate: Some(new.thumbprint),
+            store: None,
+            to: None,
+        },
+    ];
+    let texts = vec![config.clone()];
+    let input = PlanInput { machine: &machine, config_texts: &texts, force: false };
+    changes
+        .iter()
+        .map(|change| {
+            let planned = match plan(&input, change) {
+                Ok(planned) => planned,
+                Err(error) => panic!("{change:?} cannot be planned: {error}"),
+            };
+            assert!(planned.refusals.is_empty(), "{change:?}: {:?}", planned.refusals);
+            (format!("{change:?}"), planned)
+        })
+        .collect()
+}

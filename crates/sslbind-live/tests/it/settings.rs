@@ -13,18 +13,16 @@
 use std::sync::Arc;
 
 use sslbind_core::certs::certificate_from_der;
-use sslbind_core::iis::read_config;
-use sslbind_core::model::{Certificate, ExtendedProperty, Machine, Mapping, MappingKey, MappingKind};
-use sslbind_core::plan::{Change, MappingOp, PlanInput, plan};
+use sslbind_core::model::{Certificate, ExtendedProperty, Mapping, MappingKey, MappingKind};
+use sslbind_core::plan::MappingOp;
 use sslbind_core::{Location, Origin};
-use sslbind_live::testing::settings::{Setting, Source, every_setting, settings};
+use sslbind_live::testing::settings::{Setting, Source, every_setting, planned_replaces, settings};
 use sslbind_live::testing::tls_server::identity_valid;
 use sslbind_live::windows::marshal::{decode_ex_record, decode_record, encode_property, encode_set};
 
 use crate::marshal::{BASE, Buffer, c};
 
 const HOST: &str = "shop.example.com";
-const BINDING: &str = "*:443:shop.example.com";
 
 #[test]
 fn every_setting_survives_a_replace_from_the_live_structures() {
@@ -51,40 +49,9 @@ fn every_setting_survives_a_replace_from_the_live_structures() {
     }
     assert_eq!(read.certificate_hash, Some(old.thumbprint));
 
-    let config = format!(
-        "<configuration>\n<system.applicationHost>\n<sites>\n<site name=\"shop\" id=\"1\">\n<bindings>\n\
-         <binding protocol=\"https\" bindingInformation=\"{BINDING}\" sslFlags=\"1\" />\n</bindings>\n</site>\n\
-         </sites>\n</system.applicationHost>\n</configuration>\n"
-    );
-    let machine = Machine {
-        configs: vec![
-            read_config(&Arc::from("test.config"), config.as_bytes(), None).expect("the config").config,
-        ],
-        mappings: vec![read.clone()],
-        mappings_known: true,
-        certificates: vec![old.clone(), new.clone()],
-        certificates_known: true,
-        ..Machine::default()
-    };
-    let changes = [
-        Change::Rebind { from: old.thumbprint, to: new.thumbprint, store: None },
-        Change::SetBinding {
-            site: "shop".into(),
-            protocol: "https".into(),
-            information: BINDING.into(),
-            sni: None,
-            certificate: Some(new.thumbprint),
-            store: None,
-            to: None,
-        },
-    ];
-    for change in &changes {
-        let texts = vec![config.clone()];
-        let input = PlanInput { machine: &machine, config_texts: &texts, force: false };
-        let plan = plan(&input, change).expect("the change can be planned");
-        assert!(plan.refusals.is_empty(), "{change:?}: {:?}", plan.refusals);
+    for (change, plan) in planned_replaces(&read, &old, &new) {
         let [MappingOp::Replace { after, .. }] = plan.ops.as_slice() else {
-            panic!("{change:?}: one replace, not {:?}", plan.ops)
+            panic!("{change}: one replace, not {:?}", plan.ops)
         };
         let encoded = encode_set(after).expect("the replace encodes");
         let mut applied =
@@ -100,18 +67,18 @@ fn every_setting_survives_a_replace_from_the_live_structures() {
             assert_eq!(
                 setting.value(after),
                 setting.value(&read),
-                "{change:?}: the replace keeps {}",
+                "{change}: the replace keeps {}",
                 setting.name
             );
             assert_eq!(
                 setting.value(&applied),
                 setting.value(&read),
-                "{change:?}: the apply writes {}",
+                "{change}: the apply writes {}",
                 setting.name
             );
         }
-        assert_eq!(after.certificate_hash, Some(new.thumbprint), "{change:?}");
-        assert_eq!(applied.certificate_hash, Some(new.thumbprint), "{change:?}");
+        assert_eq!(after.certificate_hash, Some(new.thumbprint), "{change}");
+        assert_eq!(applied.certificate_hash, Some(new.thumbprint), "{change}");
     }
 }
 
