@@ -6,7 +6,7 @@
 use crate::analysis::choice::{ChoiceRequest, choose_certificate};
 use crate::analysis::{BindingAnalysis, BindingRef};
 use crate::authority::ip_literal;
-use crate::doctor::{Code, Finding, Options};
+use crate::doctor::{Code, Finding, Options, Repair};
 use crate::model::binding::{Binding, Site};
 use crate::model::ids::Thumbprint;
 use crate::model::machine::{ConfigFile, MappingId};
@@ -29,33 +29,50 @@ pub(crate) struct Proposal {
     pub(crate) sets_flags: bool,
 }
 
-/// The proposal for `finding` on `state`, or why there is none.
+/// How a code's findings are turned into a proposal.
+type Proposer = fn(&State, &Finding, &Options) -> Result<Proposal, String>;
+
+/// The proposal for `finding` on `state`, or why there is none: codes the registry marks
+/// manual have none, by the registry's reason.
 pub(crate) fn propose(state: &State, finding: &Finding, options: &Options) -> Result<Proposal, String> {
-    match finding.code {
-        Code::MissingMapping => missing_mapping(state, finding, options),
+    let code = finding.code;
+    match proposer(code) {
+        Some(proposer) if code.repair() != Repair::Manual => proposer(state, finding, options),
+        _ => Err(format!("`{code}` has no automatic repair: {}", code.repair_why())),
+    }
+}
+
+/// The proposer of `code`; `None` for the codes the registry marks manual (a unit test keeps
+/// the two in step).
+fn proposer(code: Code) -> Option<Proposer> {
+    match code {
+        Code::MissingMapping => Some(missing_mapping),
         Code::CertificateNotFound
         | Code::CertificateExpired
         | Code::CertificateExpiring
         | Code::PrivateKeyMissing
         | Code::WeakCertificate
         | Code::CertificateNotForServerAuth
-        | Code::RenewalAvailable => replace_certificate(state, finding, options),
-        Code::CertificateNameMismatch => name_mismatch(state, finding, options),
-        Code::IdleMapping => {
-            let key = finding_mapping(finding)?;
-            Ok(Proposal {
-                changes: vec![Change::RemoveMapping { key: key.clone() }],
-                summary: format!("delete the idle {} mapping `{key}`", key.kind()),
-                own: Vec::new(),
-                sets_flags: false,
-            })
-        }
-        Code::DuplicateBinding => duplicate_binding(state, finding),
-        Code::StoreMismatch => store_mismatch(state, finding),
-        Code::MissingUrlReservation => url_reservation(state, finding),
-        Code::SharedEndpointCertificate => split_endpoint(state, finding, options),
-        code => Err(format!("`{code}` has no automatic repair: {}", code.repair_why())),
+        | Code::RenewalAvailable => Some(replace_certificate),
+        Code::CertificateNameMismatch => Some(name_mismatch),
+        Code::IdleMapping => Some(idle_mapping),
+        Code::DuplicateBinding => Some(|state, finding, _| duplicate_binding(state, finding)),
+        Code::StoreMismatch => Some(|state, finding, _| store_mismatch(state, finding)),
+        Code::MissingUrlReservation => Some(|state, finding, _| url_reservation(state, finding)),
+        Code::SharedEndpointCertificate => Some(split_endpoint),
+        _ => None,
     }
+}
+
+/// Deletes the idle mapping the finding names.
+fn idle_mapping(_: &State, finding: &Finding, _: &Options) -> Result<Proposal, String> {
+    let key = finding_mapping(finding)?;
+    Ok(Proposal {
+        changes: vec![Change::RemoveMapping { key: key.clone() }],
+        summary: format!("delete the idle {} mapping `{key}`", key.kind()),
+        own: Vec::new(),
+        sets_flags: false,
+    })
 }
 
 /// The mapping the finding names.
@@ -480,4 +497,17 @@ fn split_endpoint(state: &State, finding: &Finding, options: &Options) -> Result
         own: group,
         sets_flags: true,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::proposer;
+    use crate::doctor::{Code, Repair};
+
+    #[test]
+    fn every_code_the_registry_repairs_has_a_proposer_and_no_manual_one_has() {
+        for &code in Code::ALL {
+            assert_eq!(proposer(code).is_some(), code.repair() != Repair::Manual, "{code}");
+        }
+    }
 }
