@@ -38,7 +38,7 @@ impl Planner<'_> {
     ) -> Result<(), PlanError> {
         let path = Arc::clone(&self.machine().configs[config].path);
         let edited = edit(&self.texts[config]).map_err(|error| PlanError::Edit { path, error })?;
-        self.texts[config] = edited;
+        self.texts.to_mut()[config] = edited;
         Ok(())
     }
 

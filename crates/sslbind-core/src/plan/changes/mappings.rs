@@ -20,9 +20,19 @@ impl Planner<'_> {
     /// The certificate and store the binding's new mapping gets: the one given, else the one
     /// that served the binding before (IIS Manager keeps the certificate when a binding
     /// changes).
-    pub(super) fn plan_mappings(&mut self, change: &Change, after: &mut Machine) -> Result<(), PlanError> {
+    ///
+    /// `after` is the machine with the edited configs, for the changes that edit one (a
+    /// binding's mapping is looked up there), and gets the mappings after the operations;
+    /// `None` for the changes that edit no config.
+    pub(super) fn plan_mappings(
+        &mut self,
+        change: &Change,
+        mut after: Option<&mut Machine>,
+    ) -> Result<(), PlanError> {
+        let machine = self.machine();
         match change {
             Change::AddBinding { site, protocol, information, certificate, store, .. } => {
+                let after = after.as_deref().unwrap_or(machine);
                 self.map_binding(after, (site, protocol, information), (*certificate, store.clone()), None);
             }
             Change::SetBinding { site, protocol, information, certificate, store, to, .. } => {
@@ -36,6 +46,7 @@ impl Planner<'_> {
                 };
                 let new_information = to.as_deref().unwrap_or(information);
                 let changing = Some((site.as_str(), information.as_str()));
+                let after = after.as_deref().unwrap_or(machine);
                 self.map_binding(after, (site, protocol, new_information), (certificate, store), changing);
             }
             Change::AddMapping { key, certificate, store, app_id } => {
@@ -44,7 +55,8 @@ impl Planner<'_> {
                 {
                     return Err(PlanError::Invalid(format!("mapping `{key}` needs --certificate")));
                 }
-                let app_id = app_id.unwrap_or_else(|| default_app_id(&after.configs));
+                let app_id =
+                    app_id.unwrap_or_else(|| default_app_id(&after.as_deref().unwrap_or(machine).configs));
                 self.put_mapping(key, *certificate, store.clone(), app_id, None, None);
             }
             Change::RemoveMapping { key } => {
@@ -84,7 +96,9 @@ impl Planner<'_> {
             | Change::RemoveRepeatedBinding { .. }
             | Change::ReserveUrl { .. } => {}
         }
-        after.mappings = apply_ops(&self.machine().mappings, &self.plan.ops);
+        if let Some(after) = after.as_deref_mut() {
+            after.mappings = apply_ops(&machine.mappings, &self.plan.ops);
+        }
         Ok(())
     }
 

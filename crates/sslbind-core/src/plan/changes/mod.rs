@@ -14,6 +14,7 @@
 //! mappings) and `urlacls` (URL reservations). This file holds the types and the `Planner`
 //! they share.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::analysis::selection::UnknownCcsFolder;
@@ -268,15 +269,43 @@ pub fn plan_analysed(input: &PlanInput<'_>, before: &Analysis, change: &Change) 
     let change = &normalised;
     let machine = input.machine;
     let plan = Plan { notes, ..Plan::default() };
-    let mut planner = Planner { input, before, plan, texts: input.config_texts.to_vec() };
+    let mut planner = Planner { input, before, plan, texts: Cow::Borrowed(input.config_texts) };
+    if !edits_configs(change) {
+        // The configs stay as they are: the machine after is the machine with the mapping
+        // operations applied, and the stages that would read it do not run for these changes
+        // (nothing is released, no binding gains a URL). Not cloning the machine keeps a
+        // round of `doctor --fix` on a hosting server linear.
+        planner.plan_mappings(change, None)?;
+        if let Change::ReserveUrl { .. } = change {
+            planner.plan_urlacls(change, machine);
+        }
+        return Ok(planner.plan);
+    }
     planner.edit_configs(change)?;
     let after_configs = planner.reread_configs()?;
     planner.refuse_duplicates(change, &after_configs);
     let mut after = Machine { configs: after_configs, ..machine.clone() };
-    planner.plan_mappings(change, &mut after)?;
+    planner.plan_mappings(change, Some(&mut after))?;
     planner.release_unused(change, &after);
     planner.plan_urlacls(change, &after);
     Ok(planner.plan)
+}
+
+/// Whether `change` edits a config (and so may release mappings and need URL reservations).
+fn edits_configs(change: &Change) -> bool {
+    match change {
+        Change::AddBinding { .. }
+        | Change::RemoveBinding { .. }
+        | Change::SetBinding { .. }
+        | Change::RemoveSite { .. }
+        | Change::RemoveRepeatedBinding { .. } => true,
+        Change::AddMapping { .. }
+        | Change::RemoveMapping { .. }
+        | Change::PruneMappings
+        | Change::Rebind { .. }
+        | Change::SetMapping { .. }
+        | Change::ReserveUrl { .. } => false,
+    }
 }
 
 /// `change` with the protocol of a binding to add in lower case (IIS matches protocols
@@ -355,7 +384,7 @@ struct Planner<'a> {
     input: &'a PlanInput<'a>,
     before: &'a Analysis,
     plan: Plan,
-    texts: Vec<String>,
+    texts: Cow<'a, [String]>,
 }
 
 /// A binding named by site, protocol and information, and where it is.
