@@ -27,7 +27,7 @@ impl Planner<'_> {
     pub(super) fn plan_mappings(
         &mut self,
         change: &Change,
-        mut after: Option<&mut Machine>,
+        after: Option<&mut Machine>,
     ) -> Result<(), PlanError> {
         let machine = self.machine();
         match change {
@@ -96,7 +96,7 @@ impl Planner<'_> {
             | Change::RemoveRepeatedBinding { .. }
             | Change::ReserveUrl { .. } => {}
         }
-        if let Some(after) = after.as_deref_mut() {
+        if let Some(after) = after {
             after.mappings = apply_ops(&machine.mappings, &self.plan.ops);
         }
         Ok(())
