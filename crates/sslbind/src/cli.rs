@@ -146,6 +146,13 @@ pub enum Command {
         sslbind certificates examples/iis-express-dev --expiring-within 60 --now 2026-06-01 \\\n      \
         --format json")]
     Certificates(CertificatesArgs),
+    /// Write one self-contained HTML page about the machine (findings, bindings, mappings,
+    /// certificates, reservations, how HTTP.sys picks per port), to open from disk, offline.
+    #[command(after_help = "Examples:\n  sslbind report examples/hosting-server -o report.html\n  \
+        sslbind report examples/hosting-server -o report.html --now 2026-06-01 --title \"web01, June\"\n  \
+        sslbind report --config examples/iis-express-dev/applicationhost.config \\\n      \
+        --sslcert examples/iis-express-dev/sslcert.txt --certs examples/iis-express-dev/certs -o dev.html")]
+    Report(ReportArgs),
     /// Print a completion script for a shell, to install where the shell loads completions.
     #[command(after_help = "Examples:\n  sslbind completions bash > /etc/bash_completion.d/sslbind\n  \
         sslbind completions zsh > ~/.zfunc/_sslbind\n  \
@@ -155,6 +162,24 @@ pub enum Command {
     /// Print the manual page (roff) of sslbind and its commands.
     #[command(after_help = "Examples:\n  sslbind man > sslbind.1\n  sslbind man | man -l -")]
     Man,
+}
+
+/// Arguments of `sslbind report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Where to read the machine from.
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// The HTML file to write (replaced when it exists).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Judge certificates at this time instead of now, for reproducible reports: RFC 3339
+    /// (2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
+    #[arg(long, value_name = "TIME", value_parser = values::time)]
+    pub now: Option<OffsetDateTime>,
+    /// The page's title (default: `sslbind report: ` and the machine).
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
 }
 
 /// Arguments of `sslbind completions`.

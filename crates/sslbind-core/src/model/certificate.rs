@@ -90,6 +90,68 @@ impl Certificate {
             CertificateStatus::NotYetValid => format!("not valid until {}", utc_date(self.not_before)),
         }
     }
+
+    /// Whole days from `now` to the end of validity (negative once it has ended).
+    pub fn days_left(&self, now: OffsetDateTime) -> i64 {
+        (self.not_after - now).whole_days()
+    }
+
+    /// The band the end of validity falls in at `now` ([`expiry_class`]).
+    pub fn expiry_class(&self, now: OffsetDateTime) -> ExpiryClass {
+        expiry_class(self.not_before, self.not_after, now)
+    }
+}
+
+/// How near a certificate's end is, in the fixed bands administrators know from Exchange's
+/// HealthChecker: 60 days or more fine, 30 to 59 a warning, under 30 an error, then expired.
+/// Unlike [`CertificateStatus`], whose window is `--expiry-days`, these bands do not move, so
+/// that a report reads the same for every reader.
+// Not `#[non_exhaustive]`: the report shows each band in its own way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ExpiryClass {
+    /// 60 days or more left.
+    Fine,
+    /// 30 to 59 days left.
+    Warning,
+    /// Under 30 days left, not yet ended.
+    Error,
+    /// Past its end.
+    Expired,
+    /// Before its start: clients refuse it as they refuse an expired one.
+    NotYetValid,
+}
+
+impl ExpiryClass {
+    /// The name shown and used in data: `fine`, `warning`, `error`, `expired`, `not-yet-valid`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExpiryClass::Fine => "fine",
+            ExpiryClass::Warning => "warning",
+            ExpiryClass::Error => "error",
+            ExpiryClass::Expired => "expired",
+            ExpiryClass::NotYetValid => "not-yet-valid",
+        }
+    }
+}
+
+/// The [`ExpiryClass`] of a validity period from `not_before` to `not_after` at `now`, by
+/// whole days left (59 days and 23 hours is 59 days: a warning).
+pub fn expiry_class(
+    not_before: OffsetDateTime,
+    not_after: OffsetDateTime,
+    now: OffsetDateTime,
+) -> ExpiryClass {
+    if now < not_before {
+        return ExpiryClass::NotYetValid;
+    }
+    if now > not_after {
+        return ExpiryClass::Expired;
+    }
+    match (not_after - now).whole_days() {
+        60.. => ExpiryClass::Fine,
+        30..=59 => ExpiryClass::Warning,
+        _ => ExpiryClass::Error,
+    }
 }
 
 fn utc_date(moment: OffsetDateTime) -> time::Date {

@@ -16,7 +16,7 @@ pub mod routing;
 pub mod source;
 
 pub use binding::{Binding, BindingAddress, BindingEndpoint, HttpEndpoint, Site};
-pub use certificate::{Certificate, CertificateStatus, KeyInfo};
+pub use certificate::{Certificate, CertificateStatus, ExpiryClass, KeyInfo, expiry_class};
 pub use flags::{DEFAULT_FLAGS, DefaultFlagInfo, DefaultFlags, SSL_FLAGS, SslFlagInfo, SslFlags};
 pub use host::HostName;
 pub use ids::{AppId, Thumbprint};

@@ -871,3 +871,29 @@ mod query {
         assert!(candidates.is_empty());
     }
 }
+
+/// The report's expiry bands, at each edge: whole days left decide, and the bands are fixed
+/// (HealthChecker's 60 and 30), whatever `--expiry-days` says.
+#[test]
+fn expiry_class_bands() {
+    use sslbind_core::model::{ExpiryClass, expiry_class};
+    use time::{Duration, macros::datetime};
+
+    let not_before = datetime!(2026-01-01 0:00 UTC);
+    let not_after = datetime!(2027-01-01 0:00 UTC);
+    let cases = [
+        (not_before - Duration::seconds(1), ExpiryClass::NotYetValid),
+        (not_before, ExpiryClass::Fine),
+        (not_after - Duration::days(60), ExpiryClass::Fine),
+        (not_after - Duration::days(60) + Duration::seconds(1), ExpiryClass::Warning),
+        (not_after - Duration::days(30), ExpiryClass::Warning),
+        (not_after - Duration::days(30) + Duration::seconds(1), ExpiryClass::Error),
+        (not_after - Duration::hours(1), ExpiryClass::Error),
+        (not_after, ExpiryClass::Error),
+        (not_after + Duration::seconds(1), ExpiryClass::Expired),
+    ];
+    for (now, expected) in cases {
+        assert_eq!(expiry_class(not_before, not_after, now), expected, "at {now}");
+    }
+    assert_eq!(ExpiryClass::NotYetValid.as_str(), "not-yet-valid");
+}

@@ -8,6 +8,7 @@ mod explain;
 mod listing;
 mod probe;
 mod repair;
+mod report;
 mod reservations;
 mod resolve;
 mod snapshot;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reservations(args) => reservations::run(&args),
         Command::Usage(args) => usage::usage(&args),
         Command::Certificates(args) => usage::certificates(&args),
+        Command::Report(args) => report::run(&args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
     }

@@ -6,6 +6,7 @@ pub mod json;
 pub mod output;
 pub mod plan;
 pub mod probe;
+pub mod report;
 pub mod reservations;
 pub mod resolve;
 pub mod sarif;
