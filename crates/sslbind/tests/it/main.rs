@@ -21,6 +21,7 @@ mod probe;
 mod readers;
 mod registry;
 mod repair;
+mod report;
 mod reservations;
 mod resolve;
 mod settings;

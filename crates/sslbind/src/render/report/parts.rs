@@ -383,11 +383,11 @@ pub fn selection_matrix(machine: &Machine, analysis: &Analysis) -> Markup {
                                         @if let Some(step) = selection.steps.get(column) {
                                             @let taken = step.found && chosen == Some(&step.tried);
                                             @if taken {
-                                                strong.found { "✓ " (shown(&step.tried.to_string())) }
+                                                strong.found { "✓ " (step.tried.kind().as_str()) " " (shown(&step.tried.to_string())) }
                                             } @else if step.found {
-                                                span.found { "✓ " } (shown(&step.tried.to_string()))
+                                                span.found { "✓ " } (step.tried.kind().as_str()) " " (shown(&step.tried.to_string()))
                                             } @else {
-                                                span.missing { "✗ " } (shown(&step.tried.to_string()))
+                                                span.missing { "✗ " } (step.tried.kind().as_str()) " " (shown(&step.tried.to_string()))
                                             }
                                             @if let Some(note) = &step.note { br; span.muted { (shown(note)) } }
                                         }
