@@ -5,7 +5,8 @@
 //! the whole `doctor` process and of xmllint (medians), their ratio, each stage measured in
 //! this process on one thread (read config, read netsh, read certificates, read the `.reg`
 //! export and the snapshot, analyse, render), the peak memory of both processes, and
-//! `doctor --fix` (the verified repair plan) against `doctor` alone.
+//! `doctor --fix` (the verified repair plan) against `doctor` alone, and `report` (the HTML
+//! page) against `doctor --format json`, with the page's size.
 //!
 //! A plain `main` rather than a harness: the questions are ratios and growth, measured in one
 //! run on a shared machine where absolute times are noise. Run it with
@@ -65,6 +66,12 @@ struct Row {
     doctor: Process,
     /// `doctor --fix --format json`: the repair plan, verified, against `doctor` alone.
     fix: Process,
+    /// `doctor --format json`, what `report` is measured against.
+    doctor_json: Process,
+    /// `report -o FILE`: the HTML page.
+    report: Process,
+    /// The page's size.
+    report_bytes: u64,
     stages: Vec<(&'static str, Duration)>,
 }
 
@@ -83,8 +90,27 @@ fn measure(machine: &ScaleMachine, names: usize) -> Row {
         env!("CARGO_BIN_EXE_sslbind"),
         &["doctor", &folder, "--fix", "--format", "json", "--fail-on", "never"],
     );
+    let doctor_json = run_process(
+        env!("CARGO_BIN_EXE_sslbind"),
+        &["doctor", &folder, "--format", "json", "--fail-on", "never"],
+    );
+    let page = machine.folder.with_extension("report.html");
+    let page_text = page.to_string_lossy().into_owned();
+    let report = run_process(env!("CARGO_BIN_EXE_sslbind"), &["report", &folder, "-o", &page_text]);
+    let report_bytes = file_size(&page);
     let input_bytes = file_size(&machine.config) + file_size(&machine.sslcert) + folder_size(&machine.certs);
-    Row { machine: machine.clone(), names, input_bytes, xmllint, doctor, fix, stages: stages(machine) }
+    Row {
+        machine: machine.clone(),
+        names,
+        input_bytes,
+        xmllint,
+        doctor,
+        fix,
+        doctor_json,
+        report,
+        report_bytes,
+        stages: stages(machine),
+    }
 }
 
 /// Each stage of `doctor` in this process, on one thread, the inputs already in memory.
@@ -263,6 +289,24 @@ fn print_tables(rows: &[Row]) {
             seconds(row.fix.wall),
             row.fix.wall.as_secs_f64() / row.doctor.wall.as_secs_f64(),
             megabytes(row.fix.peak_kib * 1024),
+        );
+    }
+    println!();
+    println!(
+        "| sites | certificates (names each) | doctor --format json | report | ratio | page | report peak |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    for row in rows {
+        println!(
+            "| {} | {} ({}) | {} | {} | {:.2}x | {} | {} |",
+            row.machine.sites,
+            row.machine.certificates,
+            row.names,
+            seconds(row.doctor_json.wall),
+            seconds(row.report.wall),
+            row.report.wall.as_secs_f64() / row.doctor_json.wall.as_secs_f64(),
+            megabytes(row.report_bytes),
+            megabytes(row.report.peak_kib * 1024),
         );
     }
     println!();

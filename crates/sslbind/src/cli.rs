@@ -150,8 +150,8 @@ pub enum Command {
     /// certificates, reservations, how HTTP.sys picks per port), to open from disk, offline.
     #[command(after_help = "Examples:\n  sslbind report examples/hosting-server -o report.html\n  \
         sslbind report examples/hosting-server -o report.html --now 2026-06-01 --title \"web01, June\"\n  \
-        sslbind report --config examples/iis-express-dev/applicationhost.config \\\n      \
-        --sslcert examples/iis-express-dev/sslcert.txt --certs examples/iis-express-dev/certs -o dev.html")]
+        sslbind report -o dev.html --config examples/iis-express-dev/applicationhost.config \\\n      \
+        --sslcert examples/iis-express-dev/sslcert.txt --certs examples/iis-express-dev/certs")]
     Report(ReportArgs),
     /// Print a completion script for a shell, to install where the shell loads completions.
     #[command(after_help = "Examples:\n  sslbind completions bash > /etc/bash_completion.d/sslbind\n  \
