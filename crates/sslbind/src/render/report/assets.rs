@@ -19,7 +19,9 @@ th,td{border:1px solid var(--line);padding:.25em .45em;text-align:left;vertical-
 overflow-wrap:anywhere;max-width:40em}
 th{background:var(--head)}th[data-sortable]{cursor:pointer}th[aria-sort=ascending]::after{content:" \2191"}
 th[aria-sort=descending]::after{content:" \2193"}
-code,pre,.mono{font-family:ui-monospace,Consolas,monospace;font-size:.92em}
+code,pre,.mono,.t,#findings td:nth-child(2),#bindings td:nth-child(3),#bindings td:nth-child(5),
+#bindings td:nth-child(6),#mappings td:nth-child(2),#certificates td:nth-child(3),#reservations td:first-child,
+#selection td:nth-child(n+3){font-family:ui-monospace,Consolas,monospace;font-size:.92em}.t{color:var(--muted)}
 pre{margin:.2em 0;white-space:pre-wrap;overflow-wrap:anywhere}
 .muted{color:var(--muted)}.hidden{display:none}
 .s-fine,.s-in-use,.s-info{color:var(--fine)}.s-warning,.s-fallback{color:var(--warning)}

@@ -2,7 +2,8 @@
 //! summary, filter box, findings, bindings, mappings, certificates, reservations and the
 //! per-port selection matrix. A fleet report puts the same parts together per machine.
 //! Every table is `table.data` (the script sorts and filters those); every value from the
-//! machine goes through [`shown`], and sort keys (`data-v`) are numbers or fixed words.
+//! machine goes through [`shown`] (alone in its cell) or [`isolated`] (beside other text), and
+//! sort keys (`data-v`) are numbers or fixed words.
 
 use maud::{Markup, html};
 use sslbind_core::analysis::resolve::describe_binding;
@@ -14,7 +15,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::MachineReport;
-use super::text::shown;
+use super::text::{isolated, shown};
 use crate::render::reservations::used_by as reservation_users;
 
 /// The title, the machine, when it is judged, and the sources the facts came from.
@@ -135,12 +136,12 @@ pub fn findings(findings: &[Finding]) -> Markup {
                         @for finding in findings {
                             tr {
                                 td data-v=(severity_rank(finding.severity)) { (severity_badge(finding.severity)) }
-                                td.mono { a href={ "#code-" (finding.code.name()) } { (finding.code.name()) } }
+                                td { a href={ "#code-" (finding.code.name()) } { (finding.code.name()) } }
                                 td { @if let Some(site) = &finding.site { (shown(site)) } }
                                 td {
                                     @if let Some(binding) = &finding.binding { (shown(binding)) }
                                     @else if let Some(mapping) = &finding.mapping {
-                                        (mapping.kind().as_str()) " " (shown(&mapping.to_string()))
+                                        (mapping.kind().as_str()) " " (isolated(&mapping.to_string()))
                                     }
                                 }
                                 td { (shown(&finding.message)) }
@@ -191,10 +192,10 @@ pub fn bindings(machine: &Machine, analysis: &Analysis, now: OffsetDateTime) -> 
                         tr {
                             td { (shown(&site.name)) }
                             td { (shown(&binding.protocol)) }
-                            td.mono { (shown(&binding.information)) }
+                            td { (shown(&binding.information)) }
                             td { @if is_https { @if binding.ssl_flags.sni() { "SNI" } @else { "no" } } }
-                            td.mono { @if let Some(key) = &binding_analysis.expected { (shown(&key.to_string())) } }
-                            td.mono {
+                            td { @if let Some(key) = &binding_analysis.expected { (shown(&key.to_string())) } }
+                            td {
                                 @if let Some(id) = binding_analysis.effective() {
                                     (shown(&machine.mapping(id).key.to_string()))
                                 } @else if binding_analysis.expected.is_some() {
@@ -228,9 +229,9 @@ pub fn mappings(machine: &Machine, analysis: &Analysis, now: OffsetDateTime) -> 
                         @let mapping = machine.mapping(mapping_analysis.mapping);
                         tr {
                             td { (mapping.key.kind().as_str()) }
-                            td.mono { (shown(&mapping.key.to_string())) }
+                            td { (shown(&mapping.key.to_string())) }
                             td { @if let Some(owner) = mapping_analysis.owner { (owner.name()) } @else { span.muted { "unknown" } } }
-                            td data-v=(mapping_analysis.status.as_str()) { (mapping_status(mapping_analysis.status)) }
+                            td { (mapping_status(mapping_analysis.status)) }
                             (certificate_cells(machine, mapping_analysis.certificate, mapping.certificate_hash, now))
                             td { (binding_list(machine, &mapping_analysis.used_by)) }
                         }
@@ -263,7 +264,7 @@ pub fn certificates(
                         tr {
                             td { (shown(&certificate.subject)) }
                             td { (shown(&certificate.dns_names.join(", "))) }
-                            td.mono { (certificate.thumbprint.to_string()) }
+                            td { (certificate.thumbprint.to_string()) }
                             td { @if let Some(store) = &certificate.store { (shown(store)) } }
                             td data-v=(certificate.not_after.unix_timestamp()) { (rfc3339(certificate.not_after)) }
                             (days_left_cell(certificate, now))
@@ -275,7 +276,7 @@ pub fn certificates(
                                     (plural(usage.mappings.len(), "mapping"))
                                     @let served: Vec<BindingRef> = usage.bindings.iter().map(|b| b.binding).collect();
                                     @if !served.is_empty() { "; " (binding_list(machine, &served)) }
-                                    @for file in &usage.ccs_files { "; CCS " (shown(&file.file)) }
+                                    @for file in &usage.ccs_files { "; CCS " (isolated(&file.file)) }
                                 }
                             }
                         }
@@ -300,22 +301,22 @@ pub fn reservations(machine: &Machine) -> Markup {
                     tbody {
                         @for (reservation, users) in machine.url_reservations.iter().zip(reservation_users(machine)) {
                             tr {
-                                td.mono { (shown(&reservation.url)) }
+                                td { (shown(&reservation.url)) }
                                 td {
                                     @for (position, user) in reservation.users.iter().enumerate() {
                                         @if position > 0 { "; " }
-                                        (shown(&user.name))
+                                        (isolated(&user.name))
                                         @let rights = [(user.listen, "listen"), (user.delegate, "delegate")];
                                         @for (allowed, right) in rights {
                                             @if allowed == Some(true) { " (" (right) ")" }
                                         }
                                     }
-                                    @if let Some(sddl) = &reservation.sddl { @if reservation.users.is_empty() { span.mono { (shown(sddl)) } } }
+                                    @if let Some(sddl) = &reservation.sddl { @if reservation.users.is_empty() { span.mono { (isolated(sddl)) } } }
                                 }
                                 td {
                                     @for (position, user) in users.iter().enumerate() {
                                         @if position > 0 { ", " }
-                                        (shown(&user.site)) " " span.mono { (shown(&user.binding)) }
+                                        (isolated(&user.site)) " " span.mono { (isolated(&user.binding)) }
                                     }
                                 }
                             }
@@ -379,15 +380,15 @@ pub fn selection_matrix(machine: &Machine, analysis: &Analysis) -> Markup {
                                 td data-v=(port) { (port) }
                                 td { (shown(&describe_binding(machine, *reference))) }
                                 @for column in 0..n_steps {
-                                    td.mono {
+                                    td {
                                         @if let Some(step) = selection.steps.get(column) {
                                             @let taken = step.found && chosen == Some(&step.tried);
                                             @if taken {
-                                                strong.found { "✓ " (step.tried.kind().as_str()) " " (shown(&step.tried.to_string())) }
+                                                strong.found { "✓ " (step.tried.kind().as_str()) " " (isolated(&step.tried.to_string())) }
                                             } @else if step.found {
-                                                span.found { "✓ " } (step.tried.kind().as_str()) " " (shown(&step.tried.to_string()))
+                                                span.found { "✓ " } (step.tried.kind().as_str()) " " (isolated(&step.tried.to_string()))
                                             } @else {
-                                                span.missing { "✗ " } (step.tried.kind().as_str()) " " (shown(&step.tried.to_string()))
+                                                span.missing { "✗ " } (step.tried.kind().as_str()) " " (isolated(&step.tried.to_string()))
                                             }
                                             @if let Some(note) = &step.note { br; span.muted { (shown(note)) } }
                                         }
@@ -415,12 +416,12 @@ fn certificate_cells(
             let certificate = machine.certificate(id);
             let name = certificate.common_name.as_deref().unwrap_or(&certificate.subject);
             html! {
-                td { (shown(name)) br; span.mono.muted { (certificate.thumbprint.to_string()) } }
+                td { (shown(name)) br; span.t { (certificate.thumbprint.to_string()) } }
                 (days_left_cell(certificate, now))
             }
         }
         (None, Some(hash)) => html! {
-            td { span.mono { (hash.to_string()) } br; span.muted { "not among the certificates read" } }
+            td { span.t { (hash.to_string()) } br; "not among the certificates read" }
             td data-v="" {}
         },
         (None, None) => html! { td {} td data-v="" {} },
@@ -436,7 +437,7 @@ fn binding_list(machine: &Machine, bindings: &[BindingRef]) -> Markup {
     html! {
         @for (position, reference) in bindings.iter().enumerate() {
             @if position > 0 { ", " }
-            (shown(&describe_binding(machine, *reference)))
+            (isolated(&describe_binding(machine, *reference)))
         }
     }
 }
