@@ -283,7 +283,7 @@ mod browser {
         assert!(!dom.contains("class=\"hidden\""), "no row is hidden without a filter");
 
         let filtered = dump_dom(&profile, &format!("{}#filter=shop", file_url(&path)));
-        assert!(filtered.contains(" rows</span>"), "the script counted the rows it kept");
+        assert!(filtered.contains(" rows match</span>"), "the script counted the rows it kept");
         let body = &filtered[filtered.find("<section id=\"bindings\">").expect("the bindings")..];
         let body = &body[..body.find("</section>").expect("the end of the bindings")];
         let rows: Vec<&str> = body.split("<tr").skip(2).collect();

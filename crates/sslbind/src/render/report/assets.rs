@@ -14,16 +14,18 @@ pub const STYLE: &str = r#"
 --head:#222;--fine:#56d364;--warning:#e3b341;--error:#ff7b72;--info:#79c0ff;--mark:#5a4b00}}
 body{background:var(--bg);color:var(--fg);font:14px/1.4 system-ui,sans-serif;margin:1.5em}
 h1{font-size:1.5em;margin:0 0 .3em}h2{font-size:1.2em;margin:1.6em 0 .4em;border-bottom:1px solid var(--line)}
-table{border-collapse:collapse;width:100%;margin:.4em 0}
+table{border-collapse:collapse;width:100%;margin:.4em 0;table-layout:fixed}
 th,td{border:1px solid var(--line);padding:.25em .45em;text-align:left;vertical-align:top;
 overflow-wrap:anywhere;max-width:40em}
-th{background:var(--head)}th[data-sortable]{cursor:pointer}th[aria-sort=ascending]::after{content:" \2191"}
+th{background:var(--head)}#findings th:first-child,#bindings th:nth-child(2),#bindings th:nth-child(4),
+#mappings th:first-child,#selection th:first-child{width:6.5em}#findings th:nth-child(5){width:34%}
+#findings th:nth-child(6){width:26%}#certificates th:nth-child(3){width:22em}th[data-sortable]{cursor:pointer}th[aria-sort=ascending]::after{content:" \2191"}
 th[aria-sort=descending]::after{content:" \2193"}
 code,pre,.mono,.t,#findings td:nth-child(2),#bindings td:nth-child(3),#bindings td:nth-child(5),
 #bindings td:nth-child(6),#mappings td:nth-child(2),#certificates td:nth-child(3),#reservations td:first-child,
 #selection td:nth-child(n+3){font-family:ui-monospace,Consolas,monospace;font-size:.92em}.t{color:var(--muted)}
 pre{margin:.2em 0;white-space:pre-wrap;overflow-wrap:anywhere}
-.muted{color:var(--muted)}.hidden{display:none}
+.muted{color:var(--muted)}.hidden,.more{display:none}.more-rows{font:inherit;margin:.2em 0 .6em}
 .s-fine,.s-in-use,.s-info{color:var(--fine)}.s-warning,.s-fallback{color:var(--warning)}
 .s-error,.s-expired,.s-not-yet-valid{color:var(--error)}.s-idle,.s-reserved,.s-foreign{color:var(--muted)}
 .found{color:var(--fine)}.missing{color:var(--muted)}
@@ -33,45 +35,66 @@ dl.summary{display:grid;grid-template-columns:max-content auto;gap:.15em 1em}dl.
 #filter{font:inherit;padding:.25em .4em;width:24em;max-width:100%}
 .copy{font:inherit;font-size:.85em;margin:.2em 0}
 [class^=s-]{white-space:nowrap}summary{cursor:pointer}
-@media print{#filter-box,.copy{display:none}.hidden{display:table-row}body{margin:0;font-size:10pt}
+@media print{#filter-box,.copy,.more-rows{display:none}tr.more{display:table-row}body{margin:0;font-size:10pt}
 th,td{max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}
 "#;
 
 /// The script: sortable columns, one filter box (the `#filter=TEXT` fragment is applied on
 /// load) and a copy button beside each fix. It reads the page and touches only classes and
-/// attributes it owns; every table is complete and readable without it.
+/// attributes it owns; every table is complete and readable without it. A browser lays out a
+/// table of tens of thousands of rows in seconds, so each table shows its first 200 matching
+/// rows (class `more` on the rest) with a button that shows them all: a filter then costs the
+/// layout of at most 200 rows a table, on a 20,000-site machine too.
 pub const SCRIPT: &str = r#"(function(){
-var rows=[].slice.call(document.querySelectorAll('table.data tbody tr'));
-var texts=null;
+var LIMIT=200;
 var box=document.getElementById('filter');
 var count=document.getElementById('filter-count');
-function apply(term){
-term=term.trim().toLowerCase();
-if(texts===null){texts=rows.map(function(r){return r.textContent.toLowerCase();});}
-var shown=0;
+var term='';
+var tables=[].slice.call(document.querySelectorAll('table.data')).map(function(table){
+var state={table:table,limit:LIMIT,button:document.createElement('button')};
+state.button.type='button';state.button.className='more-rows';state.button.hidden=true;
+state.button.addEventListener('click',function(){state.limit=Infinity;apply();});
+table.parentNode.insertBefore(state.button,table.nextSibling);
+return state;
+});
+function text(row){if(row._text===undefined){row._text=row.textContent.toLowerCase();}return row._text;}
+function apply(){
+var total=0,matching=0;
+tables.forEach(function(state){
+var rows=state.table.tBodies[0]?state.table.tBodies[0].rows:[];
+var n=0;
 for(var i=0;i<rows.length;i++){
-var hide=term!==''&&texts[i].indexOf(term)<0;
-if(rows[i].classList.contains('hidden')!==hide){rows[i].classList.toggle('hidden',hide);}
-if(!hide){shown++;}
+var row=rows[i];
+var match=term===''||text(row).indexOf(term)>=0;
+var more=match&&n>=state.limit;
+if(match){n++;}
+if(row.classList.contains('hidden')===match){row.classList.toggle('hidden',!match);}
+if(row.classList.contains('more')!==more){row.classList.toggle('more',more);}
 }
-count.textContent=term===''?'':shown+' of '+rows.length+' rows';
+total+=rows.length;matching+=n;
+state.button.hidden=n<=state.limit;
+state.button.textContent='Show all '+n+' rows (the first '+Math.min(n,state.limit)+' are shown)';
+});
+count.textContent=term===''?'':matching+' of '+total+' rows match';
 }
+function setTerm(value){term=value.trim().toLowerCase();tables.forEach(function(state){state.limit=LIMIT;});apply();}
 function fromHash(){
 var h=location.hash;
 if(h.indexOf('#filter=')!==0){return;}
-var term;
-try{term=decodeURIComponent(h.slice(8).replace(/\+/g,' '));}catch(e){term=h.slice(8);}
-box.value=term;apply(term);
+var value;
+try{value=decodeURIComponent(h.slice(8).replace(/\+/g,' '));}catch(e){value=h.slice(8);}
+box.value=value;setTerm(value);
 }
 var timer=null;
-box.addEventListener('input',function(){clearTimeout(timer);timer=setTimeout(function(){apply(box.value);},60);});
+box.addEventListener('input',function(){clearTimeout(timer);timer=setTimeout(function(){setTerm(box.value);},80);});
 window.addEventListener('hashchange',fromHash);
 document.getElementById('filter-box').hidden=false;
 function value(row,column){
 var cell=row.cells[column];if(!cell){return '';}
 var v=cell.getAttribute('data-v');return v===null?cell.textContent.trim().toLowerCase():v;
 }
-[].forEach.call(document.querySelectorAll('table.data'),function(table){
+tables.forEach(function(state){
+var table=state.table;
 var heads=table.tHead?table.tHead.rows[0].cells:[];
 [].forEach.call(heads,function(th,column){
 th.setAttribute('data-sortable','');th.tabIndex=0;
@@ -79,8 +102,8 @@ function sort(){
 var ascending=th.getAttribute('aria-sort')!=='ascending';
 [].forEach.call(heads,function(other){other.removeAttribute('aria-sort');});
 th.setAttribute('aria-sort',ascending?'ascending':'descending');
-var body=table.tBodies[0];var list=[].slice.call(body.rows);
-var keyed=list.map(function(row,i){return [value(row,column),i,row];});
+var body=table.tBodies[0];
+var keyed=[].map.call(body.rows,function(row,i){return [value(row,column),i,row];});
 keyed.sort(function(a,b){
 var x=a[0],y=b[0],nx=parseFloat(x),ny=parseFloat(y),c;
 if(x!==''&&y!==''&&!isNaN(nx)&&!isNaN(ny)&&String(nx)===x&&String(ny)===y){c=nx-ny;}else{c=x<y?-1:x>y?1:0;}
@@ -89,7 +112,7 @@ return (ascending?c:-c)||a[1]-b[1];
 var fragment=document.createDocumentFragment();
 keyed.forEach(function(k){fragment.appendChild(k[2]);});
 body.appendChild(fragment);
-rows=[].slice.call(document.querySelectorAll('table.data tbody tr'));texts=null;
+apply();
 }
 th.addEventListener('click',sort);
 th.addEventListener('keydown',function(e){if(e.key==='Enter'||e.key===' '){e.preventDefault();sort();}});
@@ -102,6 +125,7 @@ button.type='button';button.className='copy';button.textContent='Copy';
 button.addEventListener('click',function(){navigator.clipboard.writeText(pre.textContent);});
 pre.parentNode.insertBefore(button,pre);
 });
+apply();
 fromHash();
 })();"#;
 
