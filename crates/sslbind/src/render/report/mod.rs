@@ -7,7 +7,7 @@
 
 pub mod assets;
 pub mod parts;
-mod text;
+pub mod text;
 
 use maud::{DOCTYPE, Markup, html};
 use sslbind_core::analysis::Analysis;
