@@ -5,7 +5,7 @@
 //! [`usage`] answers "what breaks if this certificate goes" from the [`Analysis`] alone, so
 //! that `sslbind usage` and `sslbind certificates` tell the same story.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::analysis::selection::ccs_file_names;
 use crate::analysis::{Analysis, BindingRef, MappingStatus};
@@ -101,28 +101,59 @@ pub fn certificate_list<'m>(
         .filter(|certificate| until.is_none_or(|until| certificate.not_after <= until))
         .collect();
     listed.sort_by(|a, b| a.not_after.cmp(&b.not_after).then_with(|| a.thumbprint.cmp(&b.thumbprint)));
+    // One pass over the mappings, bindings and certificates for all of them, instead of one
+    // per certificate: a hosting server's thousands of certificates times its tens of
+    // thousands of bindings took seconds. Each list keeps the order `usage` gives it.
+    let mut mappings_of: HashMap<Thumbprint, Vec<MappingUse>> = HashMap::new();
+    for mapping_analysis in &analysis.mappings {
+        if let Some(hash) = machine.mapping(mapping_analysis.mapping).certificate_hash {
+            mappings_of.entry(hash).or_default().push(mapping_use(mapping_analysis));
+        }
+    }
+    let mut bindings_of: HashMap<Thumbprint, Vec<BindingUse>> = HashMap::new();
+    for binding_analysis in &analysis.bindings {
+        let hash_of = |id: Option<MappingId>| id.and_then(|id| machine.mapping(id).certificate_hash);
+        let expected = hash_of(binding_analysis.expected.as_ref().and_then(|key| analysis.index.get(key)));
+        let effective = hash_of(binding_analysis.effective());
+        for hash in [expected, effective].into_iter().flatten().collect::<BTreeSet<_>>() {
+            bindings_of.entry(hash).or_default().push(BindingUse {
+                binding: binding_analysis.binding,
+                expects: expected == Some(hash),
+                served: effective == Some(hash),
+            });
+        }
+    }
+    let mut files_of: HashMap<Thumbprint, BTreeSet<String>> = HashMap::new();
+    for certificate in &machine.certificates {
+        if let Some(name) = pfx_file_name(certificate) {
+            files_of.entry(certificate.thumbprint).or_default().insert(name);
+        }
+    }
     listed
         .into_iter()
-        .map(|certificate| (certificate, usage(machine, analysis, certificate.thumbprint)))
+        .map(|certificate| {
+            let thumbprint = certificate.thumbprint;
+            // Cloned, not taken: a certificate read from two sources is listed twice.
+            let found = Found {
+                mappings: mappings_of.get(&thumbprint).cloned().unwrap_or_default(),
+                bindings: bindings_of.get(&thumbprint).cloned().unwrap_or_default(),
+                ccs_files: ccs_files_of(machine, files_of.get(&thumbprint).cloned().unwrap_or_default()),
+            };
+            (certificate, usage_of(machine, analysis, thumbprint, found))
+        })
         .collect()
 }
 
 /// Every consumer of the certificate `thumbprint` on `machine`, as `analysis` (of that
 /// machine) sees it.
 pub fn usage(machine: &Machine, analysis: &Analysis, thumbprint: Thumbprint) -> Usage {
-    let certificate = analysis.certificate_index.with_thumbprint(&thumbprint).first().copied();
     let mappings: Vec<MappingUse> = analysis
         .mappings
         .iter()
         .filter(|mapping_analysis| {
             machine.mapping(mapping_analysis.mapping).certificate_hash == Some(thumbprint)
         })
-        .map(|mapping_analysis| MappingUse {
-            mapping: mapping_analysis.mapping,
-            status: mapping_analysis.status,
-            owner: mapping_analysis.owner,
-            used_by: mapping_analysis.used_by.clone(),
-        })
+        .map(mapping_use)
         .collect();
     let ids: BTreeSet<MappingId> = mappings.iter().map(|mapping_use| mapping_use.mapping).collect();
 
@@ -139,8 +170,38 @@ pub fn usage(machine: &Machine, analysis: &Analysis, thumbprint: Thumbprint) -> 
             (expects || served).then_some(BindingUse { binding: binding_analysis.binding, expects, served })
         })
         .collect();
+    let files: BTreeSet<String> = machine
+        .certificates
+        .iter()
+        .filter(|certificate| certificate.thumbprint == thumbprint)
+        .filter_map(pfx_file_name)
+        .collect();
+    let ccs_files = ccs_files_of(machine, files);
+    usage_of(machine, analysis, thumbprint, Found { mappings, bindings, ccs_files })
+}
 
-    let ccs_files = ccs_files(machine, thumbprint);
+/// The consumers of one certificate, found by [`usage`] or, for all at once, by
+/// [`certificate_list`].
+struct Found {
+    mappings: Vec<MappingUse>,
+    bindings: Vec<BindingUse>,
+    ccs_files: Vec<CcsFileUse>,
+}
+
+fn mapping_use(mapping_analysis: &crate::analysis::MappingAnalysis) -> MappingUse {
+    MappingUse {
+        mapping: mapping_analysis.mapping,
+        status: mapping_analysis.status,
+        owner: mapping_analysis.owner,
+        used_by: mapping_analysis.used_by.clone(),
+    }
+}
+
+/// The [`Usage`] of `thumbprint` from its consumers: the twins, and why deleting it is or is
+/// not safe.
+fn usage_of(machine: &Machine, analysis: &Analysis, thumbprint: Thumbprint, found: Found) -> Usage {
+    let Found { mappings, bindings, ccs_files } = found;
+    let certificate = analysis.certificate_index.with_thumbprint(&thumbprint).first().copied();
     let twins = twins(machine, &mappings);
 
     let mut reasons = Vec::new();
@@ -213,21 +274,19 @@ fn describe_site_binding(machine: &Machine, binding: BindingRef) -> String {
     format!("site `{}` binding `{}`", site.name, site.bindings[binding.binding].information)
 }
 
-/// The CCS files the certificate was read from, matched to the CCS bindings whose host the
-/// provider looks up under that name. Only certificates read from files can be matched: a
-/// live store gives no file name.
-fn ccs_files(machine: &Machine, thumbprint: Thumbprint) -> Vec<CcsFileUse> {
-    let files: BTreeSet<String> = machine
-        .certificates
-        .iter()
-        .filter(|certificate| certificate.thumbprint == thumbprint)
-        .filter_map(|certificate| certificate.origin.location())
-        .filter_map(|location| {
-            let path: &str = location.path.as_ref();
-            let name = path.rsplit(['/', '\\']).next()?.to_ascii_lowercase();
-            name.ends_with(".pfx").then_some(name)
-        })
-        .collect();
+/// The lower-case name of the `.pfx` file `certificate` was read from, if it was: only
+/// certificates read from files can be matched to CCS bindings (a live store gives no file
+/// name).
+fn pfx_file_name(certificate: &Certificate) -> Option<String> {
+    let location = certificate.origin.location()?;
+    let path: &str = location.path.as_ref();
+    let name = path.rsplit(['/', '\\']).next()?.to_ascii_lowercase();
+    name.ends_with(".pfx").then_some(name)
+}
+
+/// The CCS files the certificate was read from (`files`), matched to the CCS bindings whose
+/// host the provider looks up under that name.
+fn ccs_files_of(machine: &Machine, files: BTreeSet<String>) -> Vec<CcsFileUse> {
     let mut uses = Vec::new();
     for file in files {
         let mut bindings = Vec::new();

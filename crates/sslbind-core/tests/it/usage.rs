@@ -170,6 +170,13 @@ fn every_consumer_is_named_and_safe_to_delete_follows() {
             case.twins.iter().map(|(v4, v6)| ((*v4).to_owned(), (*v6).to_owned())).collect();
         assert_eq!(twins, expected, "{}", case.name);
         assert_eq!(found.notes.len(), case.notes, "{}: {:?}", case.name, found.notes);
+        // The list finds every certificate's consumers in one pass; it must say what `usage`
+        // says, certificate by certificate.
+        let listed = sslbind_core::analysis::usage::certificate_list(&machine, &analysis, None);
+        assert!(!listed.is_empty(), "{}", case.name);
+        for (certificate, listed_usage) in &listed {
+            assert_eq!(listed_usage, &usage(&machine, &analysis, certificate.thumbprint), "{}", case.name);
+        }
     }
 }
 
@@ -187,6 +194,9 @@ fn ccs_files_named_for_a_binding_are_consumers() {
             .build();
         let analysis = analyze(&machine, &UnknownCcsFolder, &SelectionAssumptions::default());
         let found = usage(&machine, &analysis, cert.thumbprint);
+        let listed = sslbind_core::analysis::usage::certificate_list(&machine, &analysis, None);
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].1, found, "{file}: the list says what usage says");
         assert_eq!(found.safe_to_delete, !consumed, "{file}");
         let files: Vec<&str> = found.ccs_files.iter().map(|use_| use_.file.as_str()).collect();
         if consumed {
