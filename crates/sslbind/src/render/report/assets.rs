@@ -25,7 +25,7 @@ code,pre,.mono,.t,#findings td:nth-child(2),#bindings td:nth-child(3),#bindings 
 #bindings td:nth-child(6),#mappings td:nth-child(2),#certificates td:nth-child(3),#reservations td:first-child,
 #selection td:nth-child(n+3){font-family:ui-monospace,Consolas,monospace;font-size:.92em}.t{color:var(--muted)}
 pre{margin:.2em 0;white-space:pre-wrap;overflow-wrap:anywhere}
-.muted{color:var(--muted)}.hidden,.more{display:none}.more-rows{font:inherit;margin:.2em 0 .6em}
+.muted{color:var(--muted)}.more-rows{font:inherit;margin:.2em 0 .6em}
 .s-fine,.s-in-use,.s-info{color:var(--fine)}.s-warning,.s-fallback{color:var(--warning)}
 .s-error,.s-expired,.s-not-yet-valid{color:var(--error)}.s-idle,.s-reserved,.s-foreign{color:var(--muted)}
 .found{color:var(--fine)}.missing{color:var(--muted)}
@@ -35,43 +35,49 @@ dl.summary{display:grid;grid-template-columns:max-content auto;gap:.15em 1em}dl.
 #filter{font:inherit;padding:.25em .4em;width:24em;max-width:100%}
 .copy{font:inherit;font-size:.85em;margin:.2em 0}
 [class^=s-]{white-space:nowrap}summary{cursor:pointer}
-@media print{#filter-box,.copy,.more-rows{display:none}tr.more{display:table-row}body{margin:0;font-size:10pt}
+@media print{#filter-box,.copy,.more-rows{display:none}body{margin:0;font-size:10pt}
 th,td{max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}
 "#;
 
 /// The script: sortable columns, one filter box (the `#filter=TEXT` fragment is applied on
 /// load) and a copy button beside each fix. It reads the page and touches only classes and
-/// attributes it owns; every table is complete and readable without it. A browser lays out a
-/// table of tens of thousands of rows in seconds, so each table shows its first 200 matching
-/// rows (class `more` on the rest) with a button that shows them all: a filter then costs the
-/// layout of at most 200 rows a table, on a 20,000-site machine too.
+/// attributes it owns; every table is complete and readable without it. A browser takes
+/// seconds to restyle and lay out tens of thousands of rows, so the script keeps each table's
+/// rows in a list and puts only the first 100 that match in the table, with a button that
+/// shows them all (and all of them before printing): a filter then costs a string search and
+/// the layout of at most 100 rows a table, on a 20,000-site machine too. The rows' text is
+/// read once, soon after the page loads, so that the first search does not wait for it.
 pub const SCRIPT: &str = r#"(function(){
-var LIMIT=200;
+var LIMIT=100;
 var box=document.getElementById('filter');
 var count=document.getElementById('filter-count');
 var term='';
 var tables=[].slice.call(document.querySelectorAll('table.data')).map(function(table){
-var state={table:table,limit:LIMIT,button:document.createElement('button')};
+var body=table.tBodies[0];
+var state={table:table,body:body,rows:body?[].slice.call(body.rows):[],texts:null,limit:LIMIT,
+button:document.createElement('button')};
 state.button.type='button';state.button.className='more-rows';state.button.hidden=true;
 state.button.addEventListener('click',function(){state.limit=Infinity;apply();});
 table.parentNode.insertBefore(state.button,table.nextSibling);
 return state;
 });
-function text(row){if(row._text===undefined){row._text=row.textContent.toLowerCase();}return row._text;}
+function readTexts(state){if(state.texts===null){state.texts=state.rows.map(function(row){return row.textContent.toLowerCase();});}}
 function apply(){
 var total=0,matching=0;
 tables.forEach(function(state){
-var rows=state.table.tBodies[0]?state.table.tBodies[0].rows:[];
+if(!state.body){return;}
+if(term!==''){readTexts(state);}
+var fragment=document.createDocumentFragment();
 var n=0;
-for(var i=0;i<rows.length;i++){
-var row=rows[i];
-var match=term===''||text(row).indexOf(term)>=0;
-var more=match&&n>=state.limit;
-if(match){n++;}
-if(row.classList.contains('hidden')===match){row.classList.toggle('hidden',!match);}
-if(row.classList.contains('more')!==more){row.classList.toggle('more',more);}
+for(var i=0;i<state.rows.length;i++){
+if(term===''||state.texts[i].indexOf(term)>=0){
+if(n<state.limit){fragment.appendChild(state.rows[i]);}
+n++;
 }
-total+=rows.length;matching+=n;
+}
+state.body.textContent='';
+state.body.appendChild(fragment);
+total+=state.rows.length;matching+=n;
 state.button.hidden=n<=state.limit;
 state.button.textContent='Show all '+n+' rows (the first '+Math.min(n,state.limit)+' are shown)';
 });
@@ -88,6 +94,7 @@ box.value=value;setTerm(value);
 var timer=null;
 box.addEventListener('input',function(){clearTimeout(timer);timer=setTimeout(function(){setTerm(box.value);},80);});
 window.addEventListener('hashchange',fromHash);
+window.addEventListener('beforeprint',function(){tables.forEach(function(state){state.limit=Infinity;});apply();});
 document.getElementById('filter-box').hidden=false;
 function value(row,column){
 var cell=row.cells[column];if(!cell){return '';}
@@ -102,16 +109,14 @@ function sort(){
 var ascending=th.getAttribute('aria-sort')!=='ascending';
 [].forEach.call(heads,function(other){other.removeAttribute('aria-sort');});
 th.setAttribute('aria-sort',ascending?'ascending':'descending');
-var body=table.tBodies[0];
-var keyed=[].map.call(body.rows,function(row,i){return [value(row,column),i,row];});
+var keyed=state.rows.map(function(row,i){return [value(row,column),i,row,state.texts?state.texts[i]:null];});
 keyed.sort(function(a,b){
 var x=a[0],y=b[0],nx=parseFloat(x),ny=parseFloat(y),c;
 if(x!==''&&y!==''&&!isNaN(nx)&&!isNaN(ny)&&String(nx)===x&&String(ny)===y){c=nx-ny;}else{c=x<y?-1:x>y?1:0;}
 return (ascending?c:-c)||a[1]-b[1];
 });
-var fragment=document.createDocumentFragment();
-keyed.forEach(function(k){fragment.appendChild(k[2]);});
-body.appendChild(fragment);
+state.rows=keyed.map(function(k){return k[2];});
+if(state.texts!==null){state.texts=keyed.map(function(k){return k[3];});}
 apply();
 }
 th.addEventListener('click',sort);
@@ -125,8 +130,8 @@ button.type='button';button.className='copy';button.textContent='Copy';
 button.addEventListener('click',function(){navigator.clipboard.writeText(pre.textContent);});
 pre.parentNode.insertBefore(button,pre);
 });
-apply();
-fromHash();
+if(location.hash.indexOf('#filter=')===0){fromHash();}else{apply();}
+setTimeout(function(){tables.forEach(readTexts);},50);
 })();"#;
 
 /// `sha256-…` of [`SCRIPT`], as a CSP source expression.
