@@ -146,6 +146,12 @@ pub enum Command {
         sslbind certificates examples/iis-express-dev --expiring-within 60 --now 2026-06-01 \\\n      \
         --format json")]
     Certificates(CertificatesArgs),
+    /// Print the machine's certificates, mappings and findings as Prometheus metrics (the
+    /// x509-certificate-exporter's certificate metrics, plus sslbind's), or write them for the
+    /// textfile collector of windows_exporter or node_exporter.
+    #[command(after_help = "Examples:\n  sslbind metrics examples/hosting-server --now 2026-06-01\n  \
+        sslbind metrics -o \"C:\\Program Files\\windows_exporter\\textfile_inputs\\sslbind.prom\"")]
+    Metrics(MetricsArgs),
     /// Print a completion script for a shell, to install where the shell loads completions.
     #[command(after_help = "Examples:\n  sslbind completions bash > /etc/bash_completion.d/sslbind\n  \
         sslbind completions zsh > ~/.zfunc/_sslbind\n  \
@@ -642,6 +648,26 @@ pub struct CertificatesArgs {
     pub expiring_within: Option<u32>,
     /// Judge certificates at this time instead of now, for reproducible listings: RFC 3339
     /// (2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
+    #[arg(long, value_name = "TIME", value_parser = values::time)]
+    pub now: Option<OffsetDateTime>,
+}
+
+/// Arguments of `sslbind metrics`.
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    /// Where to read the machine from.
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Write the metrics to this file instead of standard output, atomically (a temporary
+    /// file in the same folder, then renamed), so a textfile collector never reads half a file.
+    #[arg(short = 'o', long = "output", value_name = "FILE.prom")]
+    pub output: Option<PathBuf>,
+    /// The `machine` label: by default the machine folder's or file's name, else this
+    /// computer's name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Judge certificates (x509_cert_expired, doctor's findings) and stamp the state at this
+    /// time instead of now: RFC 3339 (2026-06-01T00:00:00Z) or a date (2026-06-01).
     #[arg(long, value_name = "TIME", value_parser = values::time)]
     pub now: Option<OffsetDateTime>,
 }

@@ -57,6 +57,7 @@ fn arrange(cli: &mut Cli) -> Result<(), clap::Error> {
         Command::Snapshot(args) => machine_only(&["snapshot"], args.sources.machine.as_deref()),
         Command::Usage(args) => machine_only(&["usage"], args.sources.machine.as_deref()),
         Command::Certificates(args) => machine_only(&["certificates"], args.sources.machine.as_deref()),
+        Command::Metrics(args) => machine_only(&["metrics"], args.sources.machine.as_deref()),
         Command::Diff(args) => {
             args.machines.iter().try_for_each(|machine| machine_only(&["diff"], Some(machine)))
         }

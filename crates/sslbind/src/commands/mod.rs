@@ -6,6 +6,7 @@ mod diff;
 mod doctor;
 mod explain;
 mod listing;
+mod metrics;
 mod probe;
 mod repair;
 mod reservations;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reservations(args) => reservations::run(&args),
         Command::Usage(args) => usage::usage(&args),
         Command::Certificates(args) => usage::certificates(&args),
+        Command::Metrics(args) => metrics::run(&args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
     }

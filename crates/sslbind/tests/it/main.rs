@@ -2,7 +2,7 @@
 //! the way users do and look at exit codes, standard output and standard error.
 //!
 //! `cargo test` runs what needs nothing but Rust. Tests that run other programs (python3,
-//! hivexregedit, nginx, prlimit, unshare) are in the `external-tools` suite, and tests over the
+//! hivexregedit, nginx, prlimit, unshare, promtool) are in the `external-tools` suite, and tests over the
 //! shared corpus of real files in the `corpus` suite (see the README's Development section).
 
 mod change;
@@ -16,6 +16,7 @@ mod example;
 mod external_atomic;
 mod help;
 mod hostile;
+mod metrics;
 mod output;
 mod probe;
 mod readers;
