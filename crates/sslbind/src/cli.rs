@@ -150,7 +150,7 @@ pub enum Command {
     /// x509-certificate-exporter's certificate metrics, plus sslbind's), or write them for the
     /// textfile collector of windows_exporter or node_exporter.
     #[command(after_help = "Examples:\n  sslbind metrics examples/hosting-server --now 2026-06-01\n  \
-        sslbind metrics -o \"C:\\Program Files\\windows_exporter\\textfile_inputs\\sslbind.prom\"")]
+        sslbind metrics examples/iis-express-dev --name dev01 --now 2026-06-01")]
     Metrics(MetricsArgs),
     /// Print a completion script for a shell, to install where the shell loads completions.
     #[command(after_help = "Examples:\n  sslbind completions bash > /etc/bash_completion.d/sslbind\n  \
