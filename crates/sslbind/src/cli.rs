@@ -180,6 +180,9 @@ pub struct DoctorArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DoctorFormat::Table)]
     pub format: DoctorFormat,
+    /// Count the findings per code and per site instead of listing each (table or json).
+    #[arg(long, conflicts_with_all = ["fix", "unsafe_fixes", "write", "emit"])]
+    pub summary: bool,
     /// Exit with code 1 when a finding has this severity or higher.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -227,6 +230,8 @@ pub enum DoctorFormat {
     Json,
     /// SARIF 2.1.0, for code-scanning tools.
     Sarif,
+    /// One row per finding, for spreadsheets (RFC 4180, UTF-8 with a byte order mark).
+    Csv,
 }
 
 /// The lowest severity that makes `sslbind doctor` exit with code 1.
@@ -597,8 +602,8 @@ pub struct ListArgs {
     #[command(flatten)]
     pub sources: SourceArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 /// Arguments of `sslbind bindings` and `sslbind mappings`, which judge certificate dates.
@@ -608,8 +613,8 @@ pub struct CertificateListArgs {
     #[command(flatten)]
     pub sources: SourceArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
     /// Mark certificates that expire within this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub expiry_days: u32,
@@ -641,8 +646,8 @@ pub struct CertificatesArgs {
     #[command(flatten)]
     pub sources: SourceArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
     /// List only the certificates that end within this many days (expired ones included).
     #[arg(long, value_name = "DAYS")]
     pub expiring_within: Option<u32>,
@@ -726,4 +731,16 @@ pub enum Format {
     Table,
     /// JSON as documented in the interface contract.
     Json,
+}
+
+/// How to print a listing (`bindings`, `mappings`, `reservations`, `certificates`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns for people.
+    Table,
+    /// JSON as documented in the interface contract.
+    Json,
+    /// One row per item for spreadsheets, columns named as the JSON fields (RFC 4180, UTF-8
+    /// with a byte order mark).
+    Csv,
 }

@@ -9,7 +9,9 @@ mod change;
 mod cli;
 #[cfg(feature = "corpus")]
 mod corpus;
+mod csv_format;
 mod doctor;
+mod doctor_summary;
 mod example;
 // Needs util-linux's `unshare` and the right to make mount namespaces (root).
 #[cfg(feature = "external-tools")]
