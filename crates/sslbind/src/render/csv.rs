@@ -48,7 +48,7 @@ const CERTIFICATE_FIELDS: &[&str] = &[
 ];
 
 /// `text` made safe to open in a spreadsheet: a text starting with a character of
-/// [`FORMULA_LEADERS`] gets a `'` in front (OWASP's advice), so that it is shown as the text
+/// `FORMULA_LEADERS` gets a `'` in front (OWASP's advice), so that it is shown as the text
 /// it is instead of being run; any other text is returned as it is.
 pub fn neutralise(text: &str) -> Cow<'_, str> {
     if text.starts_with(FORMULA_LEADERS) { Cow::Owned(format!("'{text}")) } else { Cow::Borrowed(text) }
@@ -178,7 +178,7 @@ pub fn finding_columns() -> Vec<String> {
     ])
 }
 
-/// Writes the rows under `key` of a command's JSON to standard output as CSV ([`write`]).
+/// Writes the rows under `key` of a command's JSON to standard output as CSV ([`write()`]).
 /// Straight to the process's standard output, not through the colour stream the tables use:
 /// CSV is data, like JSON, and its bytes are written as they are.
 pub fn print(columns: &[String], json: &impl Serialize, key: &str) -> io::Result<()> {
