@@ -75,6 +75,7 @@ pub mod doctor;
 pub mod fuzzing;
 pub mod httpsys;
 pub mod iis;
+pub mod metrics;
 pub mod model;
 pub mod owners;
 pub mod plan;

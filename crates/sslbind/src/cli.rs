@@ -153,6 +153,12 @@ pub enum Command {
         sslbind report -o dev.html --config examples/iis-express-dev/applicationhost.config \\\n      \
         --sslcert examples/iis-express-dev/sslcert.txt --certs examples/iis-express-dev/certs")]
     Report(ReportArgs),
+    /// Print the machine's certificates, mappings and findings as Prometheus metrics (the
+    /// x509-certificate-exporter's certificate metrics, plus sslbind's), or write them for the
+    /// textfile collector of windows_exporter or node_exporter.
+    #[command(after_help = "Examples:\n  sslbind metrics examples/hosting-server --now 2026-06-01\n  \
+        sslbind metrics examples/iis-express-dev --name dev01 --now 2026-06-01")]
+    Metrics(MetricsArgs),
     /// Print a completion script for a shell, to install where the shell loads completions.
     #[command(after_help = "Examples:\n  sslbind completions bash > /etc/bash_completion.d/sslbind\n  \
         sslbind completions zsh > ~/.zfunc/_sslbind\n  \
@@ -199,6 +205,9 @@ pub struct DoctorArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DoctorFormat::Table)]
     pub format: DoctorFormat,
+    /// Count the findings per code and per site instead of listing each (table or json).
+    #[arg(long, conflicts_with_all = ["fix", "unsafe_fixes", "write", "emit"])]
+    pub summary: bool,
     /// Exit with code 1 when a finding has this severity or higher.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -246,6 +255,8 @@ pub enum DoctorFormat {
     Json,
     /// SARIF 2.1.0, for code-scanning tools.
     Sarif,
+    /// One row per finding, for spreadsheets (RFC 4180, UTF-8 with a byte order mark).
+    Csv,
 }
 
 /// The lowest severity that makes `sslbind doctor` exit with code 1.
@@ -616,8 +627,8 @@ pub struct ListArgs {
     #[command(flatten)]
     pub sources: SourceArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 /// Arguments of `sslbind bindings` and `sslbind mappings`, which judge certificate dates.
@@ -627,8 +638,8 @@ pub struct CertificateListArgs {
     #[command(flatten)]
     pub sources: SourceArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
     /// Mark certificates that expire within this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub expiry_days: u32,
@@ -660,13 +671,33 @@ pub struct CertificatesArgs {
     #[command(flatten)]
     pub sources: SourceArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
     /// List only the certificates that end within this many days (expired ones included).
     #[arg(long, value_name = "DAYS")]
     pub expiring_within: Option<u32>,
     /// Judge certificates at this time instead of now, for reproducible listings: RFC 3339
     /// (2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
+    #[arg(long, value_name = "TIME", value_parser = values::time)]
+    pub now: Option<OffsetDateTime>,
+}
+
+/// Arguments of `sslbind metrics`.
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    /// Where to read the machine from.
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Write the metrics to this file instead of standard output, atomically (a temporary
+    /// file in the same folder, then renamed), so a textfile collector never reads half a file.
+    #[arg(short = 'o', long = "output", value_name = "FILE.prom")]
+    pub output: Option<PathBuf>,
+    /// The `machine` label: by default the machine folder's or file's name, else this
+    /// computer's name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Judge certificates (x509_cert_expired, doctor's findings) and stamp the state at this
+    /// time instead of now: RFC 3339 (2026-06-01T00:00:00Z) or a date (2026-06-01).
     #[arg(long, value_name = "TIME", value_parser = values::time)]
     pub now: Option<OffsetDateTime>,
 }
@@ -725,4 +756,16 @@ pub enum Format {
     Table,
     /// JSON as documented in the interface contract.
     Json,
+}
+
+/// How to print a listing (`bindings`, `mappings`, `reservations`, `certificates`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns for people.
+    Table,
+    /// JSON as documented in the interface contract.
+    Json,
+    /// One row per item for spreadsheets, columns named as the JSON fields (RFC 4180, UTF-8
+    /// with a byte order mark).
+    Csv,
 }

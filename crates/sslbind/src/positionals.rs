@@ -58,6 +58,7 @@ fn arrange(cli: &mut Cli) -> Result<(), clap::Error> {
         Command::Usage(args) => machine_only(&["usage"], args.sources.machine.as_deref()),
         Command::Certificates(args) => machine_only(&["certificates"], args.sources.machine.as_deref()),
         Command::Report(args) => machine_only(&["report"], args.sources.machine.as_deref()),
+        Command::Metrics(args) => machine_only(&["metrics"], args.sources.machine.as_deref()),
         Command::Diff(args) => {
             args.machines.iter().try_for_each(|machine| machine_only(&["diff"], Some(machine)))
         }

@@ -108,6 +108,46 @@ pub(crate) fn certificate_from_der_prefix(
     Ok((certificate, length))
 }
 
+/// The fields of a certificate's subject and issuer names that monitoring labels carry
+/// (country, state, locality, organisation, unit, common name: the first of each), and its
+/// serial number in decimal.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NameFields {
+    /// The serial number in decimal.
+    pub serial_decimal: String,
+    /// `C`, `ST`, `L`, `O`, `OU`, `CN` of the subject, "" where absent.
+    pub subject: [String; 6],
+    /// The same of the issuer.
+    pub issuer: [String; 6],
+}
+
+/// The attribute names of [`NameFields::subject`] and [`NameFields::issuer`], in order.
+pub const NAME_FIELD_NAMES: [&str; 6] = ["C", "ST", "L", "O", "OU", "CN"];
+
+/// The [`NameFields`] of the DER certificate `der`; `None` when it does not parse.
+pub fn name_fields(der: &[u8]) -> Option<NameFields> {
+    let (_, x509) = x509_parser::parse_x509_certificate(der).ok()?;
+    let fields = |name: &x509_parser::x509::X509Name<'_>| -> [String; 6] {
+        let first = |mut values: Box<dyn Iterator<Item = &AttributeTypeAndValue<'_>> + '_>| {
+            values.find_map(attribute_text).unwrap_or_default()
+        };
+        [
+            first(Box::new(name.iter_country())),
+            first(Box::new(name.iter_state_or_province())),
+            first(Box::new(name.iter_locality())),
+            first(Box::new(name.iter_organization())),
+            first(Box::new(name.iter_organizational_unit())),
+            first(Box::new(name.iter_common_name())),
+        ]
+    };
+    Some(NameFields {
+        serial_decimal: x509.tbs_certificate.serial.to_string(),
+        subject: fields(x509.subject()),
+        issuer: fields(x509.issuer()),
+    })
+}
+
 /// The Windows thumbprint: SHA-1 over the exact DER bytes.
 pub(crate) fn thumbprint_of(der: &[u8]) -> Thumbprint {
     Thumbprint(Sha1::digest(der).into())

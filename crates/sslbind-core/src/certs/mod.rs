@@ -13,7 +13,7 @@ mod index;
 mod query;
 mod read;
 
-pub use der::{CertificateError, certificate_from_der};
+pub use der::{CertificateError, NAME_FIELD_NAMES, NameFields, certificate_from_der, name_fields};
 pub use hostname::{covers_host, dns_identities, dns_name_matches};
 pub use index::CertificateIndex;
 pub use query::{

@@ -10,6 +10,7 @@ mod codes;
 mod fix;
 pub mod probe;
 mod rules;
+mod summary;
 
 use time::OffsetDateTime;
 
@@ -24,6 +25,7 @@ use crate::model::source::Origin;
 pub use codes::{Check, Code, Repair, Rule, Severity};
 pub use fix::Fix;
 pub use rules::{RuleHalf, run_all};
+pub use summary::{CodeCount, SeverityCounts, SiteCount, Summary, summarize};
 
 /// What a rule found.
 #[derive(Clone, Debug, PartialEq, Eq)]

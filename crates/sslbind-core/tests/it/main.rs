@@ -14,6 +14,7 @@ mod edit;
 mod fuzz;
 mod hive;
 mod iis;
+mod metrics;
 mod netsh;
 mod plan;
 mod registry;

@@ -150,7 +150,7 @@ fn undo_one<W: MappingWriter>(
 }
 
 /// Turns the record `current` into `target` (same key), extended properties included: the
-/// record as [`replace_record`] does, then the properties; when a property cannot be written,
+/// record as `replace_record` does, then the properties; when a property cannot be written,
 /// `current` is put back whole. A record that could not be put back is described in `lost`.
 pub fn replace<W: MappingWriter>(
     writer: &mut W,

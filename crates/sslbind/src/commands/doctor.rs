@@ -20,10 +20,16 @@ use crate::render::{self, Style};
 /// Runs `sslbind doctor`.
 pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     if args.fix || args.unsafe_fixes {
+        if args.format == DoctorFormat::Csv {
+            anyhow::bail!("--fix prints a plan: give --format table or json");
+        }
         return crate::commands::repair::run(args);
     }
     if args.write || args.emit.is_some() {
         anyhow::bail!("--write and --emit carry out a repair plan: give --fix (or --unsafe-fixes) too");
+    }
+    if args.summary && matches!(args.format, DoctorFormat::Sarif | DoctorFormat::Csv) {
+        anyhow::bail!("--summary prints counts: give --format table or json");
     }
     let overrides = Overrides { severities: args.severities.clone(), allowed: args.allowed.clone() };
     let now = args.now.unwrap_or_else(OffsetDateTime::now_utc);
@@ -40,10 +46,28 @@ pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     let findings = doctor::diagnose(&context, &overrides, sslbind_live::threads::rules_on_two_threads());
 
     let mut out = render::stdout();
+    if args.summary {
+        let summary = doctor::summarize(&findings);
+        match args.format {
+            DoctorFormat::Json => render::json::write(&mut out, &render::summary::json(&summary))?,
+            DoctorFormat::Table | DoctorFormat::Sarif | DoctorFormat::Csv => {
+                render::summary::table(&mut out, &machine, &findings, &summary, &Style::for_stdout())?
+            }
+        }
+        out.flush()?;
+        return Ok(exit_code(&findings, args.fail_on));
+    }
     match args.format {
         DoctorFormat::Table => render::findings::table(&mut out, &machine, &findings, &Style::for_stdout())?,
         DoctorFormat::Json => render::json::write(&mut out, &render::findings::json(&findings))?,
         DoctorFormat::Sarif => render::json::write_plain(&mut out, &render::sarif::log(&findings))?,
+        DoctorFormat::Csv => {
+            render::csv::print(
+                &render::csv::finding_columns(),
+                &render::findings::json(&findings),
+                "findings",
+            )?;
+        }
     }
     out.flush()?;
     Ok(exit_code(&findings, args.fail_on))

@@ -9,7 +9,7 @@ use sslbind_core::uncertain::SelectionAssumptions;
 use sslbind_live::{LoadedMachine, PASSWORD_VARIABLE, Sources};
 use time::OffsetDateTime;
 
-use crate::cli::{CertificateListArgs, Format, SourceArgs};
+use crate::cli::{CertificateListArgs, ListFormat, SourceArgs};
 use crate::render::{self, Expiry, Style};
 
 /// `sslbind bindings`.
@@ -18,10 +18,17 @@ pub fn bindings(args: &CertificateListArgs) -> anyhow::Result<ExitCode> {
     let (machine, analysis) = load_and_analyze(&args.sources)?;
     let mut out = render::stdout();
     match args.format {
-        Format::Table => {
+        ListFormat::Table => {
             render::table::bindings(&mut out, &machine, &analysis, &expiry, &Style::for_stdout())?;
         }
-        Format::Json => render::json::write(&mut out, &render::json::bindings(&machine, &analysis, &expiry))?,
+        ListFormat::Json => {
+            render::json::write(&mut out, &render::json::bindings(&machine, &analysis, &expiry))?;
+        }
+        ListFormat::Csv => render::csv::print(
+            &render::csv::binding_columns(),
+            &render::json::bindings(&machine, &analysis, &expiry),
+            "bindings",
+        )?,
     }
     out.flush()?;
     invalid_bindings_exit(&machine)
@@ -33,10 +40,17 @@ pub fn mappings(args: &CertificateListArgs) -> anyhow::Result<ExitCode> {
     let (machine, analysis) = load_and_analyze(&args.sources)?;
     let mut out = render::stdout();
     match args.format {
-        Format::Table => {
+        ListFormat::Table => {
             render::table::mappings(&mut out, &machine, &analysis, &expiry, &Style::for_stdout())?;
         }
-        Format::Json => render::json::write(&mut out, &render::json::mappings(&machine, &analysis, &expiry))?,
+        ListFormat::Json => {
+            render::json::write(&mut out, &render::json::mappings(&machine, &analysis, &expiry))?;
+        }
+        ListFormat::Csv => render::csv::print(
+            &render::csv::mapping_columns(),
+            &render::json::mappings(&machine, &analysis, &expiry),
+            "mappings",
+        )?,
     }
     out.flush()?;
     invalid_bindings_exit(&machine)

@@ -6,6 +6,7 @@ mod diff;
 mod doctor;
 mod explain;
 mod listing;
+mod metrics;
 mod probe;
 mod repair;
 mod report;
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Usage(args) => usage::usage(&args),
         Command::Certificates(args) => usage::certificates(&args),
         Command::Report(args) => report::run(&args),
+        Command::Metrics(args) => metrics::run(&args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
     }

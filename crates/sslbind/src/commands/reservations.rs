@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use crate::cli::{Format, ListArgs};
+use crate::cli::{ListArgs, ListFormat};
 use crate::commands::listing::load;
 use crate::render::{self, Style};
 
@@ -21,8 +21,13 @@ pub fn run(args: &ListArgs) -> anyhow::Result<ExitCode> {
     }
     let mut out = render::stdout();
     match args.format {
-        Format::Table => render::reservations::table(&mut out, &machine, &Style::for_stdout())?,
-        Format::Json => render::json::write(&mut out, &render::reservations::json(&machine))?,
+        ListFormat::Table => render::reservations::table(&mut out, &machine, &Style::for_stdout())?,
+        ListFormat::Json => render::json::write(&mut out, &render::reservations::json(&machine))?,
+        ListFormat::Csv => render::csv::print(
+            &render::csv::reservation_columns(),
+            &render::reservations::json(&machine),
+            "reservations",
+        )?,
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -9,7 +9,7 @@ use sslbind_core::analysis::usage::{certificate_list, usage as certificate_usage
 use sslbind_core::certs::resolve_known_certificate;
 use time::{Duration, OffsetDateTime};
 
-use crate::cli::{CertificatesArgs, Format, UsageArgs};
+use crate::cli::{CertificatesArgs, Format, ListFormat, UsageArgs};
 use crate::commands::listing::{invalid_bindings_exit, load_and_analyze};
 use crate::render::{self, Style};
 
@@ -48,7 +48,7 @@ pub fn certificates(args: &CertificatesArgs) -> anyhow::Result<ExitCode> {
     let rows = certificate_list(&machine, &analysis, until);
     let mut out = render::stdout();
     match args.format {
-        Format::Table => {
+        ListFormat::Table => {
             render::table::usage::certificates(
                 &mut out,
                 &rows,
@@ -57,7 +57,14 @@ pub fn certificates(args: &CertificatesArgs) -> anyhow::Result<ExitCode> {
                 &Style::for_stdout(),
             )?;
         }
-        Format::Json => render::json::write(&mut out, &render::usage::certificates(&machine, &rows, now))?,
+        ListFormat::Json => {
+            render::json::write(&mut out, &render::usage::certificates(&machine, &rows, now))?;
+        }
+        ListFormat::Csv => render::csv::print(
+            &render::csv::certificate_list_columns(),
+            &render::usage::certificates(&machine, &rows, now),
+            "certificates",
+        )?,
     }
     out.flush()?;
     invalid_bindings_exit(&machine)

@@ -1,6 +1,7 @@
 //! Turning analysis results into what users read: aligned tables for people, JSON for
 //! programs. Nothing here decides anything about IIS or HTTP.sys; it only shows.
 
+pub mod csv;
 pub mod findings;
 pub mod json;
 pub mod output;
@@ -10,6 +11,7 @@ pub mod report;
 pub mod reservations;
 pub mod resolve;
 pub mod sarif;
+pub mod summary;
 pub mod table;
 pub mod text;
 pub mod usage;

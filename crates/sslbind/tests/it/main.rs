@@ -2,20 +2,23 @@
 //! the way users do and look at exit codes, standard output and standard error.
 //!
 //! `cargo test` runs what needs nothing but Rust. Tests that run other programs (python3,
-//! hivexregedit, nginx, prlimit, unshare) are in the `external-tools` suite, and tests over the
+//! hivexregedit, nginx, prlimit, unshare, promtool) are in the `external-tools` suite, and tests over the
 //! shared corpus of real files in the `corpus` suite (see the README's Development section).
 
 mod change;
 mod cli;
 #[cfg(feature = "corpus")]
 mod corpus;
+mod csv_format;
 mod doctor;
+mod doctor_summary;
 mod example;
 // Needs util-linux's `unshare` and the right to make mount namespaces (root).
 #[cfg(feature = "external-tools")]
 mod external_atomic;
 mod help;
 mod hostile;
+mod metrics;
 mod output;
 mod probe;
 mod readers;

@@ -24,6 +24,7 @@ mod shared_endpoint_certificate;
 mod sni_without_host;
 mod specific_ip_shadows_sni;
 mod store_mismatch;
+mod summary;
 mod url_reservation_conflict;
 mod weak_certificate;
 
