@@ -50,13 +50,15 @@ pub enum Command {
         sslbind bindings --config examples/iis-express-dev/applicationhost.config \\\n      \
         --sslcert examples/iis-express-dev/sslcert.txt --certs examples/iis-express-dev/certs \\\n      \
         --format json\n  \
-        sslbind bindings examples/iis-express-dev --now 2026-06-01 --expiry-days 60")]
+        sslbind bindings examples/iis-express-dev --now 2026-06-01 --expiry-days 60\n  \
+        sslbind bindings examples/iis-express-dev --format csv > bindings.csv")]
     Bindings(CertificateListArgs),
     /// List every HTTP.sys certificate mapping with its owner, certificate and status
     /// (in-use, fallback, idle, reserved, foreign).
     #[command(after_help = "Examples:\n  sslbind mappings examples/iis-express-dev\n  \
         sslbind mappings --sslcert examples/iis-express-dev/sslcert.txt \\\n      \
-        --config examples/iis-express-dev/applicationhost.config --format json")]
+        --config examples/iis-express-dev/applicationhost.config --format json\n  \
+        sslbind mappings examples/iis-express-dev --format csv > mappings.csv")]
     Mappings(CertificateListArgs),
     /// Find what is wrong with the bindings, mappings and certificates, with a fix for each
     /// finding. Exit code 1 when a finding reaches --fail-on.
@@ -66,7 +68,9 @@ pub enum Command {
         --sslcert examples/hosting-server/sslcert.txt --certs examples/hosting-server/certs \\\n      \
         --format json\n  \
         sslbind doctor examples/hosting-server --fail-on warning --allow no-fallback-certificate \\\n      \
-        --severity idle-mapping=error")]
+        --severity idle-mapping=error\n  \
+        sslbind doctor examples/hosting-server --now 2026-06-01 --summary\n  \
+        sslbind doctor examples/hosting-server --now 2026-06-01 --fix --emit powershell > repair.ps1")]
     Doctor(DoctorArgs),
     /// Add, remove or change a site binding, with the mapping it needs (shown first; --write
     /// to apply).
