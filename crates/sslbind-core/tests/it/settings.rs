@@ -11,15 +11,16 @@ use std::sync::Arc;
 
 use sslbind_core::Origin;
 use sslbind_core::httpsys::read_netsh;
-use sslbind_core::model::{Certificate, DEFAULT_FLAGS, Machine, Mapping, MappingKey};
+use sslbind_core::model::{Certificate, DEFAULT_FLAGS, Mapping, MappingKey};
 use sslbind_core::plan::MappingOp;
 use sslbind_core::plan::script::{Shell, parameters, script};
 use sslbind_core::registry::hive::read_hive;
 use sslbind_core::registry::interpret::interpret;
 use sslbind_core::registry::reg::read_reg;
-use sslbind_core::snapshot::{SnapshotMeta, read_snapshot, write_snapshot};
+use sslbind_core::snapshot::read_snapshot;
 use sslbind_live::testing::settings::{
-    Setting, Source, every_setting, netsh_text, planned_replaces, reg_export, settings, system_hive,
+    Setting, Source, every_setting, netsh_text, planned_replaces, reg_export, settings, snapshot_text,
+    system_hive,
 };
 
 use crate::support::certificate;
@@ -118,14 +119,7 @@ fn read_from(source: Source, reference: &Mapping) -> Mapping {
             interpreted.mappings
         }
         Source::Snapshot => {
-            let machine =
-                Machine { mappings: vec![reference.clone()], mappings_known: true, ..Machine::default() };
-            let meta = SnapshotMeta {
-                tool: "sslbind tests".to_owned(),
-                created: "2026-06-01T00:00:00Z".to_owned(),
-                machine_name: None,
-            };
-            let text = write_snapshot(&machine, &[], &meta).expect("the snapshot is written");
+            let text = snapshot_text(reference);
             read_snapshot(&Arc::from("snapshot.json"), text.as_bytes())
                 .expect("the snapshot reads")
                 .machine

@@ -271,6 +271,24 @@ pub fn netsh_text(mapping: &Mapping) -> String {
 /// Where HTTP.sys's records live below a control set.
 const HTTP: &str = r"Services\HTTP\Parameters";
 
+/// A snapshot of a machine that has only `mapping`.
+pub fn snapshot_text(mapping: &Mapping) -> String {
+    let machine = sslbind_core::model::Machine {
+        mappings: vec![mapping.clone()],
+        mappings_known: true,
+        ..sslbind_core::model::Machine::default()
+    };
+    let meta = sslbind_core::snapshot::SnapshotMeta {
+        tool: "sslbind tests".to_owned(),
+        created: "2026-06-01T00:00:00Z".to_owned(),
+        machine_name: None,
+    };
+    match sslbind_core::snapshot::write_snapshot(&machine, &[], &meta) {
+        Ok(text) => text,
+        Err(error) => panic!("the snapshot cannot be written: {error}"),
+    }
+}
+
 /// `mapping` as a `.reg` export of its record key (regedit 5 syntax, UTF-8).
 pub fn reg_export(mapping: &Mapping) -> String {
     format!(

@@ -8,9 +8,10 @@
 use std::path::Path;
 
 use serde_json::Value;
-use sslbind_core::model::{Machine, MappingKey, Thumbprint};
-use sslbind_core::snapshot::{SnapshotMeta, write_snapshot};
-use sslbind_live::testing::settings::{Source, every_setting, netsh_text, reg_export, settings, system_hive};
+use sslbind_core::model::{MappingKey, Thumbprint};
+use sslbind_live::testing::settings::{
+    Source, every_setting, netsh_text, reg_export, settings, snapshot_text, system_hive,
+};
 
 use crate::util::{sslbind, sslbind_json};
 
@@ -28,15 +29,7 @@ fn a_rebind_names_every_setting_of_the_mapping_from_each_source() {
             Source::RegExport => ("http.reg", "--registry", reg_export(&reference).into_bytes()),
             Source::Hive => ("SYSTEM", "--registry", system_hive(&reference)),
             Source::Snapshot => {
-                let machine =
-                    Machine { mappings: vec![reference.clone()], mappings_known: true, ..Machine::default() };
-                let meta = SnapshotMeta {
-                    tool: "sslbind tests".to_owned(),
-                    created: "2026-06-01T00:00:00Z".to_owned(),
-                    machine_name: None,
-                };
-                let text = write_snapshot(&machine, &[], &meta).expect("the snapshot is written");
-                ("machine.snapshot.json", "--snapshot", text.into_bytes())
+                ("machine.snapshot.json", "--snapshot", snapshot_text(&reference).into_bytes())
             }
             Source::Live => unreachable!("not a file"),
         };
