@@ -37,10 +37,10 @@ impl Applicability {
 
 /// A binding by what names it in its config (positions shift when a binding is removed): the
 /// config, the site, protocol and bindingInformation compared without case, and which repeat.
-type BindingName = (usize, String, String, String, usize);
+pub(super) type BindingName = (usize, String, String, String, usize);
 
 /// What a client of a binding gets: the mapping HTTP.sys selects and its certificate.
-type Served = (Option<MappingKey>, Option<Thumbprint>);
+pub(super) type Served = (Option<MappingKey>, Option<Thumbprint>);
 
 /// The applicability of `proposal`, planned as `plans`, which turns `before` into `after`.
 pub(crate) fn assess(before: &State, after: &State, proposal: &Proposal, plans: &[Plan]) -> Applicability {
@@ -61,9 +61,9 @@ pub(crate) fn assess(before: &State, after: &State, proposal: &Proposal, plans: 
     }
     let own: Vec<BindingName> = proposal.own.iter().map(|&position| name(before, position)).collect();
     let served_after: HashMap<BindingName, Served> =
-        served_bindings(after).map(|(name, _, served)| (name, served)).collect();
+        served_bindings(after).map(|(name, _, _, served)| (name, served)).collect();
     // In document order, so that the binding an unsafe fix names is always the same one.
-    for (name, (site, information), served) in served_bindings(before) {
+    for (name, _, (site, information), served) in served_bindings(before) {
         let now = served_after.get(&name);
         if own.contains(&name) {
             if served.0.is_some() && now.is_some_and(|now| now.0.is_none()) {
@@ -117,14 +117,16 @@ fn name(state: &State, position: BindingRef) -> BindingName {
     )
 }
 
-/// Every binding of `state` in document order: its name, its site and bindingInformation as
-/// written, and what its clients get.
-fn served_bindings(state: &State) -> impl Iterator<Item = (BindingName, (&str, &str), Served)> + '_ {
+/// Every binding of `state` in document order: its name, its position, its site and
+/// bindingInformation as written, and what its clients get.
+pub(super) fn served_bindings(
+    state: &State,
+) -> impl Iterator<Item = (BindingName, BindingRef, (&str, &str), Served)> + '_ {
     state.analysis.bindings.iter().map(|analysis| {
         let position = analysis.binding;
         let site = &state.machine.configs[position.config].sites[position.site];
         let written = (site.name.as_str(), site.bindings[position.binding].information.as_str());
         let key = analysis.effective().map(|id| state.machine.mapping(id).key.clone());
-        (name(state, position), written, (key, analysis.certificate_hash))
+        (name(state, position), position, written, (key, analysis.certificate_hash))
     })
 }

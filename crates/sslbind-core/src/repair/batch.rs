@@ -9,13 +9,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::analysis::{BindingRef, MappingStatus};
+use crate::analysis::MappingStatus;
 use crate::doctor::{Finding, FindingIdentity, Severity};
-use crate::model::ids::Thumbprint;
 use crate::model::mapping::MappingKey;
 use crate::plan::{Change, Plan};
 
-use super::assess::Applicability;
+use super::assess::{Applicability, BindingName, Served, served_bindings};
 use super::propose::{Proposal, propose};
 use super::{Ledger, RepairInput, State, attempt, check_refusals, plan_changes, unsafe_reason};
 use crate::analysis::analyze;
@@ -221,9 +220,10 @@ fn verified(before: &State, after: &State, planned: &[(Candidate<'_>, Vec<Plan>)
         }
         keys.push(touched);
     }
-    let served_after = served(after);
-    for (name, (position, was)) in served(before) {
-        let now = served_after.get(&name).map(|(_, now)| now);
+    let served_after: HashMap<BindingName, Served> =
+        served_bindings(after).map(|(name, _, _, served)| (name, served)).collect();
+    for (name, position, _, was) in served_bindings(before) {
+        let now = served_after.get(&name);
         if now == Some(&was) {
             continue;
         }
@@ -231,7 +231,7 @@ fn verified(before: &State, after: &State, planned: &[(Candidate<'_>, Vec<Plan>)
             .iter()
             .enumerate()
             .filter(|(index, (candidate, _))| {
-                candidate.footprint.sites.contains(&name.0)
+                candidate.footprint.sites.contains(&name.1)
                     || [Some(&was), now]
                         .into_iter()
                         .flatten()
@@ -252,37 +252,6 @@ fn verified(before: &State, after: &State, planned: &[(Candidate<'_>, Vec<Plan>)
         }
     }
     true
-}
-
-/// A binding by site (lower case), protocol, bindingInformation (lower case) and which repeat;
-/// with its position on the machine before.
-type Name = (String, String, String, usize);
-
-/// What a client of a binding gets: the mapping HTTP.sys selects and its certificate.
-type Served = (Option<MappingKey>, Option<Thumbprint>);
-
-fn served(state: &State) -> HashMap<Name, (BindingRef, Served)> {
-    let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
-    state
-        .analysis
-        .bindings
-        .iter()
-        .map(|analysis| {
-            let position = analysis.binding;
-            let site = &state.machine.configs[position.config].sites[position.site];
-            let binding = &site.bindings[position.binding];
-            let base = (
-                site.name.to_lowercase(),
-                binding.protocol.to_lowercase(),
-                binding.information.to_lowercase(),
-            );
-            let repeat = seen.entry(base.clone()).or_default();
-            let name = (base.0, base.1, base.2, *repeat);
-            *repeat += 1;
-            let key = analysis.effective().map(|id| state.machine.mapping(id).key.clone());
-            (name, (position, (key, analysis.certificate_hash)))
-        })
-        .collect()
 }
 
 /// Whether `change` only changes mappings or URL reservations, so that it can be planned

@@ -192,11 +192,10 @@ fn related(one: &Finding, other: &Finding) -> bool {
 }
 
 /// The machine at one point of the repair, with its analysis and findings.
-#[derive(Clone)]
 pub(crate) struct State {
     pub(crate) machine: Machine,
     pub(crate) texts: Vec<String>,
-    pub(crate) analysis: std::sync::Arc<Analysis>,
+    pub(crate) analysis: Analysis,
     pub(crate) findings: Vec<Finding>,
     identities: HashSet<FindingIdentity>,
 }
@@ -212,7 +211,7 @@ impl State {
         };
         let findings = diagnose(&context, input.overrides, input.parallelism);
         let identities = findings.iter().map(Finding::identity).collect();
-        State { machine, texts, analysis: std::sync::Arc::new(analysis), findings, identities }
+        State { machine, texts, analysis, findings, identities }
     }
 
     pub(crate) fn has(&self, identity: &FindingIdentity) -> bool {
