@@ -152,9 +152,16 @@ pub(crate) fn settle(
             Err(reason) => ledger.reject(candidate.finding, reason),
         }
     }
+    // The combined plan edits no config, so reading it back cannot fail; if it ever did, its
+    // fixes are refused with the reason rather than applied to a machine that lacks them.
     let mut machine = match planned_machine(&state.machine, &combined) {
         Ok(machine) => machine,
-        Err(_) => state.machine.clone(),
+        Err(error) => {
+            for (candidate, _) in planned.drain(..) {
+                ledger.reject(candidate.finding, format!("the plan engine cannot plan it: {error}"));
+            }
+            state.machine.clone()
+        }
     };
     let mut texts = state.texts.clone();
     for candidate in editing {
