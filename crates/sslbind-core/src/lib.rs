@@ -71,6 +71,7 @@ pub mod certs;
 mod command;
 pub mod diff;
 pub mod doctor;
+pub mod fleet;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod httpsys;
