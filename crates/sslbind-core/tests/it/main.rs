@@ -11,6 +11,7 @@ mod certs;
 mod choice;
 mod doctor;
 mod edit;
+mod fleet;
 mod fuzz;
 mod hive;
 mod iis;
