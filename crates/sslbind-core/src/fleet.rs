@@ -161,7 +161,9 @@ fn key_pair(key: &MappingKey) -> (String, String) {
 
 fn key_host(key: &MappingKey) -> Option<String> {
     match key {
-        MappingKey::Sni { host, .. } | MappingKey::ScopedCcs { host, .. } => Some(host.normalized().to_owned()),
+        MappingKey::Sni { host, .. } | MappingKey::ScopedCcs { host, .. } => {
+            Some(host.normalized().to_owned())
+        }
         MappingKey::Ip(_) | MappingKey::Ccs { .. } => None,
     }
 }
@@ -348,7 +350,12 @@ pub struct HistoryChange {
 /// the order of the machine diff (bindings, mappings, certificates, reservations, port
 /// ranges), then the certificates that expired in between: those both states hold whose
 /// `not_after` lies in `(before_at, at]`.
-pub fn history(before: &Machine, before_at: OffsetDateTime, after: &Machine, at: OffsetDateTime) -> Vec<HistoryChange> {
+pub fn history(
+    before: &Machine,
+    before_at: OffsetDateTime,
+    after: &Machine,
+    at: OffsetDateTime,
+) -> Vec<HistoryChange> {
     let mut changes: Vec<HistoryChange> = diff(before, after)
         .into_iter()
         .map(|difference| {
@@ -360,18 +367,29 @@ pub fn history(before: &Machine, before_at: OffsetDateTime, after: &Machine, at:
                 (Subject::Mapping, Change::OnlyInOther) => (HistoryWhat::MappingAdded, Vec::new()),
                 (Subject::Mapping, Change::Changed(fields)) => {
                     let repointed = fields.iter().any(|(field, _, _)| field == "certificate_hash");
-                    let what = if repointed { HistoryWhat::MappingRepointed } else { HistoryWhat::MappingChanged };
+                    let what =
+                        if repointed { HistoryWhat::MappingRepointed } else { HistoryWhat::MappingChanged };
                     (what, fields)
                 }
                 (Subject::Certificate, Change::OnlyInFirst) => (HistoryWhat::CertificateRemoved, Vec::new()),
                 (Subject::Certificate, Change::OnlyInOther) => (HistoryWhat::CertificateAppeared, Vec::new()),
                 (Subject::Certificate, Change::Changed(fields)) => (HistoryWhat::CertificateChanged, fields),
-                (Subject::UrlReservation, Change::OnlyInFirst) => (HistoryWhat::ReservationRemoved, Vec::new()),
+                (Subject::UrlReservation, Change::OnlyInFirst) => {
+                    (HistoryWhat::ReservationRemoved, Vec::new())
+                }
                 (Subject::UrlReservation, Change::OnlyInOther) => (HistoryWhat::ReservationAdded, Vec::new()),
-                (Subject::UrlReservation, Change::Changed(fields)) => (HistoryWhat::ReservationChanged, fields),
-                (Subject::ExcludedPorts, Change::OnlyInFirst) => (HistoryWhat::ExcludedPortsRemoved, Vec::new()),
-                (Subject::ExcludedPorts, Change::OnlyInOther) => (HistoryWhat::ExcludedPortsAdded, Vec::new()),
-                (Subject::ExcludedPorts, Change::Changed(fields)) => (HistoryWhat::ExcludedPortsChanged, fields),
+                (Subject::UrlReservation, Change::Changed(fields)) => {
+                    (HistoryWhat::ReservationChanged, fields)
+                }
+                (Subject::ExcludedPorts, Change::OnlyInFirst) => {
+                    (HistoryWhat::ExcludedPortsRemoved, Vec::new())
+                }
+                (Subject::ExcludedPorts, Change::OnlyInOther) => {
+                    (HistoryWhat::ExcludedPortsAdded, Vec::new())
+                }
+                (Subject::ExcludedPorts, Change::Changed(fields)) => {
+                    (HistoryWhat::ExcludedPortsChanged, fields)
+                }
             };
             HistoryChange { at, what, key: difference.name, fields }
         })
@@ -380,7 +398,9 @@ pub fn history(before: &Machine, before_at: OffsetDateTime, after: &Machine, at:
         .certificates
         .iter()
         .filter(|certificate| certificate.not_after > before_at && certificate.not_after <= at)
-        .filter(|certificate| before.certificates.iter().any(|earlier| earlier.thumbprint == certificate.thumbprint))
+        .filter(|certificate| {
+            before.certificates.iter().any(|earlier| earlier.thumbprint == certificate.thumbprint)
+        })
         .map(|certificate| certificate.thumbprint.to_string())
         .collect();
     expired.sort();
