@@ -19,6 +19,27 @@ pub(super) fn newer_schema(failure: &refinery::Error, runner: &Runner, target: &
     })
 }
 
+/// What the history of applied migrations says before migrating: `Ok(true)` when the schema
+/// is current (nothing to write, so opening a database only reads it), `Ok(false)` when
+/// migrations are due or the history could not be read (a new database), `NewerSchema` when
+/// it holds a version this build does not know.
+pub(super) fn check_applied(
+    runner: &Runner,
+    applied: Option<&[Migration]>,
+    target: &str,
+) -> Result<bool, FleetError> {
+    let Some(applied) = applied else {
+        return Ok(false);
+    };
+    let known = known_version(runner);
+    if let Some(newest) = applied.iter().map(|migration| i64::from(migration.version())).max()
+        && !runner.get_migrations().iter().any(|migration| i64::from(migration.version()) == newest)
+    {
+        return Err(FleetError::NewerSchema { target: target.to_owned(), version: newest, known });
+    }
+    Ok(is_current(runner, Some(applied)))
+}
+
 /// Whether every migration of this build is in `applied` (`None`: the history could not be read).
 pub(super) fn is_current(runner: &Runner, applied: Option<&[Migration]>) -> bool {
     let Some(applied) = applied else {

@@ -19,6 +19,12 @@ const MIGRATION_UNLOCK: &str = "SELECT pg_advisory_unlock(32496531666464356)";
 
 pub(super) fn open(url: &str, target: &str) -> Result<Client, FleetError> {
     let mut client = Client::connect(url, NoTls).map_err(|error| self::error(target, &error))?;
+    // Current already (every open but the first): nothing to lock or write.
+    let runner = embedded::migrations::runner();
+    let applied = runner.get_applied_migrations(&mut client).ok();
+    if super::migration::check_applied(&runner, applied.as_deref(), target)? {
+        return Ok(client);
+    }
     client.batch_execute(MIGRATION_LOCK).map_err(|error| self::error(target, &error))?;
     let migrated = migrate(&mut client, target);
     let unlocked = client.batch_execute(MIGRATION_UNLOCK).map_err(|error| self::error(target, &error));

@@ -47,6 +47,10 @@ pub(super) fn open(path: &Path, target: &str) -> Result<Connection, FleetError> 
 /// migrate; the one that loses fails, finds the schema current and goes on.
 fn migrate(connection: &mut Connection, target: &str) -> Result<(), FleetError> {
     let runner = embedded::migrations::runner();
+    let applied = runner.get_applied_migrations(connection).ok();
+    if super::migration::check_applied(&runner, applied.as_deref(), target)? {
+        return Ok(());
+    }
     let mut attempt = 0;
     loop {
         let failure = match runner.run(connection) {
