@@ -365,6 +365,13 @@ impl Fleet {
         self.read(read::table_rows)
     }
 
+    /// The size of the database in bytes, as the engine counts it (SQLite: its pages;
+    /// PostgreSQL: `pg_database_size`, tables, indexes and their overhead).
+    pub fn database_bytes(&mut self) -> Result<i64, FleetError> {
+        let mut reader = self.reader();
+        read::database_bytes(&mut reader)
+    }
+
     /// The query plans of the statements behind `find_thumbprint`, `find_host` and
     /// `certificates(Some(..))`, as the engine explains them (for benchmarks and reports:
     /// they show which indexes the questions use).

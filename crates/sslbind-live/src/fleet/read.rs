@@ -427,6 +427,15 @@ pub(crate) fn table_rows(reader: &mut Reader<'_>) -> Result<Vec<(String, i64)>, 
     Ok(counts)
 }
 
+pub(crate) fn database_bytes(reader: &mut Reader<'_>) -> Result<i64, FleetError> {
+    let sql = match reader {
+        Reader::Sqlite { .. } => "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+        Reader::Postgres { .. } => "SELECT pg_database_size(current_database())",
+    };
+    let sizes = rows(reader, sql, &[], |row| row.int())?;
+    sizes.first().copied().ok_or_else(|| reader.corrupt("no database size".to_owned()))
+}
+
 /// The engine's plan of each statement behind `find_thumbprint`, `find_host` and
 /// `certificates(Some(..))`, by statement name.
 pub(crate) fn query_plans(reader: &mut Reader<'_>) -> Result<Vec<(String, String)>, FleetError> {
