@@ -7,6 +7,7 @@
 //! column.
 
 pub mod carry_out;
+pub mod fleet;
 pub mod load;
 pub mod password;
 pub mod probe;

@@ -1,6 +1,7 @@
 //! The integration tests of sslbind-live, in one binary: loading machines from real files in
 //! temporary folders.
 
+mod fleet;
 mod load;
 mod marshal;
 mod password;
