@@ -165,7 +165,8 @@ pub enum Command {
     Metrics(MetricsArgs),
     /// Keep many servers in one database (SQLite, or PostgreSQL) and ask across them: where a
     /// certificate or host is mapped, what expires, which findings, what changed.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Examples:\n  sslbind fleet ingest --db fleet.db examples/hosting-server examples/iis-express-dev\n  \
+        sslbind fleet certificates --db fleet.db --expiring-within 30")]
     Fleet(FleetCommand),
     /// Print a completion script for a shell, to install where the shell loads completions.
     #[command(after_help = "Examples:\n  sslbind completions bash > /etc/bash_completion.d/sslbind\n  \
@@ -202,9 +203,10 @@ pub enum FleetCommand {
     /// Add the state of one or more machines to the database: a new ingest when it changed
     /// since the machine's last one, nothing when it did not.
     #[command(after_help = "Examples:\n  sslbind fleet ingest --db fleet.db examples/hosting-server examples/iis-express-dev\n  \
-        sslbind fleet ingest --db fleet.db --name dev01 --config examples/iis-express-dev/applicationhost.config \\\n      \
+        sslbind fleet ingest --db fleet.db --name dev01 \\\n      \
+        --config examples/iis-express-dev/applicationhost.config \\\n      \
         --sslcert examples/iis-express-dev/sslcert.txt --certs examples/iis-express-dev/certs")]
-    Ingest(FleetIngestArgs),
+    Ingest(Box<FleetIngestArgs>),
     /// List the machines with the counts of their latest state.
     #[command(after_help = "Examples:\n  sslbind fleet machines --db fleet.db\n  \
         sslbind fleet machines --db fleet.db --format json")]

@@ -238,15 +238,12 @@ fn hostile_names_come_back_exactly_and_stay_text_in_the_fleet_page() {
 
     let machines = fleet_json(&db, &["machines"]);
     assert_eq!(machines["machines"][0]["name"], machine_name);
-    let findings = fleet_json(&db, &["findings"]);
-    let sites: BTreeSet<&str> = findings["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter_map(|finding| finding["site"].as_str())
-        .collect();
-    for name in HOSTILE.iter().copied().chain([long.as_str()]) {
-        assert!(sites.contains(name), "{name} comes back exactly");
+    for (position, name) in HOSTILE.iter().copied().chain([long.as_str()]).enumerate() {
+        let found = fleet_json(&db, &["where", &format!("site{position}.example")]);
+        let matches = found["matches"].as_array().expect("matches");
+        assert_eq!(matches.len(), 1, "{found}");
+        assert_eq!(matches[0]["site"], name, "the site's name comes back exactly");
+        assert_eq!(matches[0]["machine"], machine_name);
     }
 
     let page_path = folder.path().join("fleet.html");

@@ -134,7 +134,12 @@ pub fn matches(out: &mut impl Write, looked_for: &str, matches: &[Match], style:
     machines.dedup();
     write_summary(
         out,
-        &format!("{looked_for}: {} on {}", plural(matches.len(), "match"), plural(machines.len(), "machine")),
+        &format!(
+            "{looked_for}: {} {} on {}",
+            matches.len(),
+            if matches.len() == 1 { "match" } else { "matches" },
+            plural(machines.len(), "machine")
+        ),
         style,
     )
 }
