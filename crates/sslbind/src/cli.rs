@@ -165,8 +165,11 @@ pub enum Command {
     Metrics(MetricsArgs),
     /// Keep many servers in one database (SQLite, or PostgreSQL) and ask across them: where a
     /// certificate or host is mapped, what expires, which findings, what changed.
-    #[command(subcommand, after_help = "Examples:\n  sslbind fleet ingest --db fleet.db examples/hosting-server examples/iis-express-dev\n  \
-        sslbind fleet certificates --db fleet.db --expiring-within 30")]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sslbind fleet ingest --db fleet.db examples/hosting-server examples/iis-express-dev\n  \
+        sslbind fleet certificates --db fleet.db --expiring-within 30"
+    )]
     Fleet(FleetCommand),
     /// Print a completion script for a shell, to install where the shell loads completions.
     #[command(after_help = "Examples:\n  sslbind completions bash > /etc/bash_completion.d/sslbind\n  \
@@ -202,10 +205,12 @@ pub struct ReportArgs {
 pub enum FleetCommand {
     /// Add the state of one or more machines to the database: a new ingest when it changed
     /// since the machine's last one, nothing when it did not.
-    #[command(after_help = "Examples:\n  sslbind fleet ingest --db fleet.db examples/hosting-server examples/iis-express-dev\n  \
+    #[command(
+        after_help = "Examples:\n  sslbind fleet ingest --db fleet.db examples/hosting-server examples/iis-express-dev\n  \
         sslbind fleet ingest --db fleet.db --name dev01 \\\n      \
         --config examples/iis-express-dev/applicationhost.config \\\n      \
-        --sslcert examples/iis-express-dev/sslcert.txt --certs examples/iis-express-dev/certs")]
+        --sslcert examples/iis-express-dev/sslcert.txt --certs examples/iis-express-dev/certs"
+    )]
     Ingest(Box<FleetIngestArgs>),
     /// List the machines with the counts of their latest state.
     #[command(after_help = "Examples:\n  sslbind fleet machines --db fleet.db\n  \
@@ -216,8 +221,10 @@ pub enum FleetCommand {
         sslbind fleet findings --db fleet.db --machine hosting-server --format json")]
     Findings(FleetFindingsArgs),
     /// Where a certificate (by thumbprint) or a host name is mapped and served, on every machine.
-    #[command(after_help = "Examples:\n  sslbind fleet where --db fleet.db 6F58CF58B5FE5DB0B34A971EE01AA77C099E6629\n  \
-        sslbind fleet where --db fleet.db shop.contoso.com --format json")]
+    #[command(
+        after_help = "Examples:\n  sslbind fleet where --db fleet.db 6F58CF58B5FE5DB0B34A971EE01AA77C099E6629\n  \
+        sslbind fleet where --db fleet.db shop.contoso.com --format json"
+    )]
     Where(FleetWhereArgs),
     /// List the certificates of every machine, the machines holding each, soonest to expire first.
     #[command(after_help = "Examples:\n  sslbind fleet certificates --db fleet.db\n  \

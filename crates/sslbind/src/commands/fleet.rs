@@ -75,7 +75,9 @@ fn machine_sources(args: &FleetIngestArgs) -> anyhow::Result<Vec<SourceArgs>> {
              machine: ingest several machines as folders or snapshots, or one machine with those options"
         );
     }
-    all.extend(args.more.iter().map(|path| SourceArgs { machine: Some(path.clone()), ..args.sources.clone() }));
+    all.extend(
+        args.more.iter().map(|path| SourceArgs { machine: Some(path.clone()), ..args.sources.clone() }),
+    );
     Ok(all)
 }
 
@@ -99,20 +101,23 @@ fn ingest(args: &FleetIngestArgs) -> anyhow::Result<()> {
         let name = args
             .name
             .clone()
-            .or_else(|| meta.as_ref().and_then(|meta| meta.machine_name.clone()).filter(|name| !name.is_empty()))
+            .or_else(|| {
+                meta.as_ref().and_then(|meta| meta.machine_name.clone()).filter(|name| !name.is_empty())
+            })
             .unwrap_or_else(|| default_name(source));
         // A snapshot says when it was taken; other sources were read just now.
-        let collected = meta
-            .as_ref()
-            .and_then(|meta| OffsetDateTime::parse(&meta.created, &Rfc3339).ok())
-            .unwrap_or(now);
+        let collected =
+            meta.as_ref().and_then(|meta| OffsetDateTime::parse(&meta.created, &Rfc3339).ok()).unwrap_or(now);
         let machine = &loaded.machine;
         let (analysis, findings) = judge(machine, collected);
         let rows = record(machine, &analysis, &findings);
         // What is stored carries no time and no version, so that the same state read again
         // has the same content hash and adds nothing.
-        let stored_meta =
-            SnapshotMeta { tool: "sslbind".to_owned(), created: String::new(), machine_name: Some(name.clone()) };
+        let stored_meta = SnapshotMeta {
+            tool: "sslbind".to_owned(),
+            created: String::new(),
+            machine_name: Some(name.clone()),
+        };
         let snapshot = write_snapshot(machine, &loaded.config_sources(), &stored_meta)?;
         let outcome = fleet
             .ingest(&IngestInput {
@@ -131,7 +136,9 @@ fn ingest(args: &FleetIngestArgs) -> anyhow::Result<()> {
             render::plural(rows.findings.len(), "finding"),
         );
         match outcome {
-            IngestOutcome::Added { ingest_id } => writeln!(out, "{name}: added ingest {ingest_id} ({counts})")?,
+            IngestOutcome::Added { ingest_id } => {
+                writeln!(out, "{name}: added ingest {ingest_id} ({counts})")?
+            }
             IngestOutcome::Unchanged { ingest_id } => {
                 writeln!(out, "{name}: unchanged since ingest {ingest_id} ({counts}); nothing added")?;
             }
@@ -200,7 +207,13 @@ fn certificates(args: &FleetCertificatesArgs) -> anyhow::Result<()> {
     let mut out = render::stdout();
     match args.list.format {
         Format::Table => {
-            render::table::fleet::certificates(&mut out, &found, now, args.expiring_within, &Style::for_stdout())?;
+            render::table::fleet::certificates(
+                &mut out,
+                &found,
+                now,
+                args.expiring_within,
+                &Style::for_stdout(),
+            )?;
         }
         Format::Json => json::write(&mut out, &render::fleet::certificates(&found, now))?,
     }
@@ -235,7 +248,13 @@ fn show_history(args: &FleetHistoryArgs) -> anyhow::Result<()> {
     let mut out = render::stdout();
     match args.list.format {
         Format::Table => {
-            render::table::fleet::history(&mut out, &args.name, ingests.len(), &changes, &Style::for_stdout())?;
+            render::table::fleet::history(
+                &mut out,
+                &args.name,
+                ingests.len(),
+                &changes,
+                &Style::for_stdout(),
+            )?;
         }
         Format::Json => json::write(&mut out, &render::fleet::history(&args.name, ingests.len(), &changes))?,
     }

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use sslbind_core::analysis::{Analysis, analyze, selection::UnknownCcsFolder};
 use sslbind_core::doctor::{Context, Finding, Options, Overrides, diagnose};
-use sslbind_core::model::Machine;
 use sslbind_core::metrics::{MetricsInput, exposition, machine_metrics};
+use sslbind_core::model::Machine;
 use sslbind_core::uncertain::SelectionAssumptions;
 use time::OffsetDateTime;
 

@@ -182,8 +182,13 @@ struct CertificateJson {
 
 /// The expiry band of a certificate ending at `not_after` (and starting at `not_before`),
 /// as the report and `sslbind certificates` name it.
-pub fn expiry_class(not_before: i64, not_after: i64, now: OffsetDateTime) -> sslbind_core::model::ExpiryClass {
-    let at = |seconds: i64| OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+pub fn expiry_class(
+    not_before: i64,
+    not_after: i64,
+    now: OffsetDateTime,
+) -> sslbind_core::model::ExpiryClass {
+    let at =
+        |seconds: i64| OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     sslbind_core::model::expiry_class(at(not_before), at(not_after), now)
 }
 

@@ -77,8 +77,18 @@ fn the_fleet_says_of_each_machine_what_the_one_machine_commands_say() {
         let doctor_findings = doctor["findings"].as_array().expect("findings");
         assert_eq!(findings.len(), doctor_findings.len(), "{name}");
         let key = |finding: &Value| {
-            ["code", "severity", "site", "binding", "mapping", "mapping_kind", "certificate_hash", "message", "fix"]
-                .map(|field| finding[field].to_string())
+            [
+                "code",
+                "severity",
+                "site",
+                "binding",
+                "mapping",
+                "mapping_kind",
+                "certificate_hash",
+                "message",
+                "fix",
+            ]
+            .map(|field| finding[field].to_string())
         };
         let fleet_keys: BTreeSet<_> = findings.iter().map(key).collect();
         let doctor_keys: BTreeSet<_> = doctor_findings.iter().map(key).collect();
@@ -106,13 +116,18 @@ fn the_fleet_says_of_each_machine_what_the_one_machine_commands_say() {
         .map(|found| found["binding"].to_string())
         .collect();
     assert_eq!(found_bindings, served);
-    assert!(found.iter().all(|found| found["machine"] == "hosting-server" && found["certificate_hash"] == SHOP));
+    assert!(
+        found.iter().all(|found| found["machine"] == "hosting-server" && found["certificate_hash"] == SHOP)
+    );
 
     // Where a host is: any spelling finds every binding of it.
     let by_host = fleet_json(&db, &["where", "SHOP.Contoso.com."]);
     assert_eq!(by_host["query"]["value"], "shop.contoso.com");
     let hosts: BTreeSet<String> = strings(&by_host["matches"], "binding");
-    assert!(hosts.contains("\"*:443:shop.contoso.com\"") && hosts.contains("\"*:443:SHOP.contoso.com\""), "{hosts:?}");
+    assert!(
+        hosts.contains("\"*:443:shop.contoso.com\"") && hosts.contains("\"*:443:SHOP.contoso.com\""),
+        "{hosts:?}"
+    );
     // A near miss: another host finds nothing of the shop's.
     let other = fleet_json(&db, &["where", "shop.contoso.org"]);
     assert_eq!(other["matches"].as_array().expect("matches").len(), 0);
@@ -129,7 +144,10 @@ fn the_fleet_says_of_each_machine_what_the_one_machine_commands_say() {
     assert_eq!(strings(&all["certificates"], "thumbprint"), expected);
     let expiring = fleet_json(&db, &["certificates", "--expiring-within", "30", "--now", NOW]);
     let expiring = expiring["certificates"].as_array().expect("certificates");
-    assert!(expiring.iter().any(|certificate| certificate["thumbprint"] == SHOP), "the expired shop certificate");
+    assert!(
+        expiring.iter().any(|certificate| certificate["thumbprint"] == SHOP),
+        "the expired shop certificate"
+    );
     for certificate in expiring {
         assert!(certificate["days_left"].as_i64().expect("days") < 30, "{certificate}");
         assert!(!certificate["machines"].as_array().expect("machines").is_empty());
@@ -139,7 +157,11 @@ fn the_fleet_says_of_each_machine_what_the_one_machine_commands_say() {
     // The tables say the same for people.
     let table = fleet(&db, &["machines", "--now", NOW]);
     assert_eq!(table.code, 0, "{}", table.transcript());
-    assert!(table.stdout.contains("hosting-server") && table.stdout.contains("2 machines"), "{}", table.stdout);
+    assert!(
+        table.stdout.contains("hosting-server") && table.stdout.contains("2 machines"),
+        "{}",
+        table.stdout
+    );
 }
 
 /// A copy of the IIS Express example, to change between ingests.
@@ -187,14 +209,23 @@ fn the_same_state_adds_nothing_and_a_change_becomes_history() {
     let changes = history["changes"].as_array().expect("changes");
     let named: Vec<(String, String)> = changes
         .iter()
-        .map(|change| (change["what"].as_str().expect("what").to_owned(), change["key"].as_str().expect("key").to_owned()))
+        .map(|change| {
+            (
+                change["what"].as_str().expect("what").to_owned(),
+                change["key"].as_str().expect("key").to_owned(),
+            )
+        })
         .collect();
     assert_eq!(named, [("mapping-removed".to_owned(), "sni lextudio.com:4431".to_owned())]);
     assert_eq!(changes[0]["at"], "2026-05-03T00:00:00Z");
 
     let table = fleet(&db, &["history", "dev01"]);
     assert_eq!(table.code, 0, "{}", table.transcript());
-    assert!(table.stdout.contains("mapping-removed") && table.stdout.contains("2026-05-03T00:00:00Z"), "{}", table.stdout);
+    assert!(
+        table.stdout.contains("mapping-removed") && table.stdout.contains("2026-05-03T00:00:00Z"),
+        "{}",
+        table.stdout
+    );
 
     // A machine the database does not hold is an error that says so.
     let unknown = fleet(&db, &["history", "web99"]);
@@ -218,7 +249,8 @@ fn hostile_names_come_back_exactly_and_stay_text_in_the_fleet_page() {
     let mut sites = String::new();
     let long = "<i>x".repeat(2_500);
     for (position, name) in HOSTILE.iter().copied().chain([long.as_str()]).enumerate() {
-        let escaped = name.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+        let escaped =
+            name.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
         sites.push_str(&format!(
             "<site name=\"{escaped}\" id=\"{}\"><bindings><binding protocol=\"https\" \
              bindingInformation=\"*:443:site{position}.example\" sslFlags=\"1\" /></bindings></site>\n",
@@ -251,7 +283,11 @@ fn hostile_names_come_back_exactly_and_stay_text_in_the_fleet_page() {
     let output = sslbind(&["fleet", "report", "--db", &db, "-o", page_text, "--now", NOW]);
     assert_eq!(output.code, 0, "{}", output.transcript());
     let page = std::fs::read_to_string(&page_path).expect("the page");
-    assert!(page.contains("web&#39;; DROP TABLE ingests; --&lt;b&gt;") || page.contains("web'; DROP TABLE ingests; --&lt;b&gt;"), "the machine's name is text");
+    assert!(
+        page.contains("web&#39;; DROP TABLE ingests; --&lt;b&gt;")
+            || page.contains("web'; DROP TABLE ingests; --&lt;b&gt;"),
+        "the machine's name is text"
+    );
     assert!(!page.contains("--<b>"));
     assert_eq!(page.matches("<script>").count(), 1, "only the page's own script");
 }
@@ -274,7 +310,12 @@ fn the_fleet_page_and_metrics_cover_every_machine() {
     let output = sslbind(&["fleet", "metrics", "--db", &db, "--now", NOW]);
     assert_eq!(output.code, 0, "{}", output.transcript());
     let text = &output.stdout;
-    for family in ["x509_cert_not_after", "sslbind_mapping_info", "sslbind_findings", "sslbind_snapshot_timestamp_seconds"] {
+    for family in [
+        "x509_cert_not_after",
+        "sslbind_mapping_info",
+        "sslbind_findings",
+        "sslbind_snapshot_timestamp_seconds",
+    ] {
         assert_eq!(text.matches(&format!("# TYPE {family} gauge\n")).count(), 1, "{family} is declared once");
     }
     // Each machine's samples are those `sslbind metrics` gives for it alone.
@@ -295,7 +336,11 @@ fn the_fleet_page_and_metrics_cover_every_machine() {
 fn a_database_password_is_never_printed() {
     let output = sslbind(&["fleet", "machines", "--db", "postgres://sslbind:s3cr3t-pw@127.0.0.1:1/fleet"]);
     assert_eq!(output.code, 2, "{}", output.transcript());
-    assert!(!output.stderr.contains("s3cr3t-pw") && !output.stdout.contains("s3cr3t-pw"), "{}", output.transcript());
+    assert!(
+        !output.stderr.contains("s3cr3t-pw") && !output.stdout.contains("s3cr3t-pw"),
+        "{}",
+        output.transcript()
+    );
     assert!(output.stderr.contains("127.0.0.1"), "{}", output.stderr);
 }
 
@@ -306,12 +351,19 @@ fn bad_ingests_are_refused_with_exit_code_2() {
     // Source options describe one machine: they cannot go with several machine folders.
     let output = fleet(
         &db,
-        &["ingest", "examples/hosting-server", "examples/iis-express-dev", "--sslcert", "examples/hosting-server/sslcert.txt"],
+        &[
+            "ingest",
+            "examples/hosting-server",
+            "examples/iis-express-dev",
+            "--sslcert",
+            "examples/hosting-server/sslcert.txt",
+        ],
     );
     assert_eq!(output.code, 2, "{}", output.transcript());
     assert!(output.stderr.contains("describe one machine"), "{}", output.stderr);
     // One name for two machines.
-    let output = fleet(&db, &["ingest", "--name", "web01", "examples/hosting-server", "examples/iis-express-dev"]);
+    let output =
+        fleet(&db, &["ingest", "--name", "web01", "examples/hosting-server", "examples/iis-express-dev"]);
     assert_eq!(output.code, 2, "{}", output.transcript());
     // A snapshot from a newer sslbind.
     let snapshot = folder.path().join("new.snapshot.json");
@@ -322,4 +374,56 @@ fn bad_ingests_are_refused_with_exit_code_2() {
     // Nothing was stored by the refused ingests.
     let machines = fleet_json(&db, &["machines"]);
     assert_eq!(machines["machines"].as_array().expect("machines").len(), 0);
+}
+
+/// The same commands against a real PostgreSQL (started by the test, Debian's `postgresql`)
+/// give byte for byte the answers SQLite gives. A missing PostgreSQL fails the test.
+#[cfg(feature = "external-tools")]
+mod postgres {
+    use super::{NOW, SHOP, db_in, example_copy, fleet};
+
+    #[test]
+    fn postgresql_and_sqlite_give_the_same_answers() {
+        let server = sslbind_live::testing::postgres::server();
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let sqlite = db_in(folder.path());
+        let postgres = server.fresh_database();
+        let machine = example_copy(folder.path());
+        let machine = machine.to_str().expect("UTF-8");
+        for db in [&sqlite, &postgres] {
+            let ingest = fleet(db, &["ingest", "examples/hosting-server", machine, "--now", "2026-05-01"]);
+            assert_eq!(ingest.code, 0, "{}", ingest.transcript());
+        }
+        // dev01 loses a mapping, and is ingested again into both.
+        let netsh_path = std::path::Path::new(machine).join("sslcert.txt");
+        let netsh = std::fs::read_to_string(&netsh_path).expect("netsh output");
+        let records: Vec<&str> =
+            netsh.split("\r\n\r\n").filter(|record| !record.contains("lextudio.com:4431")).collect();
+        std::fs::write(&netsh_path, records.join("\r\n\r\n")).expect("a netsh file");
+        for db in [&sqlite, &postgres] {
+            let ingest = fleet(db, &["ingest", machine, "--now", NOW]);
+            assert_eq!(ingest.code, 0, "{}", ingest.transcript());
+        }
+        let questions: [&[&str]; 9] = [
+            &["machines", "--format", "json", "--now", NOW],
+            &["findings", "--format", "json"],
+            &["where", SHOP, "--format", "json"],
+            &["where", "lextudio.com", "--format", "json"],
+            &["certificates", "--format", "json", "--now", NOW],
+            &["certificates", "--expiring-within", "60", "--format", "json", "--now", NOW],
+            &["history", "dev01", "--format", "json"],
+            &["history", "hosting-server"],
+            &["metrics", "--now", NOW],
+        ];
+        for question in questions {
+            let from_sqlite = fleet(&sqlite, question);
+            let from_postgres = fleet(&postgres, question);
+            assert_eq!(from_sqlite.code, 0, "{}", from_sqlite.transcript());
+            assert_eq!(from_postgres.code, 0, "{}", from_postgres.transcript());
+            assert!(from_sqlite.stdout.len() > 20, "{question:?}: {}", from_sqlite.stdout);
+            assert_eq!(from_sqlite.stdout, from_postgres.stdout, "{question:?}");
+        }
+        let history = fleet(&postgres, &["history", "dev01", "--format", "json"]);
+        assert!(history.stdout.contains("\"mapping-removed\""), "{}", history.stdout);
+    }
 }

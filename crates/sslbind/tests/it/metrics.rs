@@ -100,7 +100,8 @@ fn promtool_accepts_every_metrics_output() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let db = folder.path().join("fleet.db");
     let db = db.to_str().expect("a UTF-8 path");
-    let ingest = sslbind(&["fleet", "ingest", "--db", db, "examples/hosting-server", "examples/iis-express-dev", NOW]);
+    let ingest =
+        sslbind(&["fleet", "ingest", "--db", db, "examples/hosting-server", "examples/iis-express-dev", NOW]);
     assert_eq!(ingest.code, 0, "{}", ingest.transcript());
     let runs: [&[&str]; 3] = [
         &["metrics", "examples/hosting-server", NOW],

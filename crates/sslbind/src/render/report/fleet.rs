@@ -9,7 +9,9 @@ use sslbind_core::doctor::{Code, Severity};
 use sslbind_live::fleet::{FleetCertificate, FleetFinding, MachineSummary};
 use time::OffsetDateTime;
 
-use super::parts::{expiry_badge, filter_box, mapping_status, plural, rfc3339, severity_badge, severity_rank};
+use super::parts::{
+    expiry_badge, filter_box, mapping_status, plural, rfc3339, severity_badge, severity_rank,
+};
 use super::text::shown;
 use crate::render::fleet::{days_left, expiry_class, unix_rfc3339};
 

@@ -20,7 +20,17 @@ fn count(value: i64) -> usize {
 /// Prints `sslbind fleet machines`.
 pub fn machines(out: &mut impl Write, summaries: &[MachineSummary], style: &Style) -> io::Result<()> {
     let mut table = Table::new(
-        &["MACHINE", "COLLECTED", "INGESTS", "SITES", "BINDINGS", "MAPPINGS", "CERTS", "EXPIRING", "FINDINGS"],
+        &[
+            "MACHINE",
+            "COLLECTED",
+            "INGESTS",
+            "SITES",
+            "BINDINGS",
+            "MAPPINGS",
+            "CERTS",
+            "EXPIRING",
+            "FINDINGS",
+        ],
         &[0],
     );
     let mut errors = 0;
@@ -182,7 +192,9 @@ pub fn certificates(
     }
     let expired = certificates
         .iter()
-        .filter(|certificate| expiry_class(certificate.not_before, certificate.not_after, now) == ExpiryClass::Expired)
+        .filter(|certificate| {
+            expiry_class(certificate.not_before, certificate.not_after, now) == ExpiryClass::Expired
+        })
         .count();
     summary.push_str(&format!(", {expired} expired"));
     write_summary(out, &summary, style)
@@ -212,7 +224,10 @@ pub fn history(
             what if what.ends_with("-added") || what == "certificate-appeared" => Colour::Green,
             _ => Colour::Yellow,
         };
-        let mut row = Row::new(vec![Cell::new(change.what.as_str().to_owned(), colour), Cell::plain(change.key.clone())]);
+        let mut row = Row::new(vec![
+            Cell::new(change.what.as_str().to_owned(), colour),
+            Cell::plain(change.key.clone()),
+        ]);
         for (field, before, after) in &change.fields {
             row.notes.push(Cell::new(format!("{field}: {before} -> {after}"), Colour::Dim));
         }
