@@ -139,7 +139,8 @@ pub struct FindingRow {
     pub mapping: Option<(String, String)>,
     /// The certificate involved.
     pub certificate_hash: Option<String>,
-    /// The fix, as doctor prints it: title, then each command on its own line.
+    /// The fix as doctor's JSON gives it: its commands, one per line, or its title when it is
+    /// a manual step.
     pub fix: Option<String>,
 }
 
@@ -250,7 +251,10 @@ pub fn record(machine: &Machine, analysis: &Analysis, findings: &[Finding]) -> M
             binding: finding.binding.clone(),
             mapping: finding.mapping.as_ref().map(key_pair),
             certificate_hash: finding.certificate_hash.map(|hash| hash.to_string()),
-            fix: finding.fix.as_ref().map(ToString::to_string),
+            fix: finding
+                .fix
+                .as_ref()
+                .map(|fix| if fix.commands.is_empty() { fix.title.clone() } else { fix.commands.join("\n") }),
         })
         .collect();
     let reservations = machine

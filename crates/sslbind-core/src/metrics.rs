@@ -169,6 +169,22 @@ pub fn machine_metrics(input: &MetricsInput<'_>) -> Vec<MetricFamily> {
     ]
 }
 
+/// The families of several machines as one exposition: each family once, with every
+/// machine's samples in the order the machines come. The text format allows a metric name in
+/// one group only, so families cannot simply be concatenated.
+pub fn merge(per_machine: impl IntoIterator<Item = Vec<MetricFamily>>) -> Vec<MetricFamily> {
+    let mut merged: Vec<MetricFamily> = Vec::new();
+    for families in per_machine {
+        for family in families {
+            match merged.iter_mut().find(|known| known.name == family.name) {
+                Some(known) => known.samples.extend(family.samples),
+                None => merged.push(family),
+            }
+        }
+    }
+    merged
+}
+
 /// The families in the Prometheus text exposition format (version 0.0.4): `# HELP` and
 /// `# TYPE` lines, then one line per sample, label values escaped (`\\`, `\"`, `\n`), lines
 /// ending in LF as the format requires. A family without samples is still declared.

@@ -125,6 +125,9 @@ pub struct LoadedMachine {
     pub machine: Machine,
     /// `machine.configs[i]`'s file at position `i`.
     pub config_files: Vec<ConfigFileBytes>,
+    /// The capture's facts (when and by what it was written) when the machine came from a
+    /// snapshot.
+    pub snapshot_meta: Option<snapshot::SnapshotMeta>,
 }
 
 impl LoadedMachine {
@@ -176,7 +179,7 @@ pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadE
     let expanded = &expanded;
     let sslcert = expanded.sslcert.as_deref();
     let certificate_paths = expanded.certs.as_slice();
-    let (machine, config_files, certificates) = std::thread::scope(|scope| {
+    let (machine, config_files, snapshot_meta, certificates) = std::thread::scope(|scope| {
         let netsh = scope.spawn(move || {
             sslcert.map(|path| -> Result<_, LoadError> {
                 let bytes = read(path)?;
@@ -203,14 +206,14 @@ pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadE
         // A panic on another thread is a bug: it is passed on rather than hidden.
         let netsh = netsh.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let certificates = certificates.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let (mut machine, config_files) = main?;
+        let (mut machine, config_files, snapshot_meta) = main?;
         if let Some(netsh) = netsh {
             let read = netsh?;
             machine.mappings_known = true;
             machine.warnings.extend(read.warnings);
             merge_mappings(&mut machine, read.mappings);
         }
-        Ok::<_, LoadError>((machine, config_files, certificates))
+        Ok::<_, LoadError>((machine, config_files, snapshot_meta, certificates))
     })?;
     let mut machine = read_the_rest(expanded, machine)?;
     if !expanded.certs.is_empty() {
@@ -222,16 +225,17 @@ pub fn load_machine_with_files(sources: &Sources) -> Result<LoadedMachine, LoadE
     // HTTP.sys lists IP records, then SNI, then CCS (netsh's order); sources that group them
     // otherwise (registry keys) are put in that order, each kind keeping its source order.
     machine.mappings.sort_by_key(|mapping| mapping.key.kind());
-    Ok(LoadedMachine { machine, config_files })
+    Ok(LoadedMachine { machine, config_files, snapshot_meta })
 }
 
 /// The snapshot and the configs, which come first in the merge order.
 fn read_in_order(
     sources: &Sources,
     expanded: &Sources,
-) -> Result<(Machine, Vec<ConfigFileBytes>), LoadError> {
+) -> Result<(Machine, Vec<ConfigFileBytes>, Option<snapshot::SnapshotMeta>), LoadError> {
     let mut machine = Machine::default();
     let mut config_files = Vec::new();
+    let mut snapshot_meta = None;
     if let Some(path) = &expanded.snapshot {
         let bytes = read(path)?;
         let read = snapshot::read_snapshot(&name_of(path), &bytes)?;
@@ -243,6 +247,7 @@ fn read_in_order(
             });
         }
         machine = read.machine;
+        snapshot_meta = Some(read.meta);
     }
     for path in &expanded.configs {
         let bytes = read(path)?;
@@ -252,7 +257,7 @@ fn read_in_order(
         machine.warnings.extend(read.warnings);
         config_files.push(ConfigFileBytes { path: path.clone(), bytes, from_snapshot: false });
     }
-    Ok((machine, config_files))
+    Ok((machine, config_files, snapshot_meta))
 }
 
 /// The registry, URL reservations and excluded ports, which come after the netsh text and

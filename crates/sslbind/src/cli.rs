@@ -163,6 +163,14 @@ pub enum Command {
     #[command(after_help = "Examples:\n  sslbind metrics examples/hosting-server --now 2026-06-01\n  \
         sslbind metrics examples/iis-express-dev --name dev01 --now 2026-06-01")]
     Metrics(MetricsArgs),
+    /// Keep many servers in one database (SQLite, or PostgreSQL) and ask across them: where a
+    /// certificate or host is mapped, what expires, which findings, what changed.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sslbind fleet ingest --db fleet.db examples/hosting-server examples/iis-express-dev\n  \
+        sslbind fleet certificates --db fleet.db --expiring-within 30"
+    )]
+    Fleet(FleetCommand),
     /// Print a completion script for a shell, to install where the shell loads completions.
     #[command(after_help = "Examples:\n  sslbind completions bash > /etc/bash_completion.d/sslbind\n  \
         sslbind completions zsh > ~/.zfunc/_sslbind\n  \
@@ -190,6 +198,173 @@ pub struct ReportArgs {
     /// The page's title (default: `sslbind report: ` and the machine).
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
+}
+
+/// `sslbind fleet …`.
+#[derive(Debug, Subcommand)]
+pub enum FleetCommand {
+    /// Add the state of one or more machines to the database: a new ingest when it changed
+    /// since the machine's last one, nothing when it did not.
+    #[command(
+        after_help = "Examples:\n  sslbind fleet ingest --db fleet.db examples/hosting-server examples/iis-express-dev\n  \
+        sslbind fleet ingest --db fleet.db --name dev01 \\\n      \
+        --config examples/iis-express-dev/applicationhost.config \\\n      \
+        --sslcert examples/iis-express-dev/sslcert.txt --certs examples/iis-express-dev/certs"
+    )]
+    Ingest(Box<FleetIngestArgs>),
+    /// List the machines with the counts of their latest state.
+    #[command(after_help = "Examples:\n  sslbind fleet machines --db fleet.db\n  \
+        sslbind fleet machines --db fleet.db --format json")]
+    Machines(FleetListArgs),
+    /// List doctor's findings on every machine's latest state (or on one machine's).
+    #[command(after_help = "Examples:\n  sslbind fleet findings --db fleet.db\n  \
+        sslbind fleet findings --db fleet.db --machine hosting-server --format json")]
+    Findings(FleetFindingsArgs),
+    /// Where a certificate (by thumbprint) or a host name is mapped and served, on every machine.
+    #[command(
+        after_help = "Examples:\n  sslbind fleet where --db fleet.db 6F58CF58B5FE5DB0B34A971EE01AA77C099E6629\n  \
+        sslbind fleet where --db fleet.db shop.contoso.com --format json"
+    )]
+    Where(FleetWhereArgs),
+    /// List the certificates of every machine, the machines holding each, soonest to expire first.
+    #[command(after_help = "Examples:\n  sslbind fleet certificates --db fleet.db\n  \
+        sslbind fleet certificates --db fleet.db --expiring-within 30 --format json")]
+    Certificates(FleetCertificatesArgs),
+    /// What changed on a machine from one ingest to the next: bindings and mappings added,
+    /// removed or re-pointed, certificates that appeared or expired.
+    #[command(after_help = "Examples:\n  sslbind fleet history --db fleet.db hosting-server\n  \
+        sslbind fleet history --db fleet.db hosting-server --format json")]
+    History(FleetHistoryArgs),
+    /// Write one self-contained HTML page about the whole fleet: each machine's summary,
+    /// the certificates expiring anywhere, findings by code.
+    #[command(after_help = "Examples:\n  sslbind fleet report --db fleet.db -o fleet.html\n  \
+        sslbind fleet report --db fleet.db -o fleet.html --now 2026-06-01")]
+    Report(FleetReportArgs),
+    /// Print every machine's latest state as Prometheus metrics (as `sslbind metrics` does for one).
+    #[command(after_help = "Examples:\n  sslbind fleet metrics --db fleet.db\n  \
+        sslbind fleet metrics --db fleet.db -o fleet.prom")]
+    Metrics(FleetMetricsArgs),
+}
+
+/// The database every fleet command works on.
+#[derive(Clone, Debug, Args)]
+pub struct DbArgs {
+    /// The database: a SQLite file (created when missing) or a `postgres://` URL. Default: the
+    /// environment variable SSLBIND_DB, else `sslbind.db` in the current folder. Prefer a
+    /// password in ~/.pgpass or PGPASSWORD to one in the URL, which other users can see.
+    #[arg(long, value_name = "DB")]
+    pub db: Option<String>,
+}
+
+/// Arguments of `sslbind fleet ingest`.
+#[derive(Debug, Args)]
+pub struct FleetIngestArgs {
+    /// The database.
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The first machine: a folder collected from it or a snapshot (or the source options).
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// More machines, each a folder or a snapshot.
+    #[arg(value_name = "MACHINE", conflicts_with = "name")]
+    pub more: Vec<PathBuf>,
+    /// The machine's name in the database (one machine only). Default: the name the
+    /// snapshot records, else the folder's or file's name, else this computer's name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// The time of the ingest, and of the capture for sources other than snapshots (a
+    /// snapshot carries its own): RFC 3339 or a date.
+    #[arg(long, value_name = "TIME", value_parser = values::time)]
+    pub now: Option<OffsetDateTime>,
+}
+
+/// Arguments shared by the fleet listings.
+#[derive(Debug, Args)]
+pub struct FleetListArgs {
+    /// The database.
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Judge certificates at this time instead of now: RFC 3339 or a date.
+    #[arg(long, value_name = "TIME", value_parser = values::time)]
+    pub now: Option<OffsetDateTime>,
+}
+
+/// Arguments of `sslbind fleet findings`.
+#[derive(Debug, Args)]
+pub struct FleetFindingsArgs {
+    /// The database, format and time.
+    #[command(flatten)]
+    pub list: FleetListArgs,
+    /// Only this machine's findings.
+    #[arg(long, value_name = "NAME")]
+    pub machine: Option<String>,
+}
+
+/// Arguments of `sslbind fleet where`.
+#[derive(Debug, Args)]
+pub struct FleetWhereArgs {
+    /// A certificate's SHA-1 thumbprint (40 hex digits, spaces or colons allowed) or a host name.
+    #[arg(value_name = "THUMBPRINT-OR-HOST")]
+    pub query: String,
+    /// The database, format and time.
+    #[command(flatten)]
+    pub list: FleetListArgs,
+}
+
+/// Arguments of `sslbind fleet certificates`.
+#[derive(Debug, Args)]
+pub struct FleetCertificatesArgs {
+    /// The database, format and time.
+    #[command(flatten)]
+    pub list: FleetListArgs,
+    /// Only the certificates that end within this many days (expired ones included).
+    #[arg(long, value_name = "DAYS")]
+    pub expiring_within: Option<u32>,
+}
+
+/// Arguments of `sslbind fleet history`.
+#[derive(Debug, Args)]
+pub struct FleetHistoryArgs {
+    /// The machine, by its name in the database.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// The database, format and time.
+    #[command(flatten)]
+    pub list: FleetListArgs,
+}
+
+/// Arguments of `sslbind fleet report`.
+#[derive(Debug, Args)]
+pub struct FleetReportArgs {
+    /// The database.
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The HTML file to write (replaced when it exists).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Judge certificates at this time instead of now: RFC 3339 or a date.
+    #[arg(long, value_name = "TIME", value_parser = values::time)]
+    pub now: Option<OffsetDateTime>,
+    /// The page's title (default: `sslbind fleet report`).
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+}
+
+/// Arguments of `sslbind fleet metrics`.
+#[derive(Debug, Args)]
+pub struct FleetMetricsArgs {
+    /// The database.
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Write the metrics to this file instead of standard output, atomically.
+    #[arg(short = 'o', long = "output", value_name = "FILE.prom")]
+    pub output: Option<PathBuf>,
+    /// Judge certificates (x509_cert_expired, doctor's findings) at this time instead of now.
+    #[arg(long, value_name = "TIME", value_parser = values::time)]
+    pub now: Option<OffsetDateTime>,
 }
 
 /// Arguments of `sslbind completions`.

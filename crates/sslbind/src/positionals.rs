@@ -14,7 +14,8 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser};
 
 use crate::cli::{
-    BindingCommand, Cli, Command, MappingCommand, ProbeArgs, ResolveArgs, SiteCommand, SiteRemoveArgs,
+    BindingCommand, Cli, Command, FleetCommand, MappingCommand, ProbeArgs, ResolveArgs, SiteCommand,
+    SiteRemoveArgs,
 };
 
 /// Parses the process arguments and puts each positional in its place; on bad usage, prints
@@ -79,7 +80,10 @@ fn arrange(cli: &mut Cli) -> Result<(), clap::Error> {
             };
             machine_only(&["mapping", name], machine.as_deref())
         }
-        Command::Explain(_) | Command::Completions(_) | Command::Man => Ok(()),
+        Command::Fleet(FleetCommand::Ingest(args)) => std::iter::once(args.sources.machine.as_deref())
+            .chain(args.more.iter().map(|machine| Some(machine.as_path())))
+            .try_for_each(|machine| machine_only(&["fleet", "ingest"], machine)),
+        Command::Fleet(_) | Command::Explain(_) | Command::Completions(_) | Command::Man => Ok(()),
     }
 }
 

@@ -76,14 +76,18 @@ fn the_rows_are_what_the_analysis_and_doctor_say() {
     assert_eq!(certificate.not_after, datetime!(2026-06-20 00:00 UTC).unix_timestamp());
     assert_eq!(certificate.store.as_deref(), Some("MY"));
 
-    // One row per finding, in doctor's order, with its code, severity and fix as printed.
+    // One row per finding, in doctor's order, with its code, severity and fix as doctor's JSON has them.
     assert_eq!(rows.findings.len(), findings.len());
     assert!(!rows.findings.is_empty());
     for (row, finding) in rows.findings.iter().zip(&findings) {
         assert_eq!(row.code, finding.code.name());
         assert_eq!(row.severity, finding.severity.as_str());
         assert_eq!(row.message, finding.message);
-        assert_eq!(row.fix, finding.fix.as_ref().map(ToString::to_string));
+        let fix = finding
+            .fix
+            .as_ref()
+            .map(|fix| if fix.commands.is_empty() { fix.title.clone() } else { fix.commands.join("\n") });
+        assert_eq!(row.fix, fix);
     }
 }
 

@@ -4,7 +4,7 @@
 
 use sslbind_core::analysis::analyze;
 use sslbind_core::analysis::selection::UnknownCcsFolder;
-use sslbind_core::metrics::{MetricsInput, exposition, machine_metrics};
+use sslbind_core::metrics::{MetricsInput, exposition, machine_metrics, merge};
 use sslbind_core::model::Certificate;
 use sslbind_core::uncertain::SelectionAssumptions;
 
@@ -80,4 +80,43 @@ fn label_values_are_escaped_and_a_machine_without_certificates_still_declares_ev
             "{line}"
         );
     }
+}
+
+#[test]
+fn two_machines_merge_into_one_group_per_family_with_both_machines_samples() {
+    let shared = certificate(&["a.example.com"], (2026, 1, 1), (2027, 1, 1));
+    let families = |name: &str| {
+        let machine = MachineBuilder::new()
+            .binding("a", "https", "*:443:a.example.com", 1)
+            .mapping_of("Hostname:port", "a.example.com:443", IIS, &shared)
+            .certificate(&shared)
+            .build();
+        let analysis = analyze(&machine, &UnknownCcsFolder, &SelectionAssumptions::default());
+        let findings = machine_findings(&machine);
+        let input = MetricsInput {
+            machine: &machine,
+            analysis: &analysis,
+            findings: &findings,
+            machine_name: name,
+            collected: NOW,
+            now: NOW,
+        };
+        machine_metrics(&input)
+    };
+    let one = families("web01");
+    let merged = merge([families("web01"), families("web02")]);
+    let names = |families: &[sslbind_core::metrics::MetricFamily]| -> Vec<&str> {
+        families.iter().map(|family| family.name).collect()
+    };
+    assert_eq!(names(&merged), names(&one));
+    for (merged_family, single) in merged.iter().zip(&one) {
+        assert_eq!(merged_family.samples.len(), 2 * single.samples.len(), "{}", merged_family.name);
+    }
+    let text = exposition(&merged);
+    assert_eq!(text.matches("# TYPE x509_cert_not_after gauge").count(), 1);
+    assert!(text.contains("machine=\"web01\""));
+    assert!(text.contains("machine=\"web02\""));
+    let web01 = text.find("sslbind_snapshot_timestamp_seconds{machine=\"web01\"}").expect("web01's sample");
+    let web02 = text.find("sslbind_snapshot_timestamp_seconds{machine=\"web02\"}").expect("web02's sample");
+    assert!(web01 < web02);
 }

@@ -110,7 +110,7 @@ pub fn load_live_machine(iis_express_solution: Option<&Path>) -> Result<LoadedMa
     machine.warnings.extend(
         notes.into_iter().map(|message| SourceWarning { location: Location::new(&source, 0, 0), message }),
     );
-    Ok(LoadedMachine { machine, config_files })
+    Ok(LoadedMachine { machine, config_files, snapshot_meta: None })
 }
 
 /// A plan's mapping operations as the external step of a [`crate::transaction::commit`]:

@@ -2,16 +2,18 @@
 //! format, on standard output or written atomically for a textfile collector.
 
 use std::io::{self, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use sslbind_core::analysis::{analyze, selection::UnknownCcsFolder};
-use sslbind_core::doctor::{Context, Options, Overrides, diagnose};
+use sslbind_core::analysis::{Analysis, analyze, selection::UnknownCcsFolder};
+use sslbind_core::doctor::{Context, Finding, Options, Overrides, diagnose};
 use sslbind_core::metrics::{MetricsInput, exposition, machine_metrics};
+use sslbind_core::model::Machine;
 use sslbind_core::uncertain::SelectionAssumptions;
 use time::OffsetDateTime;
 
-use crate::cli::MetricsArgs;
+use crate::cli::{MetricsArgs, SourceArgs};
 use crate::commands::listing::load;
 use crate::render;
 
@@ -24,11 +26,8 @@ pub fn run(args: &MetricsArgs) -> anyhow::Result<ExitCode> {
     let loaded = load(&args.sources)?;
     render::warnings(&mut io::stderr().lock(), &loaded.machine.warnings)?;
     let machine = &loaded.machine;
-    let analysis = analyze(machine, &UnknownCcsFolder, &SelectionAssumptions::default());
-    let options = Options { now, expiry_days: EXPIRY_DAYS, ccs_folder_known: false };
-    let context = Context { machine, analysis: &analysis, ccs_files: &UnknownCcsFolder, options: &options };
-    let findings = diagnose(&context, &Overrides::default(), sslbind_live::threads::rules_on_two_threads());
-    let machine_name = args.name.clone().unwrap_or_else(|| default_name(args));
+    let (analysis, findings) = judge(machine, now);
+    let machine_name = args.name.clone().unwrap_or_else(|| default_name(&args.sources));
     let input = MetricsInput {
         machine,
         analysis: &analysis,
@@ -38,7 +37,23 @@ pub fn run(args: &MetricsArgs) -> anyhow::Result<ExitCode> {
         now,
     };
     let text = exposition(&machine_metrics(&input));
-    match &args.output {
+    write_exposition(args.output.as_deref(), &text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The analysis and doctor's findings with doctor's defaults, judged at `now`: what
+/// `sslbind doctor` without options reports.
+pub fn judge(machine: &Machine, now: OffsetDateTime) -> (Analysis, Vec<Finding>) {
+    let analysis = analyze(machine, &UnknownCcsFolder, &SelectionAssumptions::default());
+    let options = Options { now, expiry_days: EXPIRY_DAYS, ccs_folder_known: false };
+    let context = Context { machine, analysis: &analysis, ccs_files: &UnknownCcsFolder, options: &options };
+    let findings = diagnose(&context, &Overrides::default(), sslbind_live::threads::rules_on_two_threads());
+    (analysis, findings)
+}
+
+/// Writes an exposition to `output` atomically, or to standard output.
+pub fn write_exposition(output: Option<&Path>, text: &str) -> anyhow::Result<()> {
+    match output {
         Some(path) => sslbind_live::write::write_new(path, text.as_bytes())
             .with_context(|| format!("writing {}", path.display()))?,
         None => {
@@ -47,15 +62,19 @@ pub fn run(args: &MetricsArgs) -> anyhow::Result<ExitCode> {
             stdout.flush()?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// The machine folder's (or file's) name; on the live machine, this computer's name.
-fn default_name(args: &MetricsArgs) -> String {
-    let from_path = args.sources.machine.as_deref().and_then(|path| {
+pub fn default_name(sources: &SourceArgs) -> String {
+    let from_path = sources.machine.as_deref().and_then(|path| {
         let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let name = if path.is_dir() { path.file_name() } else { path.file_stem() };
-        name.map(|name| name.to_string_lossy().into_owned())
+        // `web07.snapshot.json`, as `sslbind snapshot` suggests naming it, is web07.
+        name.map(|name| {
+            let name = name.to_string_lossy();
+            name.strip_suffix(".snapshot").unwrap_or(&name).to_owned()
+        })
     });
     from_path
         .or_else(|| std::env::var("COMPUTERNAME").ok())

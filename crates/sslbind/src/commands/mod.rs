@@ -5,6 +5,7 @@ mod completions;
 mod diff;
 mod doctor;
 mod explain;
+mod fleet;
 mod listing;
 mod metrics;
 mod probe;
@@ -38,6 +39,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Certificates(args) => usage::certificates(&args),
         Command::Report(args) => report::run(&args),
         Command::Metrics(args) => metrics::run(&args),
+        Command::Fleet(command) => fleet::run(command),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
     }

@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod findings;
+pub mod fleet;
 pub mod json;
 pub mod output;
 pub mod plan;

@@ -12,6 +12,7 @@ use sslbind_core::model::{CertificateId, CertificateStatus, Machine, MappingKey,
 use crate::render::text::{self, fit};
 use crate::render::{Colour, Expiry, Style, plural};
 
+pub mod fleet;
 pub mod usage;
 
 /// Prints `sslbind bindings`.

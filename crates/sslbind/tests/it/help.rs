@@ -133,8 +133,8 @@ const FINDING_COMMANDS: [&str; 4] = ["doctor", "diff", "resolve", "probe"];
 #[test]
 fn every_command_has_an_example_and_every_example_runs() {
     let scratch = tempfile::tempdir().expect("a temporary folder");
-    // Files an example writes (`-o web01.snapshot.json`) go to the scratch folder, and later
-    // examples that read them are pointed there.
+    // Files an example writes (`-o web01.snapshot.json`, `--db fleet.db`) go to the scratch
+    // folder, and later examples that read them are pointed there.
     let mut written: HashMap<String, String> = HashMap::new();
     let paths = command_paths();
     assert!(paths.len() >= 20, "found the commands: {paths:?}");
@@ -159,7 +159,8 @@ fn every_command_has_an_example_and_every_example_runs() {
             assert_eq!(args.first().map(String::as_str), Some("sslbind"), "{example}");
             args.remove(0);
             for position in 0..args.len() {
-                if position > 0 && (args[position - 1] == "-o" || args[position - 1] == "--output") {
+                let writes = ["-o", "--output", "--db"];
+                if position > 0 && writes.contains(&args[position - 1].as_str()) {
                     let target = scratch.path().join(&args[position]);
                     let target = target.to_str().expect("a UTF-8 path").to_owned();
                     written.insert(args[position].clone(), target.clone());

@@ -13,6 +13,7 @@ mod csv_format;
 mod doctor;
 mod doctor_summary;
 mod example;
+mod fleet;
 // Needs util-linux's `unshare` and the right to make mount namespaces (root).
 #[cfg(feature = "external-tools")]
 mod external_atomic;

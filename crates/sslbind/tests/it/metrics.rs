@@ -96,8 +96,21 @@ fn promtool_accepts_every_metrics_output() {
     use std::io::Write as _;
     use std::process::{Command, Stdio};
 
-    for machine in ["examples/hosting-server", "examples/iis-express-dev"] {
-        let output = sslbind(&["metrics", machine, NOW]);
+    // Each machine alone, and both through a fleet database.
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let db = folder.path().join("fleet.db");
+    let db = db.to_str().expect("a UTF-8 path");
+    let ingest =
+        sslbind(&["fleet", "ingest", "--db", db, "examples/hosting-server", "examples/iis-express-dev", NOW]);
+    assert_eq!(ingest.code, 0, "{}", ingest.transcript());
+    let runs: [&[&str]; 3] = [
+        &["metrics", "examples/hosting-server", NOW],
+        &["metrics", "examples/iis-express-dev", NOW],
+        &["fleet", "metrics", "--db", db, NOW],
+    ];
+    for args in runs {
+        let machine = args.join(" ");
+        let output = sslbind(args);
         assert_eq!(output.code, 0, "{}", output.transcript());
         let mut child = Command::new("promtool")
             .args(["check", "metrics"])

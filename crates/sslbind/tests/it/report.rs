@@ -337,4 +337,51 @@ mod browser {
         let bytes = std::fs::read(&picture).expect("the screenshot is written");
         assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 10_000, "a real picture");
     }
+
+    /// The fleet page is the same frame: its script runs, every machine has its row, and the
+    /// `#filter=` fragment keeps exactly the rows that mention the text.
+    #[test]
+    fn chromium_shows_the_fleet_page_and_filters_it() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let db = folder.path().join("fleet.db");
+        let db = db.to_str().expect("a UTF-8 path");
+        let ingest = crate::util::sslbind(&[
+            "fleet",
+            "ingest",
+            "--db",
+            db,
+            "examples/hosting-server",
+            "examples/iis-express-dev",
+            "--now",
+            super::NOW,
+        ]);
+        assert_eq!(ingest.code, 0, "{}", ingest.transcript());
+        let path = folder.path().join("fleet.html");
+        let output = crate::util::sslbind(&[
+            "fleet",
+            "report",
+            "--db",
+            db,
+            "-o",
+            path.to_str().expect("a UTF-8 path"),
+            "--now",
+            super::NOW,
+        ]);
+        assert_eq!(output.code, 0, "{}", output.transcript());
+        let profile = folder.path().join("profile");
+        let dom = dump_dom(&profile, &file_url(&path));
+        assert!(dom.contains("<div id=\"filter-box\">"), "the script ran and showed the filter box");
+        let machine_rows = |dom: &str| -> Vec<String> {
+            let section = &dom[dom.find("<section id=\"machines\">").expect("the machines")..];
+            let section = &section[..section.find("</tbody>").expect("the end of the machines")];
+            section.split("<tr").skip(2).map(str::to_owned).collect()
+        };
+        let all = machine_rows(&dom);
+        assert_eq!(all.len(), 2, "one row per machine");
+        assert!(all[0].contains("hosting-server") && all[1].contains("iis-express-dev"));
+        let filtered = dump_dom(&profile, &format!("{}#filter=iis-express", file_url(&path)));
+        let kept = machine_rows(&filtered);
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert!(kept[0].contains("iis-express-dev"));
+    }
 }

@@ -6,6 +6,7 @@
 //! nothing here judges a binding or a certificate.
 
 pub mod assets;
+pub mod fleet;
 pub mod parts;
 pub mod text;
 

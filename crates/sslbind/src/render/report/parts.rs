@@ -447,7 +447,7 @@ fn badge(class: &str, shape: &str, label: &str) -> Markup {
     html! { span class={ "s-" (class) } { (shape) " " (label) } }
 }
 
-fn expiry_badge(class: ExpiryClass) -> Markup {
+pub fn expiry_badge(class: ExpiryClass) -> Markup {
     let shape = match class {
         ExpiryClass::Fine => "●",
         ExpiryClass::Warning => "▲",
@@ -457,7 +457,7 @@ fn expiry_badge(class: ExpiryClass) -> Markup {
     badge(class.as_str(), shape, class.as_str())
 }
 
-fn severity_badge(severity: Severity) -> Markup {
+pub fn severity_badge(severity: Severity) -> Markup {
     let shape = match severity {
         Severity::Error => "■",
         Severity::Warning => "▲",
@@ -466,7 +466,7 @@ fn severity_badge(severity: Severity) -> Markup {
     badge(severity.as_str(), shape, severity.as_str())
 }
 
-fn severity_rank(severity: Severity) -> u8 {
+pub fn severity_rank(severity: Severity) -> u8 {
     match severity {
         Severity::Error => 0,
         Severity::Warning => 1,
@@ -474,7 +474,7 @@ fn severity_rank(severity: Severity) -> u8 {
     }
 }
 
-fn mapping_status(status: MappingStatus) -> Markup {
+pub fn mapping_status(status: MappingStatus) -> Markup {
     let shape = match status {
         MappingStatus::InUse => "●",
         MappingStatus::Fallback => "◆",
@@ -509,10 +509,10 @@ fn source_files(machine: &Machine) -> Vec<String> {
     files
 }
 
-fn rfc3339(moment: OffsetDateTime) -> String {
+pub fn rfc3339(moment: OffsetDateTime) -> String {
     moment.format(&Rfc3339).unwrap_or_else(|_| moment.to_string())
 }
 
-fn plural(n: usize, noun: &str) -> String {
+pub fn plural(n: usize, noun: &str) -> String {
     crate::render::plural(n, noun)
 }
