@@ -1,8 +1,8 @@
 //! How the fleet database scales: ingest throughput on SQLite and PostgreSQL for 1,000 hosting
 //! servers of 200 sites and 100 of 2,000 (`sslbind::machine_writer::scale`, one certificate
 //! per site), then the questions `sslbind fleet where` and `certificates --expiring-within`
-//! ask, timed at about 1,000,000 mappings with the engine's query plans printed, and the size
-//! of the database per machine.
+//! ask (and the machine list and every finding), timed at about 1,000,000 mappings with the
+//! engine's query plans printed, and the size of the database per machine.
 //!
 //! Each size of machine is generated and analysed once; every server is that machine with its
 //! host names and thumbprints made its own (`.mN.example`, the machine number in the
@@ -119,7 +119,7 @@ fn measure(engine: &str, target: &DbTarget, small: &Template, large: &Template) 
         &small.record.mappings.iter().find_map(|mapping| mapping.host.clone()).unwrap_or_default(),
         probe,
     );
-    let questions: [Question<'_>; 3] = [
+    let questions: [Question<'_>; 5] = [
         (&format!("find_thumbprint({thumbprint})"), &mut |fleet: &mut Fleet| {
             fleet
                 .find_thumbprint(&thumbprint)
@@ -134,6 +134,12 @@ fn measure(engine: &str, target: &DbTarget, small: &Template, large: &Template) 
                 .certificates(Some(NOW + 30 * DAY))
                 .map(|found| found.len())
                 .unwrap_or_else(|error| panic!("{error}"))
+        }),
+        ("machines(now + 30 days)", &mut |fleet: &mut Fleet| {
+            fleet.machines(NOW + 30 * DAY).map(|found| found.len()).unwrap_or_else(|error| panic!("{error}"))
+        }),
+        ("findings(None)", &mut |fleet: &mut Fleet| {
+            fleet.findings(None).map(|found| found.len()).unwrap_or_else(|error| panic!("{error}"))
         }),
     ];
     for (name, question) in questions {
