@@ -4,7 +4,7 @@
 
 use sslbind_core::analysis::analyze;
 use sslbind_core::analysis::selection::UnknownCcsFolder;
-use sslbind_core::metrics::{MetricsInput, exposition, machine_metrics, merge};
+use sslbind_core::metrics::{MetricFamily, MetricsInput, exposition, machine_metrics, merge};
 use sslbind_core::model::Certificate;
 use sslbind_core::uncertain::SelectionAssumptions;
 
@@ -12,6 +12,10 @@ use crate::doctor::NOW;
 use crate::support::{IIS, MachineBuilder, certificate, machine_findings};
 
 fn text(builder: MachineBuilder, name: &str) -> String {
+    exposition(&families(builder, name))
+}
+
+fn families(builder: MachineBuilder, name: &str) -> Vec<MetricFamily> {
     let machine = builder.build();
     let analysis = analyze(&machine, &UnknownCcsFolder, &SelectionAssumptions::default());
     let findings = machine_findings(&machine);
@@ -23,7 +27,7 @@ fn text(builder: MachineBuilder, name: &str) -> String {
         collected: NOW,
         now: NOW,
     };
-    exposition(&machine_metrics(&input))
+    machine_metrics(&input)
 }
 
 #[test]
@@ -86,26 +90,15 @@ fn label_values_are_escaped_and_a_machine_without_certificates_still_declares_ev
 fn two_machines_merge_into_one_group_per_family_with_both_machines_samples() {
     let shared = certificate(&["a.example.com"], (2026, 1, 1), (2027, 1, 1));
     let families = |name: &str| {
-        let machine = MachineBuilder::new()
+        let builder = MachineBuilder::new()
             .binding("a", "https", "*:443:a.example.com", 1)
             .mapping_of("Hostname:port", "a.example.com:443", IIS, &shared)
-            .certificate(&shared)
-            .build();
-        let analysis = analyze(&machine, &UnknownCcsFolder, &SelectionAssumptions::default());
-        let findings = machine_findings(&machine);
-        let input = MetricsInput {
-            machine: &machine,
-            analysis: &analysis,
-            findings: &findings,
-            machine_name: name,
-            collected: NOW,
-            now: NOW,
-        };
-        machine_metrics(&input)
+            .certificate(&shared);
+        families(builder, name)
     };
     let one = families("web01");
     let merged = merge([families("web01"), families("web02")]);
-    let names = |families: &[sslbind_core::metrics::MetricFamily]| -> Vec<&str> {
+    let names = |families: &[MetricFamily]| -> Vec<&str> {
         families.iter().map(|family| family.name).collect()
     };
     assert_eq!(names(&merged), names(&one));
