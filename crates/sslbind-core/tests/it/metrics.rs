@@ -98,9 +98,8 @@ fn two_machines_merge_into_one_group_per_family_with_both_machines_samples() {
     };
     let one = families("web01");
     let merged = merge([families("web01"), families("web02")]);
-    let names = |families: &[MetricFamily]| -> Vec<&str> {
-        families.iter().map(|family| family.name).collect()
-    };
+    let names =
+        |families: &[MetricFamily]| -> Vec<&str> { families.iter().map(|family| family.name).collect() };
     assert_eq!(names(&merged), names(&one));
     for (merged_family, single) in merged.iter().zip(&one) {
         assert_eq!(merged_family.samples.len(), 2 * single.samples.len(), "{}", merged_family.name);

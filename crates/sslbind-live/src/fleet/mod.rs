@@ -429,6 +429,8 @@ pub(crate) struct Counts {
     pub(crate) errors: i64,
     pub(crate) warnings: i64,
     pub(crate) infos: i64,
+    /// The mappings by status, in status order.
+    pub(crate) mappings_by_status: Vec<(&'static str, i64)>,
 }
 
 impl<'a> PreparedIngest<'a> {
@@ -449,6 +451,14 @@ impl<'a> PreparedIngest<'a> {
                 errors: severity_count("error"),
                 warnings: severity_count("warning"),
                 infos: severity_count("info"),
+                mappings_by_status: {
+                    let mut by_status: std::collections::BTreeMap<&'static str, i64> =
+                        std::collections::BTreeMap::new();
+                    for mapping in &record.mappings {
+                        *by_status.entry(mapping.status).or_default() += 1;
+                    }
+                    by_status.into_iter().collect()
+                },
             },
         }
     }

@@ -165,6 +165,17 @@ pub(super) fn ingest(
         )
         .and_then(|row| row.try_get(0))
         .map_err(fail)?;
+    if !counts.mappings_by_status.is_empty() {
+        let statuses: Vec<&str> = counts.mappings_by_status.iter().map(|(status, _)| *status).collect();
+        let numbers: Vec<i64> = counts.mappings_by_status.iter().map(|(_, number)| *number).collect();
+        transaction
+            .execute(
+                "INSERT INTO mapping_statuses (ingest_id, status, mappings)
+                 SELECT $1, * FROM UNNEST($2::text[], $3::bigint[])",
+                &[&ingest_id, &statuses, &numbers],
+            )
+            .map_err(fail)?;
+    }
     insert_rows(&mut transaction, prepared, ingest_id).map_err(fail)?;
     // An older capture ingested late is history: the latest stays the latest collected.
     transaction

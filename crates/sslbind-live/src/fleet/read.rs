@@ -138,9 +138,8 @@ SELECT m.name, (SELECT count(*) FROM ingests a WHERE a.machine_id = m.id), i.id,
 FROM machines m JOIN ingests i ON i.id = m.latest_ingest_id";
 
 const MAPPINGS_BY_STATUS: &str = "\
-SELECT m.latest_ingest_id, p.status, count(*)
-FROM machines m JOIN mappings p ON p.ingest_id = m.latest_ingest_id
-GROUP BY m.latest_ingest_id, p.status";
+SELECT m.latest_ingest_id, s.status, s.mappings
+FROM machines m JOIN mapping_statuses s ON s.ingest_id = m.latest_ingest_id";
 
 const CERTIFICATES_EXPIRING: &str = "\
 SELECT m.latest_ingest_id, count(*)

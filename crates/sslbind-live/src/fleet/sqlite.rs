@@ -187,6 +187,13 @@ pub(super) fn ingest(
             )
         })
         .map_err(fail)?;
+    let mut statement = transaction
+        .prepare_cached("INSERT INTO mapping_statuses (ingest_id, status, mappings) VALUES (?1, ?2, ?3)")
+        .map_err(fail)?;
+    for (status, mappings) in &counts.mappings_by_status {
+        statement.execute(params![ingest_id, status, mappings]).map_err(fail)?;
+    }
+    drop(statement);
 
     let mut statement = transaction
         .prepare_cached("INSERT INTO sites (ingest_id, name, site_id, server) VALUES (?1, ?2, ?3, ?4)")

@@ -66,6 +66,13 @@ fn the_fleet_says_of_each_machine_what_the_one_machine_commands_say() {
         let doctor = listing(&["doctor", &path, "--format", "json", "--now", NOW]);
         assert_eq!(machine["bindings"], bindings["bindings"].as_array().expect("bindings").len(), "{name}");
         assert_eq!(machine["mappings"], mappings["mappings"].as_array().expect("mappings").len(), "{name}");
+        let mut by_status = serde_json::Map::new();
+        for mapping in mappings["mappings"].as_array().expect("mappings") {
+            let status = mapping["status"].as_str().expect("a status").to_owned();
+            let count = by_status.get(&status).and_then(Value::as_i64).unwrap_or(0);
+            by_status.insert(status, Value::from(count + 1));
+        }
+        assert_eq!(machine["mappings_by_status"], Value::Object(by_status), "{name}");
         assert_eq!(machine["findings"]["errors"], doctor["summary"]["errors"], "{name}");
         assert_eq!(machine["findings"]["warnings"], doctor["summary"]["warnings"], "{name}");
         assert_eq!(machine["ingests"], 1);
