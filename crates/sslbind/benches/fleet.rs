@@ -153,7 +153,9 @@ fn measure(engine: &str, target: &DbTarget, small: &Template, large: &Template) 
         times.sort();
         println!("{name}: {answers} answers, median {:.2} ms", times[QUERY_RUNS / 2].as_secs_f64() * 1000.0);
     }
-    for (statement, plan) in fleet.query_plans().unwrap_or_else(|error| panic!("{error}")) {
+    for (statement, plan) in
+        fleet.query_plans(&thumbprint, &host, NOW + 30 * DAY).unwrap_or_else(|error| panic!("{error}"))
+    {
         println!("plan of {statement}:\n{}", indent(&plan));
     }
     println!();

@@ -372,12 +372,18 @@ impl Fleet {
         read::database_bytes(&mut reader)
     }
 
-    /// The query plans of the statements behind `find_thumbprint`, `find_host` and
-    /// `certificates(Some(..))`, as the engine explains them (for benchmarks and reports:
-    /// they show which indexes the questions use).
-    pub fn query_plans(&mut self) -> Result<Vec<(String, String)>, FleetError> {
+    /// The query plans of the statements behind `find_thumbprint(thumbprint)`,
+    /// `find_host(host)` and `certificates(Some(not_after_before))`, as the engine explains
+    /// them for those values (for benchmarks and reports: they show which indexes the
+    /// questions use; a planner may choose differently for a value that matches many rows).
+    pub fn query_plans(
+        &mut self,
+        thumbprint: &str,
+        host: &str,
+        not_after_before: i64,
+    ) -> Result<Vec<(String, String)>, FleetError> {
         let mut reader = self.reader();
-        read::query_plans(&mut reader)
+        read::query_plans(&mut reader, thumbprint, host, not_after_before)
     }
 
     fn reader(&mut self) -> read::Reader<'_> {

@@ -437,21 +437,18 @@ pub(crate) fn database_bytes(reader: &mut Reader<'_>) -> Result<i64, FleetError>
 
 /// The engine's plan of each statement behind `find_thumbprint`, `find_host` and
 /// `certificates(Some(..))`, by statement name.
-pub(crate) fn query_plans(reader: &mut Reader<'_>) -> Result<Vec<(String, String)>, FleetError> {
+pub(crate) fn query_plans(
+    reader: &mut Reader<'_>,
+    thumbprint: &str,
+    host: &str,
+    not_after_before: i64,
+) -> Result<Vec<(String, String)>, FleetError> {
     let statements: [(&str, &str, Param<'_>); 5] = [
-        (
-            "find_thumbprint: bindings",
-            BINDINGS_OF_THUMBPRINT,
-            Param::Text("0000000000000000000000000000000000000000"),
-        ),
-        (
-            "find_thumbprint: mappings",
-            MAPPINGS_OF_THUMBPRINT,
-            Param::Text("0000000000000000000000000000000000000000"),
-        ),
-        ("find_host: bindings", BINDINGS_OF_HOST, Param::Text("www.example.com")),
-        ("find_host: mappings", MAPPINGS_OF_HOST, Param::Text("www.example.com")),
-        ("certificates(Some(..))", CERTIFICATES_BEFORE, Param::Int(0)),
+        ("find_thumbprint: bindings", BINDINGS_OF_THUMBPRINT, Param::Text(thumbprint)),
+        ("find_thumbprint: mappings", MAPPINGS_OF_THUMBPRINT, Param::Text(thumbprint)),
+        ("find_host: bindings", BINDINGS_OF_HOST, Param::Text(host)),
+        ("find_host: mappings", MAPPINGS_OF_HOST, Param::Text(host)),
+        ("certificates(Some(..))", CERTIFICATES_BEFORE, Param::Int(not_after_before)),
     ];
     let explain = match reader {
         Reader::Sqlite { .. } => "EXPLAIN QUERY PLAN ",
