@@ -87,7 +87,7 @@ impl fmt::Debug for DbTarget {
 #[non_exhaustive]
 pub enum FleetError {
     /// No machine of that name is in the database.
-    #[error("no machine named {name:?} in the fleet database")]
+    #[error("no machine named {name:?} in the fleet database (`sslbind fleet machines` lists them)")]
     UnknownMachine {
         /// The name asked for.
         name: String,

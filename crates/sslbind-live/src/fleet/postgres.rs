@@ -52,7 +52,18 @@ pub(super) fn error(target: &str, error: &::postgres::Error) -> FleetError {
             Some(detail) => format!("{}: {} ({detail})", database.severity(), database.message()),
             None => format!("{}: {}", database.severity(), database.message()),
         },
-        None => error.to_string(),
+        // The client's summary ("error connecting to server") and each cause under it
+        // ("Connection refused"), which is what says what to fix.
+        None => {
+            let mut reason = error.to_string();
+            let mut source = std::error::Error::source(error);
+            while let Some(cause) = source {
+                reason.push_str(": ");
+                reason.push_str(&cause.to_string());
+                source = cause.source();
+            }
+            reason
+        }
     };
     FleetError::Postgres { target: target.to_owned(), reason: redact(&reason) }
 }

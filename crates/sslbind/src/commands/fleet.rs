@@ -49,8 +49,8 @@ pub fn run(command: FleetCommand) -> anyhow::Result<ExitCode> {
 
 fn open(db: &DbArgs) -> anyhow::Result<(Fleet, DbTarget)> {
     let target = DbTarget::from_option(db.db.as_deref());
-    // The target's and the error's text never hold a password (`sslbind_live::fleet::redact`).
-    let fleet = Fleet::open(&target).with_context(|| format!("opening the fleet database {target}"))?;
+    // The error names the target, and neither holds a password (`sslbind_live::fleet::redact`).
+    let fleet = Fleet::open(&target)?;
     Ok((fleet, target))
 }
 
