@@ -69,7 +69,10 @@ CREATE TABLE bindings (
 );
 CREATE INDEX bindings_ingest ON bindings (ingest_id);
 CREATE INDEX bindings_certificate ON bindings (certificate_hash);
-CREATE INDEX bindings_host ON bindings (host);
+-- Host names and keys are written by site owners and may be longer than a btree entry can
+-- be (about 2.7 kB); the questions only compare them for equality, which a hash index serves
+-- at any length.
+CREATE INDEX bindings_host ON bindings USING hash (host);
 
 CREATE TABLE mappings (
     ingest_id BIGINT NOT NULL REFERENCES ingests (id),
@@ -86,8 +89,8 @@ CREATE TABLE mappings (
 );
 CREATE INDEX mappings_ingest ON mappings (ingest_id);
 CREATE INDEX mappings_certificate ON mappings (certificate_hash);
-CREATE INDEX mappings_host ON mappings (host);
-CREATE INDEX mappings_key ON mappings (key);
+CREATE INDEX mappings_host ON mappings USING hash (host);
+CREATE INDEX mappings_key ON mappings USING hash (key);
 
 CREATE TABLE certificates (
     ingest_id BIGINT NOT NULL REFERENCES ingests (id),

@@ -503,6 +503,28 @@ fn hostile_names_round_trip(target: &DbTarget) {
     assert_eq!(found.len(), names.len() * site_names.len());
     // The tables are all still there.
     assert_eq!(rows(&mut fleet)[0], ("machines".to_owned(), names.len() as i64));
+
+    // A host header far longer than any DNS name is stored and found (netsh's reader refuses
+    // such a key, so the binding has no mapping: its match names the one IIS would create).
+    // Letters from a linear congruential sequence: text no compression shortens, as a
+    // repeated letter would be.
+    let mut state: u32 = 1;
+    let letters: String = (0..10_000)
+        .map(|_| {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            char::from(b'a' + u8::try_from((state >> 16) % 26).unwrap_or(0))
+        })
+        .collect();
+    let long_host = format!("{letters}.example");
+    let long_binding = format!("*:443:{long_host}");
+    let long_key = format!("{long_host}:443");
+    let bindings: [(&str, &str, u32); 1] = [("https", long_binding.as_str(), 1)];
+    let built = build(&[("long", &bindings[..])], &[], &[&certificates.contoso]);
+    added(ingest(&mut fleet, "long-host", NOW, &built));
+    let found = fleet.find_host(&long_host).expect("find_host");
+    assert_eq!(found.len(), 1, "{:?}", found.iter().map(|found| &found.site).collect::<Vec<_>>());
+    assert_eq!(found[0].key.as_deref(), Some(long_key.as_str()));
+    assert_eq!(found[0].site.as_deref(), Some("long"));
 }
 
 fn eight_writers_at_once(target: &DbTarget) {
