@@ -10,7 +10,8 @@
 //!
 //! A plain `main` rather than a harness: the questions are ratios and growth, measured in one
 //! run on a shared machine where absolute times are noise. Run it with
-//! `cargo bench -p sslbind --bench scale` (or `-- 20000` for chosen sizes; needs xmllint from
+//! `cargo bench -p sslbind --bench scale` (or `-- 20000` for chosen sizes, `-- 20000/1` with one
+//! name per certificate; needs xmllint from
 //! Debian's libxml2-utils, and GNU time, Debian's `time`); `docs/performance.md` records the
 //! numbers.
 
@@ -33,11 +34,19 @@ const ROUNDS: usize = 5;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let chosen: Vec<usize> = args.iter().skip(1).filter_map(|arg| arg.parse().ok()).collect();
+    // `SITES` (ten names per certificate) or `SITES/NAMES`.
+    let chosen: Vec<(usize, usize)> = args
+        .iter()
+        .skip(1)
+        .filter_map(|arg| match arg.split_once('/') {
+            Some((sites, names)) => Some((sites.parse().ok()?, names.parse().ok()?)),
+            None => Some((arg.parse().ok()?, 10)),
+        })
+        .collect();
     let cases: Vec<(usize, usize)> = if chosen.is_empty() {
         vec![(1_000, 10), (10_000, 10), (50_000, 10), (20_000, 10), (20_000, 1)]
     } else {
-        chosen.iter().map(|&sites| (sites, 10)).collect()
+        chosen
     };
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("scale");
     println!(

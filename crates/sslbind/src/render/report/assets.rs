@@ -43,12 +43,12 @@ th,td{max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}
 /// load) and a copy button beside each fix. It reads the page and touches only classes and
 /// attributes it owns; every table is complete and readable without it. A browser takes
 /// seconds to restyle and lay out tens of thousands of rows, so the script keeps each table's
-/// rows in a list and puts only the first 100 that match in the table, with a button that
+/// rows in a list and puts only the first 50 that match in the table, with a button that
 /// shows them all (and all of them before printing): a filter then costs a string search and
-/// the layout of at most 100 rows a table, on a 20,000-site machine too. The rows' text is
+/// the layout of at most 50 rows a table, on a 20,000-site machine too. The rows' text is
 /// read once, soon after the page loads, so that the first search does not wait for it.
 pub const SCRIPT: &str = r#"(function(){
-var LIMIT=100;
+var LIMIT=50;
 var box=document.getElementById('filter');
 var count=document.getElementById('filter-count');
 var term='';
