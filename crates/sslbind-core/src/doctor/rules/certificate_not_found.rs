@@ -30,8 +30,9 @@ pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         let store = mapped.first_mapping(context).map_or("MY", |mapping| mapping.effective_store());
         let message = format!(
             "{}, which is not among the certificates given: if the LocalMachine `{store}` store lacks it too, \
-             HTTP.sys cannot load it and clients get a connection reset",
-            mapped.describe(context)
+             HTTP.sys cannot load it and clients get a connection reset{}",
+            mapped.describe(context),
+            super::exchange_backend_binding::back_end_symptoms(context, &mapped.mappings)
         );
         let title = format!(
             "import certificate {} with its private key into the LocalMachine `{store}` store \

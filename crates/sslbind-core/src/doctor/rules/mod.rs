@@ -140,6 +140,9 @@ registry! {
     port_excluded: PortExcluded = "port-excluded", Error, doctor,
         "An http or https binding's port lies in a range Windows has excluded",
         Manual: "moving the binding to another port, or the exclusion away, changes what clients use or what another program reserved: a decision for a person";
+    exchange_backend_binding: ExchangeBackendBinding = "exchange-backend-binding", Error, doctor,
+        "Exchange's Back End site is bound to one address on port 444, which breaks Extended Protection",
+        Manual: "the back end's binding and its `0.0.0.0:444` mapping are Exchange's: a person checks that mapping's certificate, then rebinds the site";
 }
 
 /// Runs every static rule (the registry's checks, in its order) and appends their findings

@@ -8,6 +8,7 @@ mod certificate_name_mismatch;
 mod certificate_not_for_server_auth;
 mod certificate_not_found;
 mod duplicate_binding;
+mod exchange_backend_binding;
 mod flags_mismatch;
 mod foreign_mapping_in_use;
 mod idle_mapping;

@@ -139,6 +139,7 @@ fn the_codes_repaired_automatically_are_those_the_repair_promises() {
         (Code::MissingUrlReservation, Safe),
         (Code::UrlReservationConflict, Manual),
         (Code::PortExcluded, Manual),
+        (Code::ExchangeBackendBinding, Manual),
     ];
     assert_eq!(expected.len(), Code::ALL.len(), "a code without an expected repair");
     for (code, repair) in expected {
