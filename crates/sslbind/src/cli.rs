@@ -287,7 +287,8 @@ pub struct FleetListArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Judge certificates at this time instead of now: RFC 3339 or a date.
+    /// Judge certificates' days left at this time instead of now (`machines`, `certificates`):
+    /// RFC 3339 or a date. Findings are doctor's as of each machine's collection, whatever it is.
     #[arg(long, value_name = "TIME", value_parser = values::time)]
     pub now: Option<OffsetDateTime>,
 }

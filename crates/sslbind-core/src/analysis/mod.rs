@@ -76,6 +76,21 @@ pub enum MappingStatus {
 }
 
 impl MappingStatus {
+    /// Every status, in the order listings count them.
+    pub const ALL: [MappingStatus; 5] = [
+        MappingStatus::InUse,
+        MappingStatus::Fallback,
+        MappingStatus::Idle,
+        MappingStatus::Reserved,
+        MappingStatus::Foreign,
+    ];
+
+    /// The status named `name` ([`MappingStatus::as_str`]'s spelling), for names read back
+    /// from stored data.
+    pub fn parse(name: &str) -> Option<MappingStatus> {
+        MappingStatus::ALL.into_iter().find(|status| status.as_str() == name)
+    }
+
     /// The contract's name: `in-use`, `fallback`, `idle`, `reserved`, `foreign`.
     pub fn as_str(self) -> &'static str {
         match self {

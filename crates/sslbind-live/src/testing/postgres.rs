@@ -85,15 +85,21 @@ impl Server {
         self.folder.path().join("data")
     }
 
-    fn run_tool(&self, tool: &str, arguments: &[&str]) {
+    /// The command that runs the server's program `tool`, as the `postgres` user when that
+    /// is who owns the folder.
+    fn tool(&self, tool: &str) -> Command {
         let program = self.bin.join(tool);
-        let mut command = if self.as_postgres_user {
+        if self.as_postgres_user {
             let mut command = Command::new("runuser");
             command.args(["-u", "postgres", "--"]).arg(&program);
             command
         } else {
             Command::new(&program)
-        };
+        }
+    }
+
+    fn run_tool(&self, tool: &str, arguments: &[&str]) {
+        let mut command = self.tool(tool);
         command.args(arguments).current_dir(self.folder.path());
         run(&mut command, tool);
     }
@@ -103,15 +109,7 @@ impl Drop for Server {
     fn drop(&mut self) {
         // Immediate: the databases are thrown away with the folder.
         let data = self.data();
-        let program = self.bin.join("pg_ctl");
-        let mut command = if self.as_postgres_user {
-            let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--"]).arg(&program);
-            command
-        } else {
-            Command::new(&program)
-        };
-        let _ = command.args(["-D", path_text(&data), "-m", "immediate", "-w", "stop"]).output();
+        let _ = self.tool("pg_ctl").args(["-D", path_text(&data), "-m", "immediate", "-w", "stop"]).output();
     }
 }
 

@@ -66,22 +66,6 @@ pub fn page(report: &FleetReport<'_>) -> String {
     .into_string()
 }
 
-fn severity_of(name: &str) -> Option<Severity> {
-    Severity::parse(name)
-}
-
-fn status_of(name: &str) -> Option<MappingStatus> {
-    [
-        MappingStatus::InUse,
-        MappingStatus::Fallback,
-        MappingStatus::Idle,
-        MappingStatus::Reserved,
-        MappingStatus::Foreign,
-    ]
-    .into_iter()
-    .find(|status| status.as_str() == name)
-}
-
 /// One row per machine: when it was collected, its counts, mappings by status, findings by
 /// severity.
 fn machines(machines: &[MachineSummary]) -> Markup {
@@ -107,7 +91,7 @@ fn machines(machines: &[MachineSummary]) -> Markup {
                                 td data-v=(machine.mappings) {
                                     (machine.mappings) ":"
                                     @for (status, n) in &machine.mappings_by_status {
-                                        @if let Some(status) = status_of(status) { " " (mapping_status(status)) " " (n) }
+                                        @if let Some(status) = MappingStatus::parse(status) { " " (mapping_status(status)) " " (n) }
                                         @else { " " (shown(status)) " " (n) }
                                     }
                                 }
@@ -166,7 +150,7 @@ fn expiring(certificates: &[FleetCertificate], now: OffsetDateTime, days: u32) -
 fn findings_by_code(findings: &[FleetFinding]) -> Markup {
     // (code, its worst severity, how many, on which machines)
     let mut groups: Vec<(&str, &str, usize, Vec<&str>)> = Vec::new();
-    let rank = |severity: &str| severity_of(severity).map_or(3, severity_rank);
+    let rank = |severity: &str| Severity::parse(severity).map_or(3, severity_rank);
     for finding in findings {
         match groups.iter_mut().find(|(code, _, _, _)| *code == finding.code) {
             Some((_, severity, count, machines)) => {
@@ -196,7 +180,7 @@ fn findings_by_code(findings: &[FleetFinding]) -> Markup {
                         @for (code, severity, count, machines) in &groups {
                             tr {
                                 td data-v=(rank(severity)) {
-                                    @if let Some(severity) = severity_of(severity) { (severity_badge(severity)) }
+                                    @if let Some(severity) = Severity::parse(severity) { (severity_badge(severity)) }
                                     @else { (shown(severity)) }
                                 }
                                 td.mono { (shown(code)) }

@@ -49,13 +49,7 @@ pub fn summary(report: &MachineReport<'_>) -> Markup {
         .flat_map(|(_, site)| &site.bindings)
         .filter(|binding| binding.protocol.eq_ignore_ascii_case("https"))
         .count();
-    let statuses = [
-        MappingStatus::InUse,
-        MappingStatus::Fallback,
-        MappingStatus::Idle,
-        MappingStatus::Reserved,
-        MappingStatus::Foreign,
-    ];
+    let statuses = MappingStatus::ALL;
     let severities = [Severity::Error, Severity::Warning, Severity::Info];
     let classes = [
         ExpiryClass::Expired,

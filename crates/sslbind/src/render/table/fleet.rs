@@ -4,7 +4,8 @@
 
 use std::io::{self, Write};
 
-use sslbind_core::fleet::HistoryChange;
+use sslbind_core::doctor::Severity;
+use sslbind_core::fleet::{HistoryChange, HistoryWhat};
 use sslbind_core::model::ExpiryClass;
 use sslbind_live::fleet::{FleetCertificate, FleetFinding, MachineSummary, Match};
 use time::OffsetDateTime;
@@ -79,10 +80,10 @@ pub fn machines(out: &mut impl Write, summaries: &[MachineSummary], style: &Styl
 }
 
 fn severity_colour(severity: &str) -> Colour {
-    match severity {
-        "error" => Colour::Red,
-        "warning" => Colour::Yellow,
-        _ => Colour::Dim,
+    match Severity::parse(severity) {
+        Some(Severity::Error) => Colour::Red,
+        Some(Severity::Warning) => Colour::Yellow,
+        Some(Severity::Info) | None => Colour::Dim,
     }
 }
 
@@ -219,9 +220,19 @@ pub fn history(
             table.rows.push(Row::heading(at));
             last_at = Some(change.at);
         }
-        let colour = match change.what.as_str() {
-            what if what.ends_with("-removed") || what == "certificate-expired" => Colour::Red,
-            what if what.ends_with("-added") || what == "certificate-appeared" => Colour::Green,
+        let colour = match change.what {
+            HistoryWhat::BindingRemoved
+            | HistoryWhat::MappingRemoved
+            | HistoryWhat::CertificateRemoved
+            | HistoryWhat::CertificateExpired
+            | HistoryWhat::ReservationRemoved
+            | HistoryWhat::ExcludedPortsRemoved => Colour::Red,
+            HistoryWhat::BindingAdded
+            | HistoryWhat::MappingAdded
+            | HistoryWhat::CertificateAppeared
+            | HistoryWhat::ReservationAdded
+            | HistoryWhat::ExcludedPortsAdded => Colour::Green,
+            // Changes in place, and any kind a later core adds.
             _ => Colour::Yellow,
         };
         let mut row = Row::new(vec![
